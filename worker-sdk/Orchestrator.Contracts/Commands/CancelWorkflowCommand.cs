@@ -1,0 +1,13 @@
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Contracts.Commands;
+
+/// <summary>
+/// Closes the run as canceled (the code threw <see cref="OperationCanceledException"/> after a cancel request).
+/// Becomes <c>WorkflowCanceled</c> (<see cref="WorkflowCanceledAttributes"/>). JSON: <c>{"type":"CancelWorkflow"}</c>.
+/// </summary>
+public sealed record CancelWorkflowCommand : WorkflowCommand
+{
+    /// <inheritdoc />
+    public override string EventType => EventTypes.WorkflowCanceled;
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Contracts.Commands;
+
+/// <summary>
+/// Closes the run and starts the next run of the same workflow id and type with <paramref name="Input"/>.
+/// Becomes <c>WorkflowContinuedAsNew</c> (<see cref="WorkflowContinuedAsNewAttributes"/>).
+/// </summary>
+/// <param name="Input">The next run's input (any JSON value, or null).</param>
+public sealed record ContinueAsNewCommand(JsonElement? Input) : WorkflowCommand
+{
+    /// <inheritdoc />
+    public override string EventType => EventTypes.WorkflowContinuedAsNew;
+}

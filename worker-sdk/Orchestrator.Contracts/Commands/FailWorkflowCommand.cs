@@ -1,0 +1,11 @@
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Contracts.Commands;
+
+/// <summary>Closes the run as failed. Becomes <c>WorkflowFailed</c> (<see cref="WorkflowFailedAttributes"/>).</summary>
+/// <param name="Failure">The exception the workflow code threw.</param>
+public sealed record FailWorkflowCommand(FailureInfo Failure) : WorkflowCommand
+{
+    /// <inheritdoc />
+    public override string EventType => EventTypes.WorkflowFailed;
+}

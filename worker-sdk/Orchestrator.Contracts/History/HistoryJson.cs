@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Orchestrator.Contracts.Commands;
+
+namespace Orchestrator.Contracts.History;
+
+/// <summary>
+/// Reads and writes history event attributes and commands with the one JSON convention both sides use:
+/// System.Text.Json web defaults (camelCase names, case-insensitive reading).
+/// </summary>
+public static class HistoryJson
+{
+    /// <summary>The serializer options of history attributes, commands and history pages (web defaults). Do not modify.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Reads the attributes of <paramref name="historyEvent"/> as <typeparamref name="TAttributes"/> (e.g. <see cref="ActivityScheduledAttributes"/>).</summary>
+    /// <typeparam name="TAttributes">The attributes record of the event's type.</typeparam>
+    /// <param name="historyEvent">The event.</param>
+    /// <returns>The attributes.</returns>
+    /// <exception cref="JsonException">The attributes do not have that shape.</exception>
+    public static TAttributes GetAttributes<TAttributes>(this HistoryEvent historyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(historyEvent);
+        return historyEvent.Attributes.Deserialize<TAttributes>(Options)
+            ?? throw new JsonException($"Event {historyEvent.EventId} ({historyEvent.EventType}) has no attributes.");
+    }
+
+    /// <summary>Serializes an attributes record to the <see cref="HistoryEvent.Attributes"/> JSON object.</summary>
+    /// <typeparam name="TAttributes">The attributes record type.</typeparam>
+    /// <param name="attributes">The attributes.</param>
+    /// <returns>The JSON object.</returns>
+    public static JsonElement ToAttributes<TAttributes>(TAttributes attributes) => JsonSerializer.SerializeToElement(attributes, Options);
+
+    /// <summary>Creates a history event from typed attributes.</summary>
+    /// <typeparam name="TAttributes">The attributes record type.</typeparam>
+    /// <param name="eventId">The event id (1-based, gap-free).</param>
+    /// <param name="eventType">One of <see cref="EventTypes"/>.</param>
+    /// <param name="timestamp">When it was recorded.</param>
+    /// <param name="attributes">The attributes.</param>
+    /// <returns>The event.</returns>
+    public static HistoryEvent CreateEvent<TAttributes>(long eventId, string eventType, DateTimeOffset timestamp, TAttributes attributes)
+        => new(eventId, eventType, timestamp, ToAttributes(attributes));
+
+    /// <summary>Serializes a command list (polymorphic, with the <c>"type"</c> discriminator).</summary>
+    /// <param name="commands">The commands.</param>
+    /// <returns>A JSON array.</returns>
+    public static string SerializeCommands(IEnumerable<WorkflowCommand> commands) => JsonSerializer.Serialize(commands, Options);
+
+    /// <summary>Reads a command list written by <see cref="SerializeCommands"/>.</summary>
+    /// <param name="json">A JSON array of commands.</param>
+    /// <returns>The commands.</returns>
+    public static IReadOnlyList<WorkflowCommand> DeserializeCommands(string json)
+        => JsonSerializer.Deserialize<List<WorkflowCommand>>(json, Options) ?? [];
+
+    /// <summary>Reads the body of <c>GET /api/v1/workflows/{id}/history</c> (an object with an <c>events</c> array).</summary>
+    /// <param name="json">The JSON body.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="JsonException">The JSON is not a history page.</exception>
+    public static HistoryPage ParseHistoryPage(string json)
+    {
+        var page = JsonSerializer.Deserialize<HistoryPage>(json, Options) ?? throw new JsonException("The history JSON is null.");
+        if (page.Events is null)
+        {
+            throw new JsonException("The history JSON has no \"events\" array.");
+        }
+        return page;
+    }
+}
