@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Orchestrator.Contracts.Commands;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Sdk.Runtime;
+
+/// <summary>Compares commands of replayed code with the command events history holds, and describes both for error messages.</summary>
+internal static class CommandMatcher
+{
+    public const string PatchMarkerName = "patch";
+
+    /// <summary>Whether events of this type are written for commands (they follow a <c>WorkflowTaskCompleted</c>).</summary>
+    public static bool IsCommandEvent(string eventType) => eventType switch
+    {
+        EventTypes.ActivityScheduled or EventTypes.TimerStarted or EventTypes.TimerCanceled or EventTypes.ChildWorkflowStarted
+            or EventTypes.MarkerRecorded or EventTypes.WorkflowCompleted or EventTypes.WorkflowFailed or EventTypes.WorkflowCanceled
+            or EventTypes.WorkflowContinuedAsNew => true,
+        _ => false,
+    };
+
+    public static bool Matches(WorkflowCommand command, HistoryEvent e)
+    {
+        if (command.EventType != e.EventType)
+        {
+            return false;
+        }
+        var a = e.Attributes;
+        return command switch
+        {
+            ScheduleActivityCommand c => Int(a, "seq") == c.Seq && Str(a, "activityName") == c.ActivityName,
+            StartTimerCommand c => Int(a, "seq") == c.Seq,
+            CancelTimerCommand c => Int(a, "seq") == c.Seq,
+            StartChildWorkflowCommand c => Int(a, "seq") == c.Seq && Str(a, "workflowType") == c.WorkflowType,
+            RecordMarkerCommand c => Str(a, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
+            _ => true,
+        };
+    }
+
+    /// <summary>The patch id of a patch marker event, else null.</summary>
+    public static string? PatchId(HistoryEvent e) =>
+        e.EventType == EventTypes.MarkerRecorded && Str(e.Attributes, "markerName") == PatchMarkerName && e.Attributes.TryGetProperty("details", out var d)
+            ? PatchId(d)
+            : null;
+
+    public static string? PatchId(JsonElement? details) =>
+        details is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("patchId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    public static string Describe(HistoryEvent e)
+    {
+        var a = e.Attributes;
+        return e.EventType switch
+        {
+            EventTypes.ActivityScheduled => $"ActivityScheduled (seq {Int(a, "seq")}, activity '{Str(a, "activityName")}')",
+            EventTypes.TimerStarted => $"TimerStarted (seq {Int(a, "seq")})",
+            EventTypes.TimerCanceled => $"TimerCanceled (seq {Int(a, "seq")})",
+            EventTypes.ChildWorkflowStarted => $"ChildWorkflowStarted (seq {Int(a, "seq")}, workflow type '{Str(a, "workflowType")}')",
+            EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")})",
+            _ => e.EventType,
+        };
+    }
+
+    public static string Describe(WorkflowCommand command) => command switch
+    {
+        ScheduleActivityCommand c => $"ScheduleActivity (seq {c.Seq}, activity '{c.ActivityName}')",
+        StartTimerCommand c => $"StartTimer (seq {c.Seq}, {c.Duration})",
+        CancelTimerCommand c => $"CancelTimer (seq {c.Seq})",
+        StartChildWorkflowCommand c => $"StartChildWorkflow (seq {c.Seq}, workflow type '{c.WorkflowType}')",
+        RecordMarkerCommand c => $"RecordMarker ('{c.MarkerName}'{(PatchId(c.Details) is { } p ? $", patch '{p}'" : "")})",
+        CompleteWorkflowCommand => "CompleteWorkflow",
+        FailWorkflowCommand c => $"FailWorkflow ({c.Failure.Type}: {c.Failure.Message})",
+        CancelWorkflowCommand => "CancelWorkflow",
+        ContinueAsNewCommand => "ContinueAsNew",
+        _ => command.GetType().Name,
+    };
+
+    public static int? Int(JsonElement a, string name) =>
+        a.ValueKind == JsonValueKind.Object && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    public static string? Str(JsonElement a, string name) =>
+        a.ValueKind == JsonValueKind.Object && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static JsonElement? Json(JsonElement a, string name) =>
+        a.ValueKind == JsonValueKind.Object && a.TryGetProperty(name, out var v) && v.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined ? v : null;
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Orchestrator.Sdk.Runtime;
+
+internal enum OperationKind
+{
+    Activity,
+    Timer,
+    ChildWorkflow,
+}
+
+/// <summary>An activity, timer or child workflow the workflow waits for, keyed by its seq.</summary>
+internal sealed class PendingOperation(int seq, OperationKind kind, string name, string? workflowId = null)
+{
+    public int Seq { get; } = seq;
+
+    public OperationKind Kind { get; } = kind;
+
+    /// <summary>Activity name or child workflow type (for error messages).</summary>
+    public string Name { get; } = name;
+
+    public string? WorkflowId { get; } = workflowId;
+
+    /// <summary>The waiting workflow code's task; null when <see cref="OnFired"/> handles the result.</summary>
+    public TaskCompletionSource<JsonElement?>? Completion { get; init; }
+
+    /// <summary>For the timeout timer of a signal wait: what to do when it fires.</summary>
+    public Action? OnFired { get; init; }
+}
+
+/// <summary>Workflow code waiting for a signal.</summary>
+internal sealed class SignalWaiter(string name)
+{
+    public string Name { get; } = name;
+
+    public TaskCompletionSource<JsonElement?> Completion { get; } = new();
+
+    /// <summary>The seq of the timeout timer, if any.</summary>
+    public int? TimerSeq { get; set; }
+}

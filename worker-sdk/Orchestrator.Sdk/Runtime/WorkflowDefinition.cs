@@ -1,0 +1,105 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Orchestrator.Sdk.Runtime;
+
+/// <summary>A validated workflow class: its name, its run method, input and result types.</summary>
+internal sealed class WorkflowDefinition
+{
+    private WorkflowDefinition(string name, Type type, MethodInfo run, Type? inputType, Type? resultType)
+    {
+        Name = name;
+        Type = type;
+        RunMethod = run;
+        InputType = inputType;
+        ResultType = resultType;
+    }
+
+    /// <summary>The workflow type name (the <see cref="WorkflowAttribute"/> name, else the class name).</summary>
+    public string Name { get; }
+
+    /// <summary>The workflow class.</summary>
+    public Type Type { get; }
+
+    /// <summary>The <see cref="WorkflowRunAttribute"/> method.</summary>
+    public MethodInfo RunMethod { get; }
+
+    /// <summary>The input parameter's type, or null when the run method takes only the context.</summary>
+    public Type? InputType { get; }
+
+    /// <summary>The result type, or null for <see cref="Task"/>.</summary>
+    public Type? ResultType { get; }
+
+    /// <summary>Validates <paramref name="workflowType"/> and describes it.</summary>
+    /// <exception cref="ArgumentException">The class is not a valid workflow; the message says why.</exception>
+    public static WorkflowDefinition Create(Type workflowType)
+    {
+        ArgumentNullException.ThrowIfNull(workflowType);
+        var attribute = workflowType.GetCustomAttribute<WorkflowAttribute>()
+            ?? throw new ArgumentException($"{workflowType.FullName} is not a workflow: mark the class with [Workflow].", nameof(workflowType));
+        if (workflowType.IsAbstract || workflowType.IsInterface || workflowType.ContainsGenericParameters)
+        {
+            throw new ArgumentException($"Workflow {workflowType.FullName} must be a concrete, non-generic class.", nameof(workflowType));
+        }
+        if (workflowType.GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new ArgumentException($"Workflow {workflowType.FullName} needs a public parameterless constructor (workflows are not DI-constructed; put dependencies in activities).", nameof(workflowType));
+        }
+        var runs = workflowType.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(m => m.IsDefined(typeof(WorkflowRunAttribute), inherit: false))
+            .ToList();
+        if (runs.Count != 1)
+        {
+            throw new ArgumentException($"Workflow {workflowType.FullName} must have exactly one [WorkflowRun] method; it has {runs.Count}.", nameof(workflowType));
+        }
+        var run = runs[0];
+        if (!run.IsPublic || run.IsStatic || run.ContainsGenericParameters)
+        {
+            throw new ArgumentException($"[WorkflowRun] method {workflowType.Name}.{run.Name} must be a public, non-generic instance method.", nameof(workflowType));
+        }
+        Type? resultType;
+        if (run.ReturnType == typeof(Task))
+        {
+            resultType = null;
+        }
+        else if (run.ReturnType.IsGenericType && run.ReturnType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            resultType = run.ReturnType.GetGenericArguments()[0];
+        }
+        else
+        {
+            throw new ArgumentException($"[WorkflowRun] method {workflowType.Name}.{run.Name} must return Task or Task<T>, not {run.ReturnType.Name}.", nameof(workflowType));
+        }
+        var parameters = run.GetParameters();
+        if (parameters.Length is 0 or > 2 || parameters[0].ParameterType != typeof(WorkflowContext))
+        {
+            throw new ArgumentException($"[WorkflowRun] method {workflowType.Name}.{run.Name} must take (WorkflowContext context) or (WorkflowContext context, TInput input).", nameof(workflowType));
+        }
+        var name = string.IsNullOrWhiteSpace(attribute.Name) ? workflowType.Name : attribute.Name;
+        return new WorkflowDefinition(name, workflowType, run, parameters.Length == 2 ? parameters[1].ParameterType : null, resultType);
+    }
+
+    /// <summary>Creates the workflow object and starts its run method (on the calling scheduler); the task yields the JSON result.</summary>
+    public async Task<JsonElement?> RunAsync(WorkflowContext context, JsonElement? input, JsonSerializerOptions json)
+    {
+        var workflow = Activator.CreateInstance(Type)!;
+        object?[] args = InputType is null ? [context] : [context, Payloads.Deserialize(input, InputType, json)];
+        Task task;
+        try
+        {
+            task = (Task)RunMethod.Invoke(workflow, args)!;
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+        await task;
+        if (ResultType is null)
+        {
+            return null;
+        }
+        var result = RunMethod.ReturnType.GetProperty(nameof(Task<int>.Result))!.GetValue(task);
+        return Payloads.Serialize(result, ResultType, json);
+    }
+}

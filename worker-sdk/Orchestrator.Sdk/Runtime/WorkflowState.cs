@@ -1,0 +1,332 @@
+using System.Text.Json;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.Commands;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Sdk.Runtime;
+
+/// <summary>
+/// The replayed state of one run: the seq counter, what the code waits for, buffered signals, cancellation, patches,
+/// and the commands of the workflow task being run. Only touched on the instance's scheduler thread.
+/// </summary>
+internal sealed class WorkflowState
+{
+    private readonly Action<string> _ensureOnScheduler;
+    private readonly Dictionary<int, PendingOperation> _pending = [];
+    private readonly Dictionary<string, Queue<JsonElement?>> _signals = new(StringComparer.Ordinal);
+    private readonly List<SignalWaiter> _waiters = [];
+    private readonly Dictionary<string, bool> _patchDecisions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _patchesInHistory = new(StringComparer.Ordinal);
+    private List<WorkflowCommand> _commands = [];
+    private HashSet<string>? _patchesAhead;
+    private int _nextSeq = 1;
+    private Random? _guidRandom;
+
+    public WorkflowState(JsonSerializerOptions json, Action<string> ensureOnScheduler)
+    {
+        Json = json;
+        _ensureOnScheduler = ensureOnScheduler;
+    }
+
+    public JsonSerializerOptions Json { get; }
+
+    public WorkflowStartedAttributes? Started { get; private set; }
+
+    public Random Random { get; private set; } = new(0);
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public bool CancelRequested { get; private set; }
+
+    public bool IsReplaying { get; private set; }
+
+    public DateTimeOffset UtcNow { get; private set; }
+
+    public long HistoryLength { get; private set; }
+
+    public void Start(WorkflowStartedAttributes started)
+    {
+        Started = started;
+        var seed = started.RandomSeed;
+        Random = new Random(unchecked((int)(seed ^ (seed >>> 32))));
+        _guidRandom = new Random(unchecked((int)(seed ^ (seed >>> 32)) ^ 0x5bd1e995));
+    }
+
+    /// <summary>Prepares for running the code of the workflow task scheduled by <paramref name="scheduled"/>.</summary>
+    public void BeginTask(HistoryEvent scheduled, bool replaying, HashSet<string>? patchesAhead)
+    {
+        UtcNow = scheduled.Timestamp;
+        HistoryLength = scheduled.EventId;
+        IsReplaying = replaying;
+        _patchesAhead = patchesAhead;
+        _commands = [];
+    }
+
+    public List<WorkflowCommand> TakeCommands()
+    {
+        var commands = _commands;
+        _commands = [];
+        return commands;
+    }
+
+    public void AddCommand(WorkflowCommand command) => _commands.Add(command);
+
+    /// <summary>A patch marker history holds (matched or skipped): later <c>Patched</c> calls of that id return true.</summary>
+    public void NotePatchMarker(string patchId) => _patchesInHistory.Add(patchId);
+
+    // ---- applying history events (all events of a task, in order, before the code runs) ----
+
+    public void Apply(HistoryEvent e)
+    {
+        var a = e.Attributes;
+        switch (e.EventType)
+        {
+            case EventTypes.ActivityCompleted:
+                if (TakePending(a) is { } done)
+                {
+                    done.Completion?.TrySetResult(CommandMatcher.Json(a, "result"));
+                }
+                break;
+            case EventTypes.ActivityFailed:
+                if (TakePending(a) is { } failed)
+                {
+                    var failure = ReadFailure(a) ?? new FailureInfo("Exception", "The activity failed.");
+                    failed.Completion?.TrySetException(new ActivityFailedException(failed.Name, failure.Type, CommandMatcher.Int(a, "attempt") ?? 0, failure.Message));
+                }
+                break;
+            case EventTypes.ActivityTimedOut:
+                if (TakePending(a) is { } timedOut)
+                {
+                    var failure = ReadFailure(a);
+                    var timeoutType = CommandMatcher.Str(a, "timeoutType") ?? "StartToClose";
+                    var message = $"Activity '{timedOut.Name}' timed out ({timeoutType})" + (failure is null ? "." : $": {failure.Message}");
+                    timedOut.Completion?.TrySetException(new ActivityFailedException(timedOut.Name, failure?.Type ?? "ActivityTimedOut", 0, message));
+                }
+                break;
+            case EventTypes.TimerFired:
+                if (TakePending(a) is { } timer)
+                {
+                    if (timer.OnFired is { } onFired)
+                    {
+                        onFired();
+                    }
+                    else
+                    {
+                        timer.Completion?.TrySetResult(null);
+                    }
+                }
+                break;
+            case EventTypes.ChildWorkflowCompleted:
+                if (TakePending(a) is { } child)
+                {
+                    child.Completion?.TrySetResult(CommandMatcher.Json(a, "result"));
+                }
+                break;
+            case EventTypes.ChildWorkflowFailed:
+                if (TakePending(a) is { } failedChild)
+                {
+                    var failure = ReadFailure(a) ?? new FailureInfo("Exception", "The child workflow failed.");
+                    failedChild.Completion?.TrySetException(new ChildWorkflowFailedException(failedChild.Name, failedChild.WorkflowId ?? "", failure));
+                }
+                break;
+            case EventTypes.SignalReceived:
+                DeliverSignal(CommandMatcher.Str(a, "signalName") ?? "", CommandMatcher.Json(a, "input"));
+                break;
+            case EventTypes.WorkflowCancelRequested:
+                RequestCancel();
+                break;
+            default:
+                break; // ActivityStarted, closing events, future event types: nothing to do
+        }
+    }
+
+    private PendingOperation? TakePending(JsonElement attributes) =>
+        CommandMatcher.Int(attributes, "seq") is { } seq && _pending.Remove(seq, out var op) ? op : null;
+
+    private FailureInfo? ReadFailure(JsonElement attributes) =>
+        CommandMatcher.Json(attributes, "failure") is { } f ? f.Deserialize<FailureInfo>(HistoryJson.Options) : null;
+
+    private void DeliverSignal(string name, JsonElement? input)
+    {
+        for (var i = 0; i < _waiters.Count; i++)
+        {
+            if (_waiters[i].Name == name)
+            {
+                var waiter = _waiters[i];
+                _waiters.RemoveAt(i);
+                waiter.Completion.TrySetResult(input);
+                return;
+            }
+        }
+        if (!_signals.TryGetValue(name, out var queue))
+        {
+            _signals[name] = queue = new Queue<JsonElement?>();
+        }
+        queue.Enqueue(input);
+    }
+
+    private void RequestCancel()
+    {
+        if (CancelRequested)
+        {
+            return;
+        }
+        CancelRequested = true;
+        var token = Cancellation.Token;
+        var operations = _pending.Values.OrderBy(op => op.Seq).ToList();
+        _pending.Clear();
+        var waiters = _waiters.ToList();
+        _waiters.Clear();
+        foreach (var op in operations)
+        {
+            if (op.Kind == OperationKind.Timer)
+            {
+                AddCommand(new CancelTimerCommand(op.Seq));
+            }
+            op.Completion?.TrySetCanceled(token);
+        }
+        foreach (var waiter in waiters)
+        {
+            waiter.Completion.TrySetCanceled(token);
+        }
+        Cancellation.Cancel();
+    }
+
+    // ---- what workflow code calls (through WorkflowContext) ----
+
+    public Task<JsonElement?> ScheduleActivity(string activityName, JsonElement arguments, ActivityOptions? options)
+    {
+        _ensureOnScheduler("ExecuteActivityAsync");
+        var seq = _nextSeq++;
+        AddCommand(new ScheduleActivityCommand(
+            seq,
+            activityName,
+            arguments,
+            options?.TaskQueue,
+            options?.StartToCloseTimeout,
+            options?.ScheduleToCloseTimeout,
+            options?.ScheduleToStartTimeout,
+            options?.HeartbeatTimeout,
+            options?.RetryPolicy?.ToInfo()));
+        var op = new PendingOperation(seq, OperationKind.Activity, activityName) { Completion = new TaskCompletionSource<JsonElement?>() };
+        _pending.Add(seq, op);
+        return op.Completion.Task;
+    }
+
+    public Task StartTimer(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        _ensureOnScheduler("DelayAsync");
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        var seq = _nextSeq++;
+        AddCommand(new StartTimerCommand(seq, duration));
+        var op = new PendingOperation(seq, OperationKind.Timer, "timer") { Completion = new TaskCompletionSource<JsonElement?>() };
+        _pending.Add(seq, op);
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                _ensureOnScheduler("cancelling DelayAsync");
+                if (_pending.Remove(seq))
+                {
+                    AddCommand(new CancelTimerCommand(seq));
+                    op.Completion.TrySetCanceled(cancellationToken);
+                }
+            });
+        }
+        return op.Completion.Task;
+    }
+
+    public Task<JsonElement?> StartChildWorkflow(string workflowType, JsonElement? input, ChildWorkflowOptions? options)
+    {
+        _ensureOnScheduler("ExecuteChildWorkflowAsync");
+        var seq = _nextSeq++;
+        var workflowId = options?.WorkflowId ?? $"{WorkflowIdForChildren}-child-{seq}";
+        AddCommand(new StartChildWorkflowCommand(seq, workflowType, workflowId, options?.TaskQueue, input, (options?.ParentClosePolicy ?? ParentClosePolicy.Terminate).ToString()));
+        var op = new PendingOperation(seq, OperationKind.ChildWorkflow, workflowType, workflowId) { Completion = new TaskCompletionSource<JsonElement?>() };
+        _pending.Add(seq, op);
+        return op.Completion.Task;
+    }
+
+    public string WorkflowIdForChildren { get; set; } = "workflow";
+
+    public Task<JsonElement?> WaitForSignal(string signalName, TimeSpan? timeout)
+    {
+        _ensureOnScheduler("WaitForSignalAsync");
+        if (_signals.TryGetValue(signalName, out var queue) && queue.Count > 0)
+        {
+            return Task.FromResult(queue.Dequeue());
+        }
+        var waiter = new SignalWaiter(signalName);
+        _waiters.Add(waiter);
+        if (timeout is not { } limit)
+        {
+            return waiter.Completion.Task;
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(timeout));
+        var seq = _nextSeq++;
+        waiter.TimerSeq = seq;
+        AddCommand(new StartTimerCommand(seq, limit));
+        _pending.Add(seq, new PendingOperation(seq, OperationKind.Timer, "signal timeout")
+        {
+            OnFired = () =>
+            {
+                if (_waiters.Remove(waiter))
+                {
+                    waiter.Completion.TrySetException(new TimeoutException($"Signal '{signalName}' did not arrive within {limit}."));
+                }
+            },
+        });
+        return WaitThenCancelTimerAsync(waiter, seq);
+    }
+
+    private async Task<JsonElement?> WaitThenCancelTimerAsync(SignalWaiter waiter, int timerSeq)
+    {
+        var value = await waiter.Completion.Task;
+        if (_pending.Remove(timerSeq))
+        {
+            AddCommand(new CancelTimerCommand(timerSeq));
+        }
+        return value;
+    }
+
+    public bool Patched(string patchId)
+    {
+        _ensureOnScheduler("Patched");
+        ArgumentException.ThrowIfNullOrEmpty(patchId);
+        if (_patchDecisions.TryGetValue(patchId, out var decided))
+        {
+            return decided;
+        }
+        bool patched;
+        if (!IsReplaying)
+        {
+            patched = true;
+        }
+        else
+        {
+            patched = _patchesInHistory.Contains(patchId) || (_patchesAhead?.Contains(patchId) ?? false);
+        }
+        _patchDecisions[patchId] = patched;
+        if (patched && !_patchesInHistory.Contains(patchId))
+        {
+            AddCommand(new RecordMarkerCommand(CommandMatcher.PatchMarkerName, JsonSerializer.SerializeToElement(new { patchId }, HistoryJson.Options)));
+        }
+        return patched;
+    }
+
+    public Guid NewGuid()
+    {
+        _ensureOnScheduler("NewGuid");
+        Span<byte> bytes = stackalloc byte[16];
+        (_guidRandom ?? Random).NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes);
+    }
+
+    public void EnsureOnScheduler(string api) => _ensureOnScheduler(api);
+}

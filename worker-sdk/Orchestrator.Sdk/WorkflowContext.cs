@@ -1,0 +1,189 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Linq.Expressions;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Sdk.Runtime;
+
+namespace Orchestrator.Sdk;
+
+/// <summary>
+/// What workflow code may use. Everything here is deterministic: on replay it returns what it returned the first time,
+/// so workflow code must use it instead of <see cref="DateTime.UtcNow"/>, <see cref="Guid.NewGuid"/>, <see cref="System.Random.Shared"/>,
+/// <see cref="Task.Delay(TimeSpan)"/>, <see cref="Task.Run(Action)"/> or I/O.
+/// </summary>
+public sealed class WorkflowContext
+{
+    private readonly WorkflowState _state;
+
+    internal WorkflowContext(WorkflowState state, ILogger logger, string workflowId, string runId, string workflowType)
+    {
+        _state = state;
+        Logger = logger;
+        WorkflowId = workflowId;
+        RunId = runId;
+        WorkflowType = workflowType;
+    }
+
+    /// <summary>The workflow id.</summary>
+    public string WorkflowId { get; }
+
+    /// <summary>The id of this run.</summary>
+    public string RunId { get; }
+
+    /// <summary>The workflow type name.</summary>
+    public string WorkflowType { get; }
+
+    /// <summary>The task queue of this run's workflow tasks.</summary>
+    public string TaskQueue => _state.Started?.TaskQueue ?? "";
+
+    /// <summary>The current time as recorded in history: the timestamp of the current workflow task's <c>WorkflowTaskScheduled</c> event.</summary>
+    public DateTimeOffset UtcNow => _state.UtcNow;
+
+    /// <summary>A random number generator seeded from the run's <c>randomSeed</c>: the same sequence on every replay.</summary>
+    public Random Random => _state.Random;
+
+    /// <summary>Whether the code is re-running a workflow task that history already holds (true) or running the current task (false).</summary>
+    public bool IsReplaying => _state.IsReplaying;
+
+    /// <summary>A logger that is silent while <see cref="IsReplaying"/>, so each line is written once per run.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Cancelled when cancellation of the workflow is requested. Waits in flight at that moment throw <see cref="OperationCanceledException"/>; later calls run normally.</summary>
+    public CancellationToken CancellationToken => _state.Cancellation.Token;
+
+    /// <summary>The number of history events up to and including the current workflow task's <c>WorkflowTaskScheduled</c> (use it to decide when to <see cref="ContinueAsNew"/>).</summary>
+    public long HistoryLength => _state.HistoryLength;
+
+    /// <summary>A deterministic (version 4 shaped) GUID drawn from the run's seeded generator.</summary>
+    /// <returns>The GUID.</returns>
+    public Guid NewGuid() => _state.NewGuid();
+
+    /// <summary>Runs an activity given as a call expression, e.g. <c>(PaymentActivities a) =&gt; a.ChargeAsync(request)</c>, and returns its result.</summary>
+    /// <typeparam name="TActivities">The activities class.</typeparam>
+    /// <typeparam name="TResult">The activity's result type.</typeparam>
+    /// <param name="call">The call; its arguments are evaluated now and sent as JSON.</param>
+    /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
+    public async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        _state.EnsureOnScheduler("ExecuteActivityAsync");
+        var (name, arguments) = ActivityCall.Parse(call, _state.Json);
+        var result = await _state.ScheduleActivity(name, arguments, options);
+        return Payloads.Deserialize<TResult>(result, _state.Json)!;
+    }
+
+    /// <summary>Runs an activity without a result given as a call expression, e.g. <c>(PaymentActivities a) =&gt; a.RefundAsync(id)</c>.</summary>
+    /// <typeparam name="TActivities">The activities class.</typeparam>
+    /// <param name="call">The call; its arguments are evaluated now and sent as JSON.</param>
+    /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <returns>A task that completes when the activity has.</returns>
+    /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
+    public Task ExecuteActivityAsync<TActivities>(Expression<Func<TActivities, Task>> call, ActivityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        _state.EnsureOnScheduler("ExecuteActivityAsync");
+        var (name, arguments) = ActivityCall.Parse(call, _state.Json);
+        return _state.ScheduleActivity(name, arguments, options);
+    }
+
+    /// <summary>Runs an activity by name and returns its result.</summary>
+    /// <typeparam name="TResult">The activity's result type.</typeparam>
+    /// <param name="activityName">The activity name.</param>
+    /// <param name="input">The single argument, or null for an activity without parameters.</param>
+    /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
+    public async Task<TResult> ExecuteActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null)
+    {
+        var result = await ExecuteByName(activityName, input, options);
+        return Payloads.Deserialize<TResult>(result, _state.Json)!;
+    }
+
+    /// <summary>Runs an activity by name, without a result.</summary>
+    /// <param name="activityName">The activity name.</param>
+    /// <param name="input">The single argument, or null for an activity without parameters.</param>
+    /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <returns>A task that completes when the activity has.</returns>
+    /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
+    public Task ExecuteActivityAsync(string activityName, object? input = null, ActivityOptions? options = null) => ExecuteByName(activityName, input, options);
+
+    private Task<System.Text.Json.JsonElement?> ExecuteByName(string activityName, object? input, ActivityOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activityName);
+        _state.EnsureOnScheduler("ExecuteActivityAsync");
+        var arguments = input is null
+            ? Payloads.SerializeArguments([], [], _state.Json)
+            : Payloads.SerializeArguments([input], [input.GetType()], _state.Json);
+        return _state.ScheduleActivity(activityName, arguments, options);
+    }
+
+    /// <summary>Runs a child workflow and returns its result.</summary>
+    /// <typeparam name="TResult">The child's result type.</typeparam>
+    /// <param name="workflowType">The child's workflow type name.</param>
+    /// <param name="input">The child's input, or null.</param>
+    /// <param name="options">Workflow id, task queue, parent close policy.</param>
+    /// <returns>The child's result.</returns>
+    /// <exception cref="ChildWorkflowFailedException">The child did not complete.</exception>
+    public async Task<TResult> ExecuteChildWorkflowAsync<TResult>(string workflowType, object? input = null, ChildWorkflowOptions? options = null)
+    {
+        var result = await StartChild(workflowType, input, options);
+        return Payloads.Deserialize<TResult>(result, _state.Json)!;
+    }
+
+    /// <summary>Runs a child workflow without a result.</summary>
+    /// <param name="workflowType">The child's workflow type name.</param>
+    /// <param name="input">The child's input, or null.</param>
+    /// <param name="options">Workflow id, task queue, parent close policy.</param>
+    /// <returns>A task that completes when the child has.</returns>
+    /// <exception cref="ChildWorkflowFailedException">The child did not complete.</exception>
+    public Task ExecuteChildWorkflowAsync(string workflowType, object? input = null, ChildWorkflowOptions? options = null) => StartChild(workflowType, input, options);
+
+    private Task<System.Text.Json.JsonElement?> StartChild(string workflowType, object? input, ChildWorkflowOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowType);
+        _state.EnsureOnScheduler("ExecuteChildWorkflowAsync");
+        return _state.StartChildWorkflow(workflowType, Payloads.Serialize(input, _state.Json), options);
+    }
+
+    /// <summary>Waits for a durable timer (the engine fires it; the worker may be gone meanwhile).</summary>
+    /// <param name="delay">How long.</param>
+    /// <param name="cancellationToken">Cancels the timer (a <c>CancelTimer</c> command) and the wait.</param>
+    /// <returns>A task that completes when the timer fires.</returns>
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default) => _state.StartTimer(delay, cancellationToken);
+
+    /// <summary>
+    /// Takes the next signal of this name (signals are buffered per name in arrival order and each is taken once), waiting
+    /// for it if none is buffered.
+    /// </summary>
+    /// <typeparam name="T">The payload type.</typeparam>
+    /// <param name="signalName">The signal name.</param>
+    /// <param name="timeout">How long to wait (a durable timer, cancelled when the signal wins); null = forever.</param>
+    /// <returns>The signal payload.</returns>
+    /// <exception cref="TimeoutException">The timeout passed first.</exception>
+    public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signalName);
+        var payload = await _state.WaitForSignal(signalName, timeout);
+        return Payloads.Deserialize<T>(payload, _state.Json)!;
+    }
+
+    /// <summary>Ends this run and starts a new run of the same workflow id with <paramref name="input"/> (keeps histories short). Never returns.</summary>
+    /// <param name="input">The next run's input.</param>
+    /// <exception cref="ContinueAsNewException">Always: let it propagate out of the run method.</exception>
+    [DoesNotReturn]
+    public void ContinueAsNew(object? input)
+    {
+        _state.EnsureOnScheduler("ContinueAsNew");
+        throw new ContinueAsNewException(Payloads.Serialize(input, _state.Json));
+    }
+
+    /// <summary>
+    /// Versioning: true when this run takes the new code path of <paramref name="patchId"/>. A new run (or code reaching the
+    /// call for the first time in the current task) gets true and records a <c>"patch"</c> marker; a replayed run whose
+    /// history has no marker at that point gets false and must take the old path. The answer is fixed for the run.
+    /// </summary>
+    /// <param name="patchId">The patch id.</param>
+    /// <returns>Whether to take the new path.</returns>
+    public bool Patched(string patchId) => _state.Patched(patchId);
+}
