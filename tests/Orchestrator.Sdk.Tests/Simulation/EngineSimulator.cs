@@ -1,0 +1,225 @@
+using System.Text.Json;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.Commands;
+using Orchestrator.Contracts.History;
+using Orchestrator.Sdk.Runtime;
+
+namespace Orchestrator.Sdk.Tests.Simulation;
+
+/// <summary>
+/// Plays the engine for one run, in memory: assigns event ids, turns commands into events, appends results, timer firings and
+/// signals, and schedules workflow tasks. Every task is answered twice, by a cached instance that gets only the new events
+/// (incremental) and by a fresh instance that replays from event 1 (cold); the two must produce identical commands.
+/// </summary>
+internal sealed class EngineSimulator
+{
+    private readonly WorkflowDefinition _definition;
+    private readonly WorkflowRuntimeOptions _options;
+    private readonly List<HistoryEvent> _history = [];
+    private WorkflowInstance? _cached;
+    private int _cachedUpTo;
+    private DateTimeOffset _clock = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public EngineSimulator(Type workflowType, object? input = null, long randomSeed = 42, WorkflowRuntimeOptions? options = null, bool checkCold = true)
+    {
+        _definition = WorkflowDefinition.Create(workflowType);
+        _options = options ?? new WorkflowRuntimeOptions();
+        CheckCold = checkCold;
+        Append(EventTypes.WorkflowStarted, new WorkflowStartedAttributes(_definition.Name, "default",
+            input is null ? null : JsonSerializer.SerializeToElement(input, input.GetType(), _options.JsonSerializerOptions), randomSeed));
+    }
+
+    /// <summary>Whether each task is also answered by a cold instance and compared.</summary>
+    public bool CheckCold { get; set; }
+
+    public IReadOnlyList<HistoryEvent> History => _history;
+
+    public Dictionary<int, ActivityScheduledAttributes> OpenActivities { get; } = [];
+
+    public Dictionary<int, TimerStartedAttributes> OpenTimers { get; } = [];
+
+    public Dictionary<int, ChildWorkflowStartedAttributes> OpenChildren { get; } = [];
+
+    public List<IReadOnlyList<WorkflowCommand>> CommandsPerTask { get; } = [];
+
+    public WorkflowCommand? Closing { get; private set; }
+
+    public bool IsClosed => Closing is not null;
+
+    /// <summary>The activities' implementation: name + JSON argument array → result (or throw for a failure).</summary>
+    public Func<string, JsonElement, object?> Activities { get; set; } = (_, _) => null;
+
+    public HistoryEvent Append<T>(string eventType, T attributes)
+    {
+        _clock = _clock.AddMilliseconds(10);
+        var e = HistoryJson.CreateEvent(_history.Count + 1, eventType, _clock, attributes);
+        _history.Add(e);
+        return e;
+    }
+
+    public void Advance(TimeSpan time) => _clock += time;
+
+    /// <summary>Schedules a workflow task, lets both instances answer it, compares, and appends the task's outcome.</summary>
+    public IReadOnlyList<WorkflowCommand> RunTask()
+    {
+        var scheduled = Append(EventTypes.WorkflowTaskScheduled, new WorkflowTaskScheduledAttributes(1));
+        _cached ??= NewInstance();
+        var slice = _history.Skip(_cachedUpTo).ToList();
+        var activation = _cached.Activate(slice);
+        _cachedUpTo = (int)scheduled.EventId;
+        if (activation.IsTaskFailure)
+        {
+            throw new WorkflowTaskFailedException(activation.Failure!);
+        }
+        if (CheckCold)
+        {
+            var cold = NewInstance().Activate(_history.ToList());
+            Assert.Null(cold.Failure);
+            Assert.Equal(HistoryJson.SerializeCommands(activation.Commands), HistoryJson.SerializeCommands(cold.Commands));
+        }
+        Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(scheduled.EventId));
+        Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(scheduled.EventId));
+        foreach (var command in activation.Commands)
+        {
+            AppendCommandEvent(command);
+        }
+        CommandsPerTask.Add(activation.Commands);
+        return activation.Commands;
+    }
+
+    /// <summary>A workflow task the engine failed (e.g. it timed out): the worker discards its cached instance.</summary>
+    public void FailTask()
+    {
+        var scheduled = Append(EventTypes.WorkflowTaskScheduled, new WorkflowTaskScheduledAttributes(1));
+        Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(scheduled.EventId));
+        Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(scheduled.EventId, new FailureInfo("TimeoutException", "workflow task timed out")));
+        _cached = null;
+        _cachedUpTo = 0;
+    }
+
+    public WorkflowInstance NewInstance() => new(_definition, _options, null, "wf-1", "run-1");
+
+    private void AppendCommandEvent(WorkflowCommand command)
+    {
+        switch (command)
+        {
+            case ScheduleActivityCommand c:
+                var attributes = new ActivityScheduledAttributes(c.Seq, c.ActivityName, c.Input, c.TaskQueue, c.StartToCloseTimeout, c.ScheduleToCloseTimeout, c.ScheduleToStartTimeout, c.HeartbeatTimeout, c.RetryPolicy);
+                var scheduled = Append(EventTypes.ActivityScheduled, attributes);
+                OpenActivities[c.Seq] = attributes;
+                ScheduledIds[c.Seq] = scheduled.EventId;
+                break;
+            case StartTimerCommand c:
+                var timer = new TimerStartedAttributes(c.Seq, c.Duration, _clock + c.Duration);
+                var started = Append(EventTypes.TimerStarted, timer);
+                OpenTimers[c.Seq] = timer;
+                ScheduledIds[c.Seq] = started.EventId;
+                break;
+            case CancelTimerCommand c:
+                Assert.True(OpenTimers.Remove(c.Seq), $"CancelTimer for timer {c.Seq} that is not open");
+                Append(EventTypes.TimerCanceled, new TimerCanceledAttributes(c.Seq));
+                break;
+            case StartChildWorkflowCommand c:
+                var child = new ChildWorkflowStartedAttributes(c.Seq, c.WorkflowType, c.WorkflowId, $"run-of-{c.WorkflowId}");
+                Append(EventTypes.ChildWorkflowStarted, child);
+                OpenChildren[c.Seq] = child;
+                break;
+            case RecordMarkerCommand c:
+                Append(EventTypes.MarkerRecorded, new MarkerRecordedAttributes(c.MarkerName, c.Details));
+                break;
+            case CompleteWorkflowCommand c:
+                Append(EventTypes.WorkflowCompleted, new WorkflowCompletedAttributes(c.Result));
+                Closing = c;
+                break;
+            case FailWorkflowCommand c:
+                Append(EventTypes.WorkflowFailed, new WorkflowFailedAttributes(c.Failure));
+                Closing = c;
+                break;
+            case CancelWorkflowCommand c:
+                Append(EventTypes.WorkflowCanceled, new WorkflowCanceledAttributes());
+                Closing = c;
+                break;
+            case ContinueAsNewCommand c:
+                Append(EventTypes.WorkflowContinuedAsNew, new WorkflowContinuedAsNewAttributes(c.Input));
+                Closing = c;
+                break;
+            default:
+                throw new InvalidOperationException($"unknown command {command}");
+        }
+    }
+
+    private Dictionary<int, long> ScheduledIds { get; } = [];
+
+    // ---- things that happen outside the workflow ----
+
+    public void CompleteActivity(int seq)
+    {
+        var activity = OpenActivities[seq];
+        OpenActivities.Remove(seq);
+        Append(EventTypes.ActivityStarted, new ActivityStartedAttributes(seq, ScheduledIds[seq], 1));
+        try
+        {
+            var result = Activities(activity.ActivityName, activity.Input);
+            Append(EventTypes.ActivityCompleted, new ActivityCompletedAttributes(seq, ScheduledIds[seq],
+                result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), _options.JsonSerializerOptions)));
+        }
+        catch (Exception ex)
+        {
+            Append(EventTypes.ActivityFailed, new ActivityFailedAttributes(seq, ScheduledIds[seq], 3, FailureInfo.FromException(ex) with { StackTrace = null }));
+        }
+    }
+
+    public void FireTimer(int seq)
+    {
+        OpenTimers.Remove(seq);
+        Append(EventTypes.TimerFired, new TimerFiredAttributes(seq, ScheduledIds[seq]));
+    }
+
+    public void CompleteChild(int seq, object? result)
+    {
+        OpenChildren.Remove(seq);
+        Append(EventTypes.ChildWorkflowCompleted, new ChildWorkflowCompletedAttributes(seq,
+            result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), _options.JsonSerializerOptions)));
+    }
+
+    public void FailChild(int seq, FailureInfo failure)
+    {
+        OpenChildren.Remove(seq);
+        Append(EventTypes.ChildWorkflowFailed, new ChildWorkflowFailedAttributes(seq, failure));
+    }
+
+    public void Signal(string name, object? payload) =>
+        Append(EventTypes.SignalReceived, new SignalReceivedAttributes(name,
+            payload is null ? null : JsonSerializer.SerializeToElement(payload, payload.GetType(), _options.JsonSerializerOptions)));
+
+    public void RequestCancel(string reason = "test") => Append(EventTypes.WorkflowCancelRequested, new WorkflowCancelRequestedAttributes(reason));
+
+    /// <summary>Completes every open activity and fires every open timer, in seq order, then runs a task; until the run closes.</summary>
+    public void RunToEnd(int maxTasks = 100_000)
+    {
+        RunTask();
+        for (var i = 0; !IsClosed && i < maxTasks; i++)
+        {
+            if (OpenActivities.Count + OpenTimers.Count == 0)
+            {
+                throw new InvalidOperationException("The workflow waits for something the simulator cannot give (signal or child).");
+            }
+            foreach (var seq in OpenActivities.Keys.Order().ToList())
+            {
+                CompleteActivity(seq);
+            }
+            foreach (var seq in OpenTimers.Keys.Order().ToList())
+            {
+                FireTimer(seq);
+            }
+            RunTask();
+        }
+    }
+
+    public string ToHistoryJson() => JsonSerializer.Serialize(new HistoryPage(_history), new JsonSerializerOptions(HistoryJson.Options) { WriteIndented = true });
+}
+
+internal sealed class WorkflowTaskFailedException(FailureInfo failure) : Exception($"{failure.Type}: {failure.Message}")
+{
+    public FailureInfo Failure { get; } = failure;
+}

@@ -1,0 +1,60 @@
+namespace Orchestrator.Sdk.Tests.Workflows;
+
+[Workflow]
+public sealed class TaskRunWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context)
+    {
+        var value = await Task.Run(() => 41);
+        return value + await context.ExecuteActivityAsync<int>("echo", 1);
+    }
+}
+
+[Workflow]
+public sealed class TaskDelayWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(WorkflowContext context)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(20));
+        await context.ExecuteActivityAsync<int>("echo", 1);
+    }
+}
+
+[Workflow]
+public sealed class ConfigureAwaitFalseWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(WorkflowContext context)
+    {
+        await context.ExecuteActivityAsync<int>("echo", 1).ConfigureAwait(false);
+        await context.ExecuteActivityAsync<int>("echo", 2);
+    }
+}
+
+[Workflow]
+public sealed class BlockingWorkflow
+{
+    public static readonly ManualResetEventSlim Gate = new(false);
+
+    [WorkflowRun]
+    public async Task RunAsync(WorkflowContext context)
+    {
+        await context.ExecuteActivityAsync<int>("echo", 1);
+        Gate.Wait(); // blocks the workflow thread: a deadlock
+    }
+}
+
+[Workflow]
+public sealed class YieldingWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context)
+    {
+        await Task.Yield(); // stays on the workflow scheduler: allowed
+        var a = context.ExecuteActivityAsync<int>("echo", 1);
+        await Task.Yield();
+        return await a;
+    }
+}
