@@ -36,7 +36,7 @@ internal sealed class WorkflowInstance : TaskScheduler
     private readonly List<HistoryEvent> _late = [];
     private Thread? _thread;
     private volatile string? _escape;
-    private long _progressTimestamp;
+    private long _taskStartedAt;
     private bool _faulted;
     private HistoryEvent? _candidate;
     private bool _ranAtCandidate;
@@ -107,7 +107,7 @@ internal sealed class WorkflowInstance : TaskScheduler
         var current = events[^1];
         try
         {
-            Walk(events, activation: true);
+            RunWatched(() => Walk(events, activation: true));
             return new WorkflowActivation(current.EventId, _lastCommands, null);
         }
         catch (NonDeterminismException ex)
@@ -120,7 +120,7 @@ internal sealed class WorkflowInstance : TaskScheduler
     /// <summary>Replays a whole history (any end) and throws <see cref="NonDeterminismException"/> on the first mismatch.</summary>
     internal IReadOnlyList<WorkflowCommand> Replay(IReadOnlyList<HistoryEvent> events)
     {
-        Walk(events, activation: false);
+        RunWatched(() => Walk(events, activation: false));
         return _lastCommands;
     }
 
@@ -338,58 +338,76 @@ internal sealed class WorkflowInstance : TaskScheduler
         };
     }
 
-    /// <summary>Runs <paramref name="work"/> and then every task it queues until all wait, on a watched thread.</summary>
-    private void Execute(Action work)
+    /// <summary>
+    /// Runs <paramref name="walk"/> (the history walk, which runs the workflow code) on a fresh thread and watches it: when a
+    /// workflow task runs longer than the deadlock timeout without yielding, the activation fails (the stuck thread is
+    /// abandoned with the faulted instance). With an infinite timeout the walk runs on the calling thread.
+    /// </summary>
+    private void RunWatched(Action walk)
     {
-        var root = new Task(work);
-        Exception? crash = null;
-        void Body()
-        {
-            _running = this;
-            _thread = Thread.CurrentThread;
-            try
-            {
-                root.Start(this);
-                Drain();
-            }
-            catch (Exception ex)
-            {
-                crash = ex;
-            }
-            finally
-            {
-                _running = null;
-            }
-        }
-
         var timeout = _options.DeadlockTimeout;
         if (timeout == Timeout.InfiniteTimeSpan)
         {
-            Body();
+            RunHere(walk);
+            return;
         }
-        else
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
         {
-            var thread = new Thread(Body) { IsBackground = true, Name = $"workflow {_definition.Name} {Context.WorkflowId}" };
-            Volatile.Write(ref _progressTimestamp, Stopwatch.GetTimestamp());
-            thread.Start();
-            while (!thread.Join(timeout))
+            try
             {
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _progressTimestamp)) >= timeout)
-                {
-                    _faulted = true;
-                    throw new NonDeterminismException(
-                        $"Potential deadlock: workflow code ran for more than {timeout.TotalSeconds:0.###} s without yielding (blocking calls such as Task.Wait, .Result, Thread.Sleep or locks, or a long CPU loop). "
-                        + "Await workflow APIs instead (context.DelayAsync, context.ExecuteActivityAsync) and move long work into activities.");
-                }
+                RunHere(walk);
+            }
+            catch (Exception ex)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"workflow {_definition.Name} {Context.WorkflowId}",
+        };
+        thread.Start();
+        var poll = timeout < TimeSpan.FromMilliseconds(100) ? timeout : TimeSpan.FromMilliseconds(100);
+        while (!thread.Join(poll))
+        {
+            var startedAt = Volatile.Read(ref _taskStartedAt);
+            if (startedAt != 0 && Stopwatch.GetElapsedTime(startedAt) >= timeout)
+            {
+                _faulted = true;
+                throw new NonDeterminismException(
+                    $"Potential deadlock: workflow code ran for more than {timeout.TotalSeconds:0.###} s without yielding (blocking calls such as Task.Wait, .Result, Thread.Sleep or locks, or a long CPU loop). "
+                    + "Await workflow APIs instead (context.DelayAsync, context.ExecuteActivityAsync) and move long work into activities.");
             }
         }
+        failure?.Throw();
+    }
+
+    private void RunHere(Action walk)
+    {
+        var previous = _running;
+        _running = this;
+        _thread = Thread.CurrentThread;
+        try
+        {
+            walk();
+        }
+        finally
+        {
+            _running = previous;
+            _thread = null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> as a task on this scheduler, then every task queued, until all branches wait.</summary>
+    private void Execute(Action work)
+    {
+        var root = new Task(work);
+        root.Start(this);
+        Drain();
         if (_escape is { } escaped)
         {
             Fault(escaped);
-        }
-        if (crash is not null)
-        {
-            throw new NonDeterminismException($"The workflow scheduler failed: {crash.Message}");
         }
         if (root.Exception?.InnerException is { } applyError)
         {
@@ -413,8 +431,9 @@ internal sealed class WorkflowInstance : TaskScheduler
                     return;
                 }
             }
-            Volatile.Write(ref _progressTimestamp, Stopwatch.GetTimestamp());
+            Volatile.Write(ref _taskStartedAt, Stopwatch.GetTimestamp());
             TryExecuteTask(next);
+            Volatile.Write(ref _taskStartedAt, 0);
             if (UnplacedContinuation)
             {
                 UnplacedContinuation = false;
