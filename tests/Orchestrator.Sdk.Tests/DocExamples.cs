@@ -1,0 +1,115 @@
+// The examples of docs/sdk.md, kept as real classes so the build proves they compile and DocExampleTests runs them.
+// When you change an example here, change the doc (and the other way round).
+using Microsoft.Extensions.Logging;
+
+namespace Orchestrator.Sdk.Tests.DocExamples;
+
+public sealed record ChargeRequest(string CardToken, decimal Amount);
+
+public sealed record Receipt(string Id);
+
+public sealed record OrderInput(string OrderId, ChargeRequest Charge);
+
+public sealed record OrderResult(string ReceiptId, string ApprovedBy);
+
+public sealed record Approval(string By);
+
+public interface IPaymentGateway
+{
+    Task<Receipt> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
+
+    Task RefundAsync(string receiptId);
+}
+
+// --- doc: activities ---
+public sealed class PaymentActivities(IPaymentGateway gateway)          // DI-constructed, stateless
+{
+    [Activity]                                                          // name "Charge"
+    public async Task<Receipt> ChargeAsync(ChargeRequest request)
+    {
+        var ctx = ActivityExecutionContext.Current;                     // Attempt, WorkflowId, CancellationToken, HeartbeatAsync
+        return await gateway.ChargeAsync(request, ctx.CancellationToken);
+    }
+
+    [Activity]                                                          // name "Refund"
+    public Task RefundAsync(string receiptId) => gateway.RefundAsync(receiptId);
+}
+
+// --- doc: workflow ---
+[Workflow]                                                              // name "OrderWorkflow"
+public sealed class OrderWorkflow
+{
+    [WorkflowRun]
+    public async Task<OrderResult> RunAsync(WorkflowContext context, OrderInput input)
+    {
+        var saga = new Saga(context);
+        var options = new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromSeconds(30),
+            RetryPolicy = new RetryPolicy { MaximumAttempts = 5, NonRetryableErrorTypes = ["CardDeclinedException"] },
+        };
+        try
+        {
+            var receipt = await context.ExecuteActivityAsync((PaymentActivities a) => a.ChargeAsync(input.Charge), options);
+            saga.AddCompensation(() => context.ExecuteActivityAsync((PaymentActivities a) => a.RefundAsync(receipt.Id), options));
+            context.Logger.LogInformation("Charged {Receipt}, waiting for approval", receipt.Id); // written once, not on replay
+            var approval = await context.WaitForSignalAsync<Approval>("approve", TimeSpan.FromDays(2));
+            await context.DelayAsync(TimeSpan.FromHours(1));
+            return new OrderResult(receipt.Id, approval.By);
+        }
+        catch (Exception)
+        {
+            await saga.CompensateAsync();
+            throw;
+        }
+    }
+}
+
+// --- doc: versioning with Patched ---
+[Workflow("Invoice")]
+public sealed class InvoiceWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(WorkflowContext context, string invoiceId)
+    {
+        await context.ExecuteActivityAsync("CreateInvoice", invoiceId);
+        if (context.Patched("send-email"))                               // runs that started before the change skip it
+        {
+            await context.ExecuteActivityAsync("EmailInvoice", invoiceId);
+        }
+        await context.ExecuteActivityAsync("ArchiveInvoice", invoiceId);
+    }
+}
+
+// --- doc: long-running loop with continue-as-new ---
+[Workflow]
+public sealed class PollingWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(WorkflowContext context, int round)
+    {
+        while (true)
+        {
+            if (await context.ExecuteActivityAsync<bool>("CheckDone", round))
+            {
+                return;
+            }
+            await context.DelayAsync(TimeSpan.FromMinutes(10));
+            if (context.HistoryLength > 5_000)
+            {
+                context.ContinueAsNew(round + 1);                        // fresh history, same workflow id
+            }
+        }
+    }
+}
+
+// --- doc: replay test in CI ---
+public sealed class OrderWorkflowReplayTests
+{
+    [Fact(Timeout = TestTime.Limit)]
+    public async Task OrderWorkflow_ReplaysYesterdaysHistory()
+    {
+        var json = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Histories", "doc-order.json"));
+        await WorkflowReplayer.ReplayAsync<OrderWorkflow>(json);     // throws NonDeterminismException on a breaking change
+    }
+}
