@@ -53,15 +53,45 @@ public static class HistoryJson
 
     /// <summary>Reads the body of <c>GET /api/v1/workflows/{id}/history</c> (an object with an <c>events</c> array).</summary>
     /// <param name="json">The JSON body.</param>
-    /// <returns>The page.</returns>
+    /// <returns>The page. The events' attributes share one parsed document (no copy per event).</returns>
     /// <exception cref="JsonException">The JSON is not a history page.</exception>
     public static HistoryPage ParseHistoryPage(string json)
     {
-        var page = JsonSerializer.Deserialize<HistoryPage>(json, Options) ?? throw new JsonException("The history JSON is null.");
-        if (page.Events is null)
+        ArgumentNullException.ThrowIfNull(json);
+        var document = JsonDocument.Parse(json); // not disposed: the events' attributes point into it
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !TryGet(root, "events", out var array) || array.ValueKind != JsonValueKind.Array)
         {
             throw new JsonException("The history JSON has no \"events\" array.");
         }
-        return page;
+        var events = new List<HistoryEvent>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            if (!TryGet(item, "eventId", out var id) || !TryGet(item, "eventType", out var type) || !TryGet(item, "timestamp", out var timestamp))
+            {
+                throw new JsonException($"History event #{events.Count + 1} lacks eventId, eventType or timestamp.");
+            }
+            TryGet(item, "attributes", out var attributes);
+            events.Add(new HistoryEvent(id.GetInt64(), type.GetString() ?? "", timestamp.GetDateTimeOffset(), attributes));
+        }
+        string? next = TryGet(root, "nextPageToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
+        return new HistoryPage(events, next);
+    }
+
+    private static bool TryGet(JsonElement element, string camelCaseName, out JsonElement value)
+    {
+        if (element.TryGetProperty(camelCaseName, out value))
+        {
+            return true;
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, camelCaseName, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+        return false;
     }
 }
