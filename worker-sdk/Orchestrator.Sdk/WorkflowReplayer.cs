@@ -32,7 +32,13 @@ public static class WorkflowReplayer
     public static Task ReplayAsync<TWorkflow>(IReadOnlyList<HistoryEvent> events, WorkflowRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var instance = new WorkflowInstance(WorkflowDefinition.Create(typeof(TWorkflow)), options ?? new WorkflowRuntimeOptions(), null, "replay", "replay");
+        var definition = WorkflowDefinition.Create(typeof(TWorkflow));
+        if (events.Count > 0 && events[0].EventType == EventTypes.WorkflowStarted
+            && events[0].GetAttributes<WorkflowStartedAttributes>().WorkflowType is var recorded && recorded != definition.Name)
+        {
+            throw new ArgumentException($"The history is of workflow type '{recorded}', but {typeof(TWorkflow).Name} is '{definition.Name}'.", nameof(events));
+        }
+        var instance = new WorkflowInstance(definition, options ?? new WorkflowRuntimeOptions(), null, "replay", "replay");
         try
         {
             instance.Replay(events);

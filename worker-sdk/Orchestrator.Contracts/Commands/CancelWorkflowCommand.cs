@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orchestrator.Contracts.History;
 
 namespace Orchestrator.Contracts.Commands;
@@ -9,5 +10,6 @@ namespace Orchestrator.Contracts.Commands;
 public sealed record CancelWorkflowCommand : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.WorkflowCanceled;
 }

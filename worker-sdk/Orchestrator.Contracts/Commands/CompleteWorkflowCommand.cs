@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Orchestrator.Contracts.History;
 
@@ -8,5 +9,6 @@ namespace Orchestrator.Contracts.Commands;
 public sealed record CompleteWorkflowCommand(JsonElement? Result) : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.WorkflowCompleted;
 }

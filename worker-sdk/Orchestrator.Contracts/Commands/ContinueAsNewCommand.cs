@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Orchestrator.Contracts.History;
 
@@ -11,5 +12,6 @@ namespace Orchestrator.Contracts.Commands;
 public sealed record ContinueAsNewCommand(JsonElement? Input) : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.WorkflowContinuedAsNew;
 }

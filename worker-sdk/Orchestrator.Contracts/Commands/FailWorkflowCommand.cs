@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orchestrator.Contracts.History;
 
 namespace Orchestrator.Contracts.Commands;
@@ -7,5 +8,6 @@ namespace Orchestrator.Contracts.Commands;
 public sealed record FailWorkflowCommand(FailureInfo Failure) : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.WorkflowFailed;
 }

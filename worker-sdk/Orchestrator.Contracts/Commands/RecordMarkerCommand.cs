@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Orchestrator.Contracts.History;
 
@@ -12,5 +13,6 @@ namespace Orchestrator.Contracts.Commands;
 public sealed record RecordMarkerCommand(string MarkerName, JsonElement? Details) : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.MarkerRecorded;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Orchestrator.Contracts.History;
 
@@ -25,5 +26,6 @@ public sealed record ScheduleActivityCommand(
     RetryPolicyInfo? RetryPolicy = null) : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.ActivityScheduled;
 }

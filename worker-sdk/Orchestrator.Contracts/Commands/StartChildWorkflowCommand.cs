@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Orchestrator.Contracts.History;
 
@@ -22,5 +23,6 @@ public sealed record StartChildWorkflowCommand(
     string ParentClosePolicy = "Terminate") : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.ChildWorkflowStarted;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orchestrator.Contracts.History;
 
 namespace Orchestrator.Contracts.Commands;
@@ -8,5 +9,6 @@ namespace Orchestrator.Contracts.Commands;
 public sealed record StartTimerCommand(int Seq, TimeSpan Duration) : WorkflowCommand
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string EventType => EventTypes.TimerStarted;
 }

@@ -9,8 +9,18 @@ namespace Orchestrator.Contracts.History;
 /// </summary>
 public static class HistoryJson
 {
-    /// <summary>The serializer options of history attributes, commands and history pages (web defaults). Do not modify.</summary>
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// The serializer options of history attributes, commands and history pages: web defaults, and the command
+    /// discriminator <c>"type"</c> may appear anywhere in the object. Read-only.
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>Reads the attributes of <paramref name="historyEvent"/> as <typeparamref name="TAttributes"/> (e.g. <see cref="ActivityScheduledAttributes"/>).</summary>
     /// <typeparam name="TAttributes">The attributes record of the event's type.</typeparam>

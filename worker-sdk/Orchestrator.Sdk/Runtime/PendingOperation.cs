@@ -24,6 +24,9 @@ internal sealed class PendingOperation(int seq, OperationKind kind, string name,
     /// <summary>The waiting workflow code's task; null when <see cref="OnFired"/> handles the result.</summary>
     public TaskCompletionSource<JsonElement?>? Completion { get; init; }
 
+    /// <summary>The registration of a <c>DelayAsync</c> cancellation token, disposed when the timer resolves.</summary>
+    public CancellationTokenRegistration Registration { get; set; }
+
     /// <summary>For the timeout timer of a signal wait: what to do when it fires.</summary>
     public Action? OnFired { get; init; }
 }

@@ -115,6 +115,11 @@ internal sealed class WorkflowInstance : TaskScheduler
             _faulted = true;
             return new WorkflowActivation(current.EventId, [], FailureInfo.FromException(ex));
         }
+        catch (Exception ex) when (ex is not (ArgumentException or StaleWorkflowInstanceException))
+        {
+            _faulted = true; // e.g. malformed attributes: fail the task, never the workflow
+            return new WorkflowActivation(current.EventId, [], FailureInfo.FromException(ex));
+        }
     }
 
     /// <summary>Replays a whole history (any end) and throws <see cref="NonDeterminismException"/> on the first mismatch.</summary>

@@ -140,8 +140,15 @@ internal sealed class WorkflowState
         }
     }
 
-    private PendingOperation? TakePending(JsonElement attributes) =>
-        CommandMatcher.Int(attributes, "seq") is { } seq && _pending.Remove(seq, out var op) ? op : null;
+    private PendingOperation? TakePending(JsonElement attributes)
+    {
+        if (CommandMatcher.Int(attributes, "seq") is { } seq && _pending.Remove(seq, out var op))
+        {
+            op.Registration.Dispose();
+            return op;
+        }
+        return null;
+    }
 
     private FailureInfo? ReadFailure(JsonElement attributes) =>
         CommandMatcher.Json(attributes, "failure") is { } f ? f.Deserialize<FailureInfo>(HistoryJson.Options) : null;
@@ -227,7 +234,7 @@ internal sealed class WorkflowState
         _pending.Add(seq, op);
         if (cancellationToken.CanBeCanceled)
         {
-            cancellationToken.Register(() =>
+            op.Registration = cancellationToken.Register(() =>
             {
                 _ensureOnScheduler("cancelling DelayAsync");
                 if (_pending.Remove(seq))
