@@ -29,6 +29,7 @@ public sealed class EscapeDetectionTests
         Assert.Equal("NonDeterminismException", ex.Failure.Type);
         Assert.Contains("Task.Run", ex.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("context.ExecuteActivityAsync", ex.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("workflow task scheduled at event 2", ex.Failure.Message, StringComparison.Ordinal);
     });
 
     [Fact(Timeout = Limit)]
@@ -36,6 +37,14 @@ public sealed class EscapeDetectionTests
     {
         var ex = FailingTask(typeof(TaskDelayWorkflow));
         Assert.Contains("Task.Delay", ex.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("context.DelayAsync", ex.Failure.Message, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = Limit)]
+    public Task RealTimer_FailsTheTask_SayingUseDelayAsync() => Bounded(() =>
+    {
+        var ex = FailingTask(typeof(RealTimerWorkflow));
+        Assert.Contains("real timer", ex.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("context.DelayAsync", ex.Failure.Message, StringComparison.Ordinal);
     });
 

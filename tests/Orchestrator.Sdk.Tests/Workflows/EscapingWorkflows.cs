@@ -58,3 +58,14 @@ public sealed class YieldingWorkflow
         return await a;
     }
 }
+
+[Workflow]
+public sealed class RealTimerWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(WorkflowContext context)
+    {
+        using var timer = new Timer(_ => { }, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        await context.ExecuteActivityAsync<int>("echo", 1);
+    }
+}

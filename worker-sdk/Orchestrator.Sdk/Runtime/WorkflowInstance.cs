@@ -382,7 +382,8 @@ internal sealed class WorkflowInstance : TaskScheduler
                 _faulted = true;
                 throw new NonDeterminismException(
                     $"Potential deadlock: workflow code ran for more than {timeout.TotalSeconds:0.###} s without yielding (blocking calls such as Task.Wait, .Result, Thread.Sleep or locks, or a long CPU loop). "
-                    + "Await workflow APIs instead (context.DelayAsync, context.ExecuteActivityAsync) and move long work into activities.");
+                    + $"Await workflow APIs instead (context.DelayAsync, context.ExecuteActivityAsync) and move long work into activities. (workflow task scheduled at event {_state.HistoryLength})",
+                    _state.HistoryLength);
             }
         }
         failure?.Throw();
@@ -451,7 +452,8 @@ internal sealed class WorkflowInstance : TaskScheduler
     private void Fault(string message)
     {
         _faulted = true;
-        throw new NonDeterminismException(message);
+        var eventId = _state.HistoryLength;
+        throw new NonDeterminismException($"{message} (workflow task scheduled at event {eventId})", eventId);
     }
 
     /// <summary>Records that workflow code left the scheduler; the current (or next) activation fails with <paramref name="message"/>.</summary>
