@@ -16,7 +16,8 @@ public sealed class WorkflowRuntimeOptions
 
     /// <summary>
     /// Whether to watch the TPL event source for workflow code that leaves the workflow scheduler
-    /// (<c>Task.Run</c>, <c>Task.Delay</c>, <c>ConfigureAwait(false)</c>). Default true.
+    /// (<c>Task.Run</c>, <c>Task.Delay</c>, <c>ConfigureAwait(false)</c>). Default true. Enabling the TPL event source costs a little
+    /// on every task operation in the process; code that calls workflow APIs from another scheduler is caught either way.
     /// </summary>
     public bool DetectEscapes { get; init; } = true;
 }

@@ -23,7 +23,7 @@ internal sealed class EngineSimulator
     public EngineSimulator(Type workflowType, object? input = null, long randomSeed = 42, WorkflowRuntimeOptions? options = null, bool checkCold = true)
     {
         _definition = WorkflowDefinition.Create(workflowType);
-        _options = options ?? new WorkflowRuntimeOptions();
+        _options = options ?? new WorkflowRuntimeOptions { DeadlockTimeout = TimeSpan.FromSeconds(10) }; // generous: shared CI machines
         CheckCold = checkCold;
         Append(EventTypes.WorkflowStarted, new WorkflowStartedAttributes(_definition.Name, "default",
             input is null ? null : JsonSerializer.SerializeToElement(input, input.GetType(), _options.JsonSerializerOptions), randomSeed));

@@ -41,8 +41,7 @@ internal sealed class WorkflowInstance : TaskScheduler
     private HistoryEvent? _candidate;
     private bool _ranAtCandidate;
     private List<WorkflowCommand> _lastCommands = [];
-    private bool _matching;
-    private int _matchIndex;
+    private readonly CommandReplayCheck _check;
     private Task<JsonElement?>? _run;
     private bool _closed;
 
@@ -60,6 +59,7 @@ internal sealed class WorkflowInstance : TaskScheduler
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _state = new WorkflowState(options.JsonSerializerOptions, EnsureOnScheduler) { WorkflowIdForChildren = workflowId ?? "workflow" };
+        _check = new CommandReplayCheck(_state);
         Context = new WorkflowContext(_state, new ReplaySafeLogger(_logger, () => _state.IsReplaying), workflowId ?? "", runId ?? "", definition.Name);
         if (options.DetectEscapes)
         {
@@ -151,14 +151,14 @@ internal sealed class WorkflowInstance : TaskScheduler
                 throw new ArgumentException($"History has a gap: event {e.EventId} follows event {LastEventId}.", nameof(events));
             }
             LastEventId = e.EventId;
-            if (_matching)
+            if (_check.Active)
             {
                 if (CommandMatcher.IsCommandEvent(e.EventType))
                 {
-                    MatchNext(e);
+                    _check.Match(e);
                     continue;
                 }
-                EndMatching(e);
+                _check.End(e, LastEventId);
             }
             switch (e.EventType)
             {
@@ -187,8 +187,7 @@ internal sealed class WorkflowInstance : TaskScheduler
                     _candidate = null;
                     _batch.AddRange(_late);
                     _late.Clear();
-                    _matching = true;
-                    _matchIndex = 0;
+                    _check.Begin(_lastCommands);
                     break;
                 case EventTypes.WorkflowTaskFailed:
                     if (_candidate is not null)
@@ -210,9 +209,9 @@ internal sealed class WorkflowInstance : TaskScheduler
                     break;
             }
         }
-        if (_matching && !activation)
+        if (_check.Active && !activation)
         {
-            EndMatching(null);
+            _check.End(null, LastEventId);
         }
         if (_candidate is not null && !_ranAtCandidate)
         {
@@ -242,47 +241,6 @@ internal sealed class WorkflowInstance : TaskScheduler
             }
         }
         return patches;
-    }
-
-    private void MatchNext(HistoryEvent e)
-    {
-        var patchId = CommandMatcher.PatchId(e);
-        if (_matchIndex < _lastCommands.Count && CommandMatcher.Matches(_lastCommands[_matchIndex], e))
-        {
-            _matchIndex++;
-            if (patchId is not null)
-            {
-                _state.NotePatchMarker(patchId);
-            }
-            return;
-        }
-        if (patchId is not null)
-        {
-            _state.NotePatchMarker(patchId); // a patch marker the code no longer asks for (deprecated patch): skip it
-            return;
-        }
-        if (_matchIndex >= _lastCommands.Count)
-        {
-            throw new NonDeterminismException(
-                $"Non-determinism at event {e.EventId}: history holds {CommandMatcher.Describe(e)} but the workflow code produced no command for it (a command is missing).",
-                e.EventId);
-        }
-        throw new NonDeterminismException(
-            $"Non-determinism at event {e.EventId}: history holds {CommandMatcher.Describe(e)} but the workflow code produced {CommandMatcher.Describe(_lastCommands[_matchIndex])}.",
-            e.EventId);
-    }
-
-    private void EndMatching(HistoryEvent? next)
-    {
-        _matching = false;
-        if (_matchIndex < _lastCommands.Count)
-        {
-            var extra = _lastCommands[_matchIndex];
-            var where = next is null ? $"history ends at event {LastEventId}" : $"event {next.EventId} holds {next.EventType}";
-            throw new NonDeterminismException(
-                $"Non-determinism at event {next?.EventId ?? LastEventId + 1}: the workflow code produced {CommandMatcher.Describe(extra)} but history has no event for it ({where}; an extra command).",
-                next?.EventId ?? LastEventId + 1);
-        }
     }
 
     private void RunCode(HistoryEvent scheduled, bool replaying, HashSet<string>? patchesAhead)
