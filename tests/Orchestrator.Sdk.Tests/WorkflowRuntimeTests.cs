@@ -92,7 +92,6 @@ public sealed class WorkflowRuntimeTests
         var sim = new EngineSimulator(typeof(GreetingWorkflow), "bo") { Activities = FakeActivities.Default };
         sim.RunTask();
         var cached = sim.NewInstance();
-        var slice = sim.History.ToList();
         sim.CompleteActivity(1);
         sim.FailTask();       // the engine timed the task out
         sim.RunToEnd();        // the simulator replays cold after a failed task and compares with a fresh instance
@@ -104,7 +103,6 @@ public sealed class WorkflowRuntimeTests
         cached.Activate(history.Take((int)failedScheduled).ToList());
         var rest = history.Skip((int)failedScheduled).TakeWhile(e => e.EventType != EventTypes.WorkflowTaskCompleted).ToList();
         Assert.Throws<StaleWorkflowInstanceException>(() => cached.Activate(rest.Take(rest.FindLastIndex(e => e.EventType == EventTypes.WorkflowTaskScheduled) + 1).ToList()));
-        Assert.NotEmpty(slice);
     });
 
     [Fact(Timeout = Limit)]
