@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# ./test.sh [dotnet test args...]  — PostgreSQL + RabbitMQ (profile "test"), build, dotnet test Orchestrator.sln.
+# Prints as its last line "N passed, M failed[, K skipped]" summed over every test assembly (from TRX
+# files); exits non-zero when the build failed or any test failed.   e.g.  ./test.sh --filter Category=Fast
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+REPO="$(pwd)"
+CONFIGURATION="${CONFIGURATION:-Debug}"   # run.sh builds Debug too
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+if [[ "${CI:-}" == true ]]; then
+  # no MSBuild/compiler server processes left behind holding CI's output pipes
+  export MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false
+fi
+
+# shellcheck source=scripts/services.sh
+source "$REPO/scripts/services.sh"
+
+summary_and_exit() { # passed failed skipped rc
+  local s="$1 passed, $2 failed"
+  (( $3 > 0 )) && s+=", $3 skipped"
+  services_down   # first, so that the summary stays the last line
+  echo "$s"
+  exit "$4"
+}
+
+if ! services_up test; then
+  echo "test.sh: PostgreSQL/RabbitMQ did not start (see above)" >&2
+  summary_and_exit 0 0 0 1
+fi
+
+echo "test.sh: building Orchestrator.sln ($CONFIGURATION)"
+t0=$(date +%s)
+if ! dotnet build "$REPO/Orchestrator.sln" -c "$CONFIGURATION" -nologo < /dev/null; then
+  echo "test.sh: BUILD FAILED" >&2
+  summary_and_exit 0 0 0 1
+fi
+echo "test.sh: build took $(( $(date +%s) - t0 ))s"
+
+RESULTS="$REPO/TestResults/test.sh"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+# dotnet test runs in its own process group, so Ctrl-C / SIGTERM / a failure here also ends its
+# vstest and testhost children (they would otherwise outlive us and keep using the services).
+t0=$(date +%s)
+setsid dotnet test "$REPO/Orchestrator.sln" -c "$CONFIGURATION" --no-build \
+  --results-directory "$RESULTS" --logger trx \
+  --blame-hang-timeout 15m --blame-hang-dump-type none \
+  "$@" < /dev/null &
+DOTNET_TEST_PID=$!
+services_on_exit "services_stop_group $DOTNET_TEST_PID 'dotnet test'"
+rc=0
+wait "$DOTNET_TEST_PID" || rc=$?
+
+# Sum the counters of every TRX file (one per test assembly; the default TRX names never collide).
+passed=0 failed=0 skipped=0 files=0
+get() { local v; v="$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<< "$counters")"; echo "${v:-0}"; }
+while IFS= read -r -d '' trx; do
+  files=$((files + 1))
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)"
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  # xunit's skipped tests count in neither "executed" nor "notExecuted": count their results
+  skipped=$((skipped + $({ grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" || true; } | wc -l)))
+done < <(find "$RESULTS" -name '*.trx' -print0)
+
+echo "test.sh: $files test result file(s) in ${RESULTS#"$REPO"/}, dotnet test exit code $rc, $(( $(date +%s) - t0 ))s"
+if [[ $rc -ne 0 && $failed -eq 0 ]]; then
+  echo "test.sh: dotnet test failed without a failed test (crashed or hung test host?): see above" >&2
+fi
+if [[ $rc -ne 0 || $failed -ne 0 ]]; then summary_and_exit "$passed" "$failed" "$skipped" 1; fi
+summary_and_exit "$passed" "$failed" "$skipped" 0
