@@ -110,7 +110,8 @@ services_docker_down() { :; }
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 _svc_pg_as() { # run a command as the PostgreSQL OS user (postgres when we are root)
-  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # from / : postgres may not be allowed into the caller's working directory
+  if [[ "$(id -u)" == 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 _svc_pg_dir() {
