@@ -30,12 +30,8 @@ echo "building ($CONFIGURATION)..."
 dotnet build "$REPO/Orchestrator.sln" -c "$CONFIGURATION" -v quiet -nologo < /dev/null
 
 ENGINE=(dotnet run --no-build -c "$CONFIGURATION" --project "$REPO/engine/Orchestrator.Engine" --)
-if grep -rqs --include='*.cs' '"migrate"' "$REPO/engine/Orchestrator.Engine"; then
-  echo "applying migrations..."
-  "${ENGINE[@]}" migrate < /dev/null
-else
-  echo "NOTE: engine/Orchestrator.Engine does not handle 'migrate' yet: skipping migrations" >&2
-fi
+echo "applying migrations..."
+"${ENGINE[@]}" migrate < /dev/null
 
 # --- processes (one line each) ---
 # start_bg engine    "${ENGINE[@]}"

@@ -1,0 +1,24 @@
+namespace Orchestrator.Engine;
+
+/// <summary>The engine's settings, bound from the <c>Orchestrator</c> configuration section.</summary>
+internal sealed class EngineOptions
+{
+    public const string Section = "Orchestrator";
+
+    /// <summary>Npgsql connection string (<c>Orchestrator:Postgres</c>, env <c>Orchestrator__Postgres</c>).</summary>
+    public string Postgres { get; set; } = "";
+
+    /// <summary>AMQP URI (<c>Orchestrator:RabbitMq</c>), e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c>.</summary>
+    public string RabbitMq { get; set; } = "";
+
+    public static EngineOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<EngineOptions>() ?? new EngineOptions();
+        if (string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            throw new InvalidOperationException(
+                "Orchestrator:Postgres is not set: give an Npgsql connection string (env Orchestrator__Postgres).");
+        }
+        return options;
+    }
+}

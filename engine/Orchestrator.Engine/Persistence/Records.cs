@@ -1,0 +1,40 @@
+namespace Orchestrator.Engine.Persistence;
+
+/// <summary>An event to append: its id is given by the store.</summary>
+internal sealed record NewEvent(string EventType, string AttributesJson, DateTimeOffset Timestamp);
+
+/// <summary>A stored event as read back (attributes are the exact JSON text written).</summary>
+internal sealed record StoredEvent(long EventId, string EventType, DateTimeOffset Timestamp, string AttributesJson);
+
+/// <summary>A workflow run row.</summary>
+internal sealed record WorkflowRunRecord
+{
+    public required Guid RunId { get; init; }
+    public required string WorkflowId { get; init; }
+    public required string WorkflowType { get; init; }
+    public required string TaskQueue { get; init; }
+    public required string Status { get; init; }
+    public string? Input { get; init; }
+    public string? Result { get; init; }
+    public string? Failure { get; init; }
+    public required DateTime StartedAt { get; init; }
+    public DateTime? ClosedAt { get; init; }
+    public Guid? PreviousRunId { get; init; }
+    public Guid? NextRunId { get; init; }
+    public string? ParentWorkflowId { get; init; }
+    public Guid? ParentRunId { get; init; }
+    public string? TraceParent { get; init; }
+    public long NextEventId { get; init; } = 1;
+}
+
+/// <summary>Run statuses as stored and as the API shows them.</summary>
+internal static class RunStatus
+{
+    public const string Running = nameof(Running);
+    public const string Completed = nameof(Completed);
+    public const string Failed = nameof(Failed);
+    public const string Canceled = nameof(Canceled);
+    public const string Terminated = nameof(Terminated);
+    public const string ContinuedAsNew = nameof(ContinuedAsNew);
+    public const string TimedOut = nameof(TimedOut);
+}

@@ -1,0 +1,44 @@
+using MassTransit;
+using Orchestrator.TestSupport;
+
+namespace Orchestrator.Engine.Tests.Messaging;
+
+public sealed record PingMessage(Guid Id, string Text);
+
+public sealed class MassTransitRabbitMqTests
+{
+    [Fact]
+    public async Task Publish_ThroughRabbitMq_IsConsumed()
+    {
+        var uri = new Uri(await TestServers.RabbitMqAsync());
+        var received = new TaskCompletionSource<PingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = "ping-" + Guid.NewGuid().ToString("N");
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(uri);
+            cfg.ReceiveEndpoint(queue, e =>
+            {
+                e.Handler<PingMessage>(ctx =>
+                {
+                    received.TrySetResult(ctx.Message);
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        try
+        {
+            var sent = new PingMessage(Guid.NewGuid(), "hello ✓");
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+            await endpoint.Send(sent);
+
+            var got = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(sent, got);
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+}
