@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace Orchestrator.Contracts.Messages;
+
+/// <summary>Engine → worker (queue <see cref="QueueNames.ActivityTasks"/>): run one attempt of an activity.</summary>
+/// <param name="RunId">The run that scheduled it.</param>
+/// <param name="WorkflowId">The run's workflow id.</param>
+/// <param name="ScheduledEventId">The id of the <c>ActivityScheduled</c> event; with <paramref name="Attempt"/>, the token.</param>
+/// <param name="Attempt">The attempt number, from 1.</param>
+/// <param name="ActivityName">The activity name.</param>
+/// <param name="TaskQueue">The task queue.</param>
+/// <param name="Input">The JSON array of arguments.</param>
+/// <param name="StartToCloseTimeout">Limit of this attempt; the worker cancels the activity's token when it passes.</param>
+/// <param name="HeartbeatTimeout">Maximum time between heartbeats, if any.</param>
+/// <param name="HeartbeatDetails">The last heartbeat details recorded by an earlier attempt.</param>
+/// <param name="TraceParent">W3C trace context of the run.</param>
+public sealed record ActivityTaskMessage(
+    Guid RunId, string WorkflowId, long ScheduledEventId, int Attempt, string ActivityName, string TaskQueue,
+    JsonElement Input, TimeSpan? StartToCloseTimeout, TimeSpan? HeartbeatTimeout, JsonElement? HeartbeatDetails, string? TraceParent);

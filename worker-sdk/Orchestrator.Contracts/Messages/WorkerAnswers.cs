@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Orchestrator.Contracts.Commands;
+
+namespace Orchestrator.Contracts.Messages;
+
+/// <summary>Worker → engine (queue <see cref="QueueNames.Engine"/>): the commands of a workflow task.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The task's <c>WorkflowTaskScheduled</c> event id.</param>
+/// <param name="Attempt">The dispatch attempt answered.</param>
+/// <param name="Commands">The new commands, in order.</param>
+/// <param name="Identity">The worker's identity (host:pid), recorded in <c>WorkflowTaskStarted</c>.</param>
+public sealed record WorkflowTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, IReadOnlyList<WorkflowCommand> Commands, string Identity);
+
+/// <summary>Worker → engine: a workflow task failed (non-determinism, escape, unknown type...). The run stays open; the task is retried.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The task's <c>WorkflowTaskScheduled</c> event id.</param>
+/// <param name="Attempt">The dispatch attempt answered.</param>
+/// <param name="Failure">What went wrong.</param>
+/// <param name="Identity">The worker's identity.</param>
+public sealed record WorkflowTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
+
+/// <summary>Worker → engine: an activity attempt returned.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
+/// <param name="Attempt">The attempt.</param>
+/// <param name="Result">The JSON result (null for none).</param>
+/// <param name="Identity">The worker's identity.</param>
+public sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Result, string Identity);
+
+/// <summary>Worker → engine: an activity attempt threw.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
+/// <param name="Attempt">The attempt.</param>
+/// <param name="Failure">The exception (type = class name).</param>
+/// <param name="Identity">The worker's identity.</param>
+public sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
+
+/// <summary>Worker → engine: an activity attempt is alive; <paramref name="Details"/> is its checkpoint for a later attempt.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
+/// <param name="Attempt">The attempt.</param>
+/// <param name="Details">Progress details (null for none).</param>
+public sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Details);
