@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Sdk;
+
+/// <summary>
+/// Calls the engine's REST API (<c>/api/v1</c>) from any .NET application: start, signal, cancel, terminate, describe and
+/// list workflows, read histories, wait for results. JSON uses System.Text.Json web defaults (camelCase). Errors of the
+/// API (RFC 7807 problem details) throw <see cref="OrchestratorApiException"/>. Thread-safe.
+/// </summary>
+public sealed class OrchestratorClient : IDisposable
+{
+    private const int ResultWaitSeconds = 30;
+
+    private static readonly JsonSerializerOptions ProtocolJson = CreateProtocolJson();
+
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly Uri _baseAddress;
+
+    /// <summary>Creates a client of the engine at <paramref name="baseAddress"/>.</summary>
+    /// <param name="baseAddress">The engine's address, e.g. <c>http://127.0.0.1:5080</c>.</param>
+    /// <param name="httpClient">The HTTP client to use (e.g. from <c>IHttpClientFactory</c>); null: the client makes and disposes its own.</param>
+    public OrchestratorClient(Uri baseAddress, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        if (!baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The engine address must be absolute, e.g. http://127.0.0.1:5080.", nameof(baseAddress));
+        }
+        _baseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(ResultWaitSeconds + 70) };
+    }
+
+    /// <summary>The serializer of inputs, signal payloads and results: web defaults (camelCase, case-insensitive), enums as strings.</summary>
+    public static JsonSerializerOptions JsonSerializerOptions => ProtocolJson;
+
+    /// <summary>Starts a workflow (<c>POST /api/v1/workflows</c>).</summary>
+    /// <param name="workflowType">The workflow type name (the class name of a <see cref="WorkflowAttribute"/> class unless renamed).</param>
+    /// <param name="input">The input (JSON-serialized), or null.</param>
+    /// <param name="options">Id, task queue and id reuse policy; null for the engine's defaults.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A handle of the new run.</returns>
+    /// <exception cref="OrchestratorApiException">409 when a run with that id is open; 400 for bad input.</exception>
+    public async Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
+        var body = new StartRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy);
+        using var response = await _http.PostAsJsonAsync(Url("api/v1/workflows"), body, ProtocolJson, cancellationToken).ConfigureAwait(false);
+        var started = await ReadAsync<StartResponse>(response, cancellationToken).ConfigureAwait(false);
+        return new WorkflowHandle(this, started.WorkflowId, started.RunId);
+    }
+
+    /// <summary>A handle of an existing workflow (no call is made).</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="runId">A run id, or null for the latest run.</param>
+    /// <returns>The handle.</returns>
+    public WorkflowHandle GetHandle(string workflowId, string? runId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
+        return new WorkflowHandle(this, workflowId, runId);
+    }
+
+    /// <summary>Sends a signal to the open run of <paramref name="workflowId"/> (<c>POST .../signals/{name}</c>).</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="signalName">The signal name.</param>
+    /// <param name="payload">The payload (JSON-serialized), or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine accepted the signal.</returns>
+    /// <exception cref="OrchestratorApiException">404 when no run is open.</exception>
+    public async Task SignalWorkflowAsync(string workflowId, string signalName, object? payload = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(signalName);
+        using var content = new StringContent(JsonSerializer.Serialize(payload, ProtocolJson), Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(Url($"{WorkflowPath(workflowId)}/signals/{Uri.EscapeDataString(signalName)}"), content, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Requests cancellation of the open run (<c>POST .../cancel</c>); the workflow sees it and may compensate.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine accepted the request.</returns>
+    public async Task CancelWorkflowAsync(string workflowId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsync(Url($"{WorkflowPath(workflowId)}/cancel"), null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Terminates the open run at once (<c>POST .../terminate</c>); no workflow code runs.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="reason">Why, recorded in history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine accepted the request.</returns>
+    public async Task TerminateWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync(Url($"{WorkflowPath(workflowId)}/terminate"), new TerminateRequest(reason), ProtocolJson, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Describes a run (<c>GET /api/v1/workflows/{workflowId}</c>).</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="runId">A run id, or null for the latest run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The description.</returns>
+    /// <exception cref="OrchestratorApiException">404 when there is no such workflow.</exception>
+    public async Task<WorkflowDescription> DescribeWorkflowAsync(string workflowId, string? runId = null, CancellationToken cancellationToken = default)
+    {
+        var path = WorkflowPath(workflowId) + Query(("runId", runId));
+        using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<WorkflowDescription>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one page of a run's history (<c>GET .../history</c>).</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="runId">A run id, or null for the latest run.</param>
+    /// <param name="pageSize">Events per page, or null for the engine's default.</param>
+    /// <param name="pageToken">The <see cref="HistoryPage.NextPageToken"/> of the previous page, or null for the first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    public async Task<HistoryPage> GetHistoryAsync(string workflowId, string? runId = null, int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var path = $"{WorkflowPath(workflowId)}/history" + Query(("runId", runId), ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
+        using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return HistoryJson.ParseHistoryPage(json);
+    }
+
+    /// <summary>Lists runs (<c>GET /api/v1/workflows</c>), newest first, one page at a time.</summary>
+    /// <param name="status">Only runs in this state.</param>
+    /// <param name="workflowType">Only runs of this type.</param>
+    /// <param name="workflowIdPrefix">Only workflow ids starting with this.</param>
+    /// <param name="pageSize">Runs per page, or null for the engine's default.</param>
+    /// <param name="pageToken">The <see cref="WorkflowListPage.NextPageToken"/> of the previous page, or null for the first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    public async Task<WorkflowListPage> ListWorkflowsAsync(
+        WorkflowStatus? status = null, string? workflowType = null, string? workflowIdPrefix = null, int? pageSize = null, string? pageToken = null,
+        CancellationToken cancellationToken = default)
+    {
+        var path = "api/v1/workflows" + Query(
+            ("status", status?.ToString()), ("workflowType", workflowType), ("workflowIdPrefix", workflowIdPrefix),
+            ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
+        using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<WorkflowListPage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until the workflow closes (long-polling <c>GET .../result?waitSeconds=30</c>; the engine follows continue-as-new
+    /// to the last run) and returns its result.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The result (default when the workflow returned nothing).</returns>
+    /// <exception cref="WorkflowFailedException">The workflow failed, was canceled, terminated or timed out.</exception>
+    public async Task<T?> GetResultAsync<T>(string workflowId, CancellationToken cancellationToken = default)
+    {
+        var path = $"{WorkflowPath(workflowId)}/result?waitSeconds={ResultWaitSeconds}";
+        while (true)
+        {
+            using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                continue; // still open when the wait ended
+            }
+            var run = await ReadAsync<WorkflowDescription>(response, cancellationToken).ConfigureAwait(false);
+            switch (run.Status)
+            {
+                case WorkflowStatus.Running:
+                    continue;
+                case WorkflowStatus.Completed:
+                    return run.Result is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } result
+                        ? result.Deserialize<T>(ProtocolJson)
+                        : default;
+                default:
+                    throw new WorkflowFailedException(run.WorkflowId, run.RunId,
+                        run.Failure ?? new FailureInfo(run.Status.ToString(), $"The workflow closed as {run.Status}."));
+            }
+        }
+    }
+
+    /// <summary>Disposes the HTTP client if this client made it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private Uri Url(string relative) => new(_baseAddress, relative);
+
+    private static string WorkflowPath(string workflowId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
+        return "api/v1/workflows/" + Uri.EscapeDataString(workflowId);
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var builder = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            builder.Append(builder.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+        return builder.ToString();
+    }
+
+    private static JsonElement? ToJson(object? value) =>
+        value switch
+        {
+            null => null,
+            JsonElement element => element,
+            _ => JsonSerializer.SerializeToElement(value, value.GetType(), ProtocolJson),
+        };
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<T>(ProtocolJson, cancellationToken).ConfigureAwait(false)
+            ?? throw new OrchestratorApiException(response.StatusCode, "Empty response", $"The engine answered {(int)response.StatusCode} without a body.");
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string? title = null;
+        string? detail = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                title = document.RootElement.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                detail = document.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            }
+        }
+        catch (JsonException)
+        {
+            detail = string.IsNullOrWhiteSpace(body) ? null : body;
+        }
+        throw new OrchestratorApiException(response.StatusCode, title ?? response.ReasonPhrase ?? response.StatusCode.ToString(), detail);
+    }
+
+    private static JsonSerializerOptions CreateProtocolJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private sealed record StartRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, WorkflowIdReusePolicy? IdReusePolicy);
+
+    private sealed record StartResponse(string WorkflowId, string RunId);
+
+    private sealed record TerminateRequest(string? Reason);
+}

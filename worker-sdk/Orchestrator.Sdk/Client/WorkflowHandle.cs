@@ -1,0 +1,51 @@
+namespace Orchestrator.Sdk;
+
+/// <summary>A started workflow: its ids and the calls about it. Made by <see cref="OrchestratorClient.StartWorkflowAsync"/> or <see cref="OrchestratorClient.GetHandle"/>.</summary>
+public sealed class WorkflowHandle
+{
+    private readonly OrchestratorClient _client;
+
+    internal WorkflowHandle(OrchestratorClient client, string workflowId, string? runId)
+    {
+        _client = client;
+        WorkflowId = workflowId;
+        RunId = runId;
+    }
+
+    /// <summary>The workflow id.</summary>
+    public string WorkflowId { get; }
+
+    /// <summary>The run id the handle was made for (null: the latest run).</summary>
+    public string? RunId { get; }
+
+    /// <summary>Waits for the workflow to close (following continue-as-new) and returns its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="WorkflowFailedException">The workflow failed, was canceled, terminated or timed out.</exception>
+    public Task<T?> GetResultAsync<T>(CancellationToken cancellationToken = default) => _client.GetResultAsync<T>(WorkflowId, cancellationToken);
+
+    /// <summary>Describes the run.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The description.</returns>
+    public Task<WorkflowDescription> DescribeAsync(CancellationToken cancellationToken = default) => _client.DescribeWorkflowAsync(WorkflowId, RunId, cancellationToken);
+
+    /// <summary>Sends a signal to the open run.</summary>
+    /// <param name="signalName">The signal name.</param>
+    /// <param name="payload">The payload (JSON-serialized), or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine accepted the signal.</returns>
+    public Task SignalAsync(string signalName, object? payload = null, CancellationToken cancellationToken = default) =>
+        _client.SignalWorkflowAsync(WorkflowId, signalName, payload, cancellationToken);
+
+    /// <summary>Requests cancellation (the workflow sees it and may compensate).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine accepted the request.</returns>
+    public Task CancelAsync(CancellationToken cancellationToken = default) => _client.CancelWorkflowAsync(WorkflowId, cancellationToken);
+
+    /// <summary>Terminates the run at once (no workflow code runs).</summary>
+    /// <param name="reason">Why, recorded in history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine accepted the request.</returns>
+    public Task TerminateAsync(string? reason = null, CancellationToken cancellationToken = default) => _client.TerminateWorkflowAsync(WorkflowId, reason, cancellationToken);
+}

@@ -1,0 +1,84 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Sdk.Runtime;
+
+namespace Orchestrator.Sdk.Hosting;
+
+/// <summary>
+/// Runs one activity attempt per message: a DI scope, an <see cref="ActivityExecutionContext"/> whose token fires at the
+/// start-to-close timeout or on shutdown, heartbeats to the engine, and the answer <see cref="ActivityTaskCompletedMessage"/>
+/// or <see cref="ActivityTaskFailedMessage"/>.
+/// </summary>
+internal sealed class ActivityTaskHandler
+{
+    private readonly ActivityInvoker _invoker;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly EngineSender _sender;
+    private readonly OrchestratorWorkerOptions _options;
+    private readonly ILogger _logger;
+
+    public ActivityTaskHandler(WorkerRegistrations registrations, IServiceProvider services, IServiceScopeFactory scopes, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, ILogger<ActivityTaskHandler> logger)
+    {
+        _options = options.Value;
+        _invoker = new ActivityInvoker(registrations.Activities, services, _options.JsonSerializerOptions);
+        _scopes = scopes;
+        _sender = sender;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(ConsumeContext<ActivityTaskMessage> context)
+    {
+        var task = context.Message;
+        using var span = WorkerDiagnostics.Start("Activity " + task.ActivityName, task.TraceParent);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(WorkerDiagnostics.WorkflowIdTag, task.WorkflowId);
+            span.SetTag(WorkerDiagnostics.RunIdTag, task.RunId);
+            span.SetTag(WorkerDiagnostics.ActivityNameTag, task.ActivityName);
+            span.SetTag(WorkerDiagnostics.TaskQueueTag, task.TaskQueue);
+            span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, task.ScheduledEventId);
+            span.SetTag(WorkerDiagnostics.AttemptTag, task.Attempt);
+        }
+
+        using var timeout = new CancellationTokenSource();
+        if (task.StartToCloseTimeout is { } limit && limit > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(limit);
+        }
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.CancellationToken);
+        ActivityResult result;
+        var heartbeats = new HeartbeatSender(_sender, task, _logger);
+        await using (heartbeats.ConfigureAwait(false))
+        {
+            var executionContext = new ActivityExecutionContext(
+                task.ActivityName, task.WorkflowId, task.RunId.ToString(), task.Attempt, attemptToken.Token,
+                heartbeats.HeartbeatAsync, task.HeartbeatDetails, _options.JsonSerializerOptions);
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                result = await _invoker.InvokeAsync(executionContext, task.Input, scope.ServiceProvider).ConfigureAwait(false);
+            }
+        }
+
+        if (result.Failure is { } failure)
+        {
+            if (context.CancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested)
+            {
+                // Interrupted by shutdown: no answer; MassTransit hands the message back to the broker for another worker.
+                _logger.ActivityInterrupted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
+                throw new OperationCanceledException("The worker is shutting down.", context.CancellationToken);
+            }
+            _logger.ActivityFailed(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failure.Type, failure.Message);
+            WorkerDiagnostics.SetFailure(span, failure.Type, failure.Message);
+            await _sender.SendAsync(new ActivityTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt, failure, _options.Identity), context.CancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _logger.ActivityCompleted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
+            await _sender.SendAsync(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, _options.Identity), context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

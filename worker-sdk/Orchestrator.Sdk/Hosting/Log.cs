@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orchestrator.Sdk.Hosting;
+
+/// <summary>The worker host's log messages (event ids 1000–1099: host, 1100–1199: workflow tasks, 1200–1299: activities).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Orchestrator worker {Identity} started on task queue '{TaskQueue}' ({WorkflowCount} workflow type(s), {ActivityCount} activity(ies)); answers go to queue '{EngineQueue}'")]
+    public static partial void WorkerStarted(this ILogger logger, string identity, string taskQueue, int workflowCount, int activityCount, string engineQueue);
+
+    [LoggerMessage(1001, LogLevel.Information, "Orchestrator worker stopping; in-flight tasks have {ShutdownTimeout} to finish")]
+    public static partial void WorkerStopping(this ILogger logger, TimeSpan shutdownTimeout);
+
+    [LoggerMessage(1002, LogLevel.Information, "Orchestrator worker stopped")]
+    public static partial void WorkerStopped(this ILogger logger);
+
+    [LoggerMessage(1100, LogLevel.Debug, "Workflow task {WorkflowId}/{RunId} at event {ScheduledEventId} (attempt {Attempt}) completed with {CommandCount} command(s) ({Activation})")]
+    public static partial void WorkflowTaskCompleted(this ILogger logger, string workflowId, Guid runId, long scheduledEventId, int attempt, int commandCount, string activation);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Workflow task {WorkflowId}/{RunId} at event {ScheduledEventId} (attempt {Attempt}) failed: {FailureType}: {FailureMessage}")]
+    public static partial void WorkflowTaskFailed(this ILogger logger, string workflowId, Guid runId, long scheduledEventId, int attempt, string failureType, string failureMessage);
+
+    [LoggerMessage(1102, LogLevel.Warning, "Workflow type '{WorkflowType}' of {WorkflowId}/{RunId} is not registered with this worker (task queue '{TaskQueue}')")]
+    public static partial void UnknownWorkflowType(this ILogger logger, string workflowType, string workflowId, Guid runId, string taskQueue);
+
+    [LoggerMessage(1103, LogLevel.Debug, "Cached instance of {WorkflowId}/{RunId} cannot continue at event {FirstEventId}: {Reason}; replaying from event 1")]
+    public static partial void CachedInstanceDropped(this ILogger logger, string workflowId, Guid runId, long firstEventId, string reason);
+
+    [LoggerMessage(1104, LogLevel.Debug, "Fetched {EventCount} history event(s) of {WorkflowId}/{RunId} from the engine")]
+    public static partial void HistoryFetched(this ILogger logger, int eventCount, string workflowId, Guid runId);
+
+    [LoggerMessage(1105, LogLevel.Error, "Workflow task {WorkflowId}/{RunId} at event {ScheduledEventId} threw")]
+    public static partial void WorkflowTaskError(this ILogger logger, Exception exception, string workflowId, Guid runId, long scheduledEventId);
+
+    [LoggerMessage(1200, LogLevel.Debug, "Activity {ActivityName} of {WorkflowId}/{RunId} (event {ScheduledEventId}, attempt {Attempt}) completed")]
+    public static partial void ActivityCompleted(this ILogger logger, string activityName, string workflowId, Guid runId, long scheduledEventId, int attempt);
+
+    [LoggerMessage(1201, LogLevel.Information, "Activity {ActivityName} of {WorkflowId}/{RunId} (event {ScheduledEventId}, attempt {Attempt}) failed: {FailureType}: {FailureMessage}")]
+    public static partial void ActivityFailed(this ILogger logger, string activityName, string workflowId, Guid runId, long scheduledEventId, int attempt, string failureType, string failureMessage);
+
+    [LoggerMessage(1202, LogLevel.Information, "Activity {ActivityName} of {WorkflowId}/{RunId} (event {ScheduledEventId}, attempt {Attempt}) was interrupted by shutdown; its message goes back to the broker")]
+    public static partial void ActivityInterrupted(this ILogger logger, string activityName, string workflowId, Guid runId, long scheduledEventId, int attempt);
+
+    [LoggerMessage(1203, LogLevel.Warning, "Heartbeat of activity {ActivityName} (event {ScheduledEventId}, attempt {Attempt}) could not be sent")]
+    public static partial void HeartbeatFailed(this ILogger logger, Exception exception, string activityName, long scheduledEventId, int attempt);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace Orchestrator.Sdk;
+
+/// <summary>
+/// Settings of a worker hosted with <see cref="OrchestratorWorkerServiceCollectionExtensions.AddOrchestratorWorker"/>.
+/// Bound from configuration: <c>Orchestrator:RabbitMq</c>, <c>Orchestrator:EngineUrl</c>, <c>Orchestrator:TaskQueue</c>, and
+/// every other property from <c>Orchestrator:Worker:*</c> (e.g. <c>Orchestrator:Worker:MaxConcurrentActivities</c>).
+/// </summary>
+public sealed class OrchestratorWorkerOptions
+{
+    /// <summary>AMQP URI of the RabbitMQ broker, e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c> (<c>Orchestrator:RabbitMq</c>). Required.</summary>
+    public string? RabbitMq { get; set; }
+
+    /// <summary>Base address of the engine's REST API, used to fetch a run's history when the cache cannot continue it (<c>Orchestrator:EngineUrl</c>). Default <c>http://127.0.0.1:5080</c>.</summary>
+    public Uri EngineUrl { get; set; } = new("http://127.0.0.1:5080");
+
+    /// <summary>The task queue this worker serves (<c>Orchestrator:TaskQueue</c>). Default <c>default</c>.</summary>
+    public string TaskQueue { get; set; } = "default";
+
+    /// <summary>How many activity attempts run at once (prefetch and concurrency of the activity queue). Default 32.</summary>
+    public int MaxConcurrentActivities { get; set; } = 32;
+
+    /// <summary>How many workflow tasks run at once (prefetch and concurrency of the workflow queue). Default 16.</summary>
+    public int MaxConcurrentWorkflowTasks { get; set; } = 16;
+
+    /// <summary>How many workflow runs stay in memory between tasks (least recently used are dropped and replayed when they come back). Default 1000; 0 disables the cache.</summary>
+    public int MaxCachedWorkflows { get; set; } = 1000;
+
+    /// <summary>How long stopping the worker waits for in-flight tasks; after it, their cancellation tokens fire and unfinished messages go back to the broker. Default 10 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The worker's name in history (<c>WorkflowTaskStarted</c>, <c>ActivityStarted</c>). Default <c>host:pid</c>.</summary>
+    public string Identity { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>The queue answers are sent to. Default <c>orchestrator-engine</c>; change it only to isolate tests or environments sharing a broker.</summary>
+    public string EngineQueue { get; set; } = Contracts.Messages.QueueNames.Engine;
+
+    /// <summary>Workflow code that runs this long without awaiting a workflow API fails its task as deadlocked. Default 2 seconds (see <see cref="WorkflowRuntimeOptions.DeadlockTimeout"/>).</summary>
+    public TimeSpan DeadlockTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether to detect workflow code that leaves the workflow scheduler. Default true (see <see cref="WorkflowRuntimeOptions.DetectEscapes"/>).</summary>
+    public bool DetectEscapes { get; set; } = true;
+
+    /// <summary>Serializer of workflow and activity payloads. Default System.Text.Json web defaults. Set in code, not configuration.</summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+
+    internal WorkflowRuntimeOptions ToRuntimeOptions() => new()
+    {
+        JsonSerializerOptions = JsonSerializerOptions,
+        DeadlockTimeout = DeadlockTimeout,
+        DetectEscapes = DetectEscapes,
+    };
+}

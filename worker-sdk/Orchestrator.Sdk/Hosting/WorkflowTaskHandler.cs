@@ -1,0 +1,184 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.History;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Sdk.Runtime;
+
+namespace Orchestrator.Sdk.Hosting;
+
+/// <summary>
+/// Runs workflow tasks: continues the cached instance of the run when it has applied every event before the task's
+/// slice, else replays a new instance from event 1 (the slice itself when it starts there, else the history fetched from
+/// the engine), and answers <see cref="WorkflowTaskCompletedMessage"/> or <see cref="WorkflowTaskFailedMessage"/>.
+/// </summary>
+internal sealed class WorkflowTaskHandler : IDisposable
+{
+    private const int HistoryPageSize = 1000;
+
+    private readonly WorkflowRegistry _workflows;
+    private readonly OrchestratorWorkerOptions _options;
+    private readonly WorkflowRuntimeOptions _runtimeOptions;
+    private readonly EngineSender _sender;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly OrchestratorClient _engine;
+    private readonly RunLocks _locks = new();
+
+    public WorkflowTaskHandler(WorkerRegistrations registrations, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, ILoggerFactory loggerFactory)
+    {
+        _workflows = registrations.Workflows;
+        _options = options.Value;
+        _runtimeOptions = _options.ToRuntimeOptions();
+        _sender = sender;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<WorkflowTaskHandler>();
+        _engine = new OrchestratorClient(_options.EngineUrl);
+        Cache = new WorkflowCache(_options.MaxCachedWorkflows);
+    }
+
+    /// <summary>The cached instances (exposed for tests).</summary>
+    internal WorkflowCache Cache { get; }
+
+    public async Task HandleAsync(ConsumeContext<WorkflowTaskMessage> context)
+    {
+        var task = context.Message;
+        using var span = WorkerDiagnostics.Start("WorkflowTask " + task.WorkflowType, task.TraceParent);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(WorkerDiagnostics.WorkflowIdTag, task.WorkflowId);
+            span.SetTag(WorkerDiagnostics.RunIdTag, task.RunId);
+            span.SetTag(WorkerDiagnostics.WorkflowTypeTag, task.WorkflowType);
+            span.SetTag(WorkerDiagnostics.TaskQueueTag, task.TaskQueue);
+            span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, task.ScheduledEventId);
+            span.SetTag(WorkerDiagnostics.AttemptTag, task.Attempt);
+        }
+
+        using (await _locks.AcquireAsync(task.RunId, context.CancellationToken).ConfigureAwait(false))
+        {
+            object answer;
+            try
+            {
+                answer = await RunAsync(task, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            {
+                throw; // shutting down: the message goes back to the broker
+            }
+            catch (Exception ex)
+            {
+                _logger.WorkflowTaskError(ex, task.WorkflowId, task.RunId, task.ScheduledEventId);
+                answer = Failed(task, FailureInfo.FromException(ex));
+            }
+
+            if (answer is WorkflowTaskFailedMessage failed)
+            {
+                _logger.WorkflowTaskFailed(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failed.Failure.Type, failed.Failure.Message);
+                WorkerDiagnostics.SetFailure(span, failed.Failure.Type, failed.Failure.Message);
+                await _sender.SendAsync(failed, context.CancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _sender.SendAsync((WorkflowTaskCompletedMessage)answer, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<object> RunAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
+    {
+        if (!_workflows.TryGet(task.WorkflowType, out var definition))
+        {
+            _logger.UnknownWorkflowType(task.WorkflowType, task.WorkflowId, task.RunId, task.TaskQueue);
+            return Failed(task, new FailureInfo(
+                "WorkflowTypeNotRegisteredException",
+                $"No worker on task queue '{task.TaskQueue}' knows workflow type '{task.WorkflowType}' (this worker runs: {string.Join(", ", _workflows.Definitions.Select(d => d.Name))})."));
+        }
+
+        var firstEventId = task.Events.Count > 0 ? task.Events[0].EventId : 0;
+        WorkflowInstance? instance = Cache.Take(task.RunId);
+        WorkflowActivation? activation = null;
+        var how = "cached";
+        if (instance is not null)
+        {
+            if (task.Events.Count > 0 && instance.LastEventId == firstEventId - 1)
+            {
+                try
+                {
+                    activation = instance.Activate(task.Events);
+                }
+                catch (Exception ex) when (ex is StaleWorkflowInstanceException or ArgumentException)
+                {
+                    _logger.CachedInstanceDropped(task.WorkflowId, task.RunId, firstEventId, ex.Message);
+                }
+            }
+            else
+            {
+                _logger.CachedInstanceDropped(task.WorkflowId, task.RunId, firstEventId, $"it has applied events up to {instance.LastEventId}");
+            }
+        }
+
+        if (activation is null)
+        {
+            IReadOnlyList<HistoryEvent> history;
+            if (firstEventId == 1)
+            {
+                history = task.Events;
+                how = "new";
+            }
+            else
+            {
+                history = await FetchHistoryAsync(task, cancellationToken).ConfigureAwait(false);
+                how = "replayed from fetched history";
+            }
+            instance = new WorkflowInstance(definition, _runtimeOptions, _loggerFactory.CreateLogger(definition.Type), task.WorkflowId, task.RunId.ToString());
+            activation = instance.Activate(history);
+        }
+
+        if (activation.Failure is { } failure)
+        {
+            return Failed(task, failure); // the instance is faulted: not cached
+        }
+        if (!instance!.IsCompleted)
+        {
+            Cache.Put(task.RunId, instance);
+        }
+        _logger.WorkflowTaskCompleted(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands.Count, how);
+        return new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, _options.Identity);
+    }
+
+    private async Task<IReadOnlyList<HistoryEvent>> FetchHistoryAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
+    {
+        var events = new List<HistoryEvent>();
+        string? pageToken = null;
+        do
+        {
+            var page = await _engine.GetHistoryAsync(task.WorkflowId, task.RunId.ToString(), HistoryPageSize, pageToken, cancellationToken).ConfigureAwait(false);
+            foreach (var e in page.Events)
+            {
+                if (e.EventId <= task.ScheduledEventId)
+                {
+                    events.Add(e);
+                }
+            }
+            pageToken = page.NextPageToken;
+            if (page.Events.Count > 0 && page.Events[^1].EventId >= task.ScheduledEventId)
+            {
+                break; // the rest is after this task
+            }
+        }
+        while (pageToken is not null);
+        _logger.HistoryFetched(events.Count, task.WorkflowId, task.RunId);
+        if (events.Count == 0 || events[^1].EventId != task.ScheduledEventId)
+        {
+            throw new InvalidOperationException(
+                $"The engine's history of {task.WorkflowId}/{task.RunId} ends at event {(events.Count == 0 ? 0 : events[^1].EventId)}, before the task's event {task.ScheduledEventId}.");
+        }
+        return events;
+    }
+
+    private WorkflowTaskFailedMessage Failed(WorkflowTaskMessage task, FailureInfo failure) =>
+        new(task.RunId, task.ScheduledEventId, task.Attempt, failure, _options.Identity);
+
+    public void Dispose() => _engine.Dispose();
+}
