@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace Orchestrator.Dashboard.Api;
+
+/// <summary>The engine's answer to a call: the value on success, else the status and the problem's text.</summary>
+public sealed record ApiResult<T>(HttpStatusCode StatusCode, T? Value, string? Error)
+{
+    public bool IsSuccess => Error is null;
+}
+
+/// <summary>The engine's answer to an action (signal, cancel, terminate).</summary>
+public sealed record ActionResult(HttpStatusCode StatusCode, string Message)
+{
+    public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
+}

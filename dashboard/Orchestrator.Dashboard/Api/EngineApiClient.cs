@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Dashboard.Api;
+
+/// <summary>
+/// The dashboard's typed client of the engine's REST API (<c>/api/v1</c>). Never throws for an HTTP error:
+/// every call returns the engine's answer, with the problem+json title and detail as the error text.
+/// </summary>
+internal sealed class EngineApiClient(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = HistoryJson.Options;
+
+    public Uri? BaseAddress => http.BaseAddress;
+
+    public Task<ApiResult<WorkflowListPage>> ListWorkflowsAsync(WorkflowFilter filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+        => GetAsync<WorkflowListPage>("api/v1/workflows" + Query(
+            ("status", filter.Status), ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix),
+            ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
+
+    public Task<ApiResult<WorkflowCounts>> CountWorkflowsAsync(WorkflowFilter filter, CancellationToken cancellationToken = default)
+        => GetAsync<WorkflowCounts>("api/v1/workflows/counts" + Query(
+            ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix)), cancellationToken);
+
+    public Task<ApiResult<WorkflowDescription>> DescribeAsync(string workflowId, string? runId, CancellationToken cancellationToken = default)
+        => GetAsync<WorkflowDescription>(WorkflowPath(workflowId) + Query(("runId", runId)), cancellationToken);
+
+    public async Task<ApiResult<HistoryPage>> GetHistoryAsync(string workflowId, string? runId, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+    {
+        var uri = WorkflowPath(workflowId) + "/history" + Query(
+            ("runId", runId), ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken));
+        try
+        {
+            using var response = await http.GetAsync(new Uri(uri, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new(response.StatusCode, null, ProblemText(response.StatusCode, body));
+            }
+            return new(response.StatusCode, HistoryJson.ParseHistoryPage(body), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new(0, null, Unreachable(ex));
+        }
+    }
+
+    public Task<ActionResult> SignalAsync(string workflowId, string signalName, string jsonPayload, CancellationToken cancellationToken = default)
+        => PostAsync(WorkflowPath(workflowId) + "/signals/" + Uri.EscapeDataString(signalName), jsonPayload, cancellationToken);
+
+    public Task<ActionResult> CancelAsync(string workflowId, CancellationToken cancellationToken = default)
+        => PostAsync(WorkflowPath(workflowId) + "/cancel", "{}", cancellationToken);
+
+    public Task<ActionResult> TerminateAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
+        => PostAsync(WorkflowPath(workflowId) + "/terminate", JsonSerializer.Serialize(new { reason }, Json), cancellationToken);
+
+    private async Task<ApiResult<T>> GetAsync<T>(string uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(uri, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                return new(response.StatusCode, default, ProblemText(response.StatusCode, body));
+            }
+            var value = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false);
+            return value is null
+                ? new(response.StatusCode, default, "The engine answered with an empty body.")
+                : new(response.StatusCode, value, null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new(0, default, Unreachable(ex));
+        }
+    }
+
+    private async Task<ActionResult> PostAsync(string uri, string json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var content = new StringContent(json, Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(new Uri(uri, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? new(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase ?? response.StatusCode.ToString()}")
+                : new(response.StatusCode, ProblemText(response.StatusCode, body));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new(0, Unreachable(ex));
+        }
+    }
+
+    private string Unreachable(Exception ex) => $"The engine at {http.BaseAddress} did not answer: {ex.Message}";
+
+    /// <summary>"404 Not Found: title — detail" from an RFC 7807 body, or the status alone.</summary>
+    internal static string ProblemText(HttpStatusCode status, string body)
+    {
+        var text = $"{(int)status} {status}";
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var title = document.RootElement.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                var detail = document.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+                var parts = new[] { title, detail }.Where(p => !string.IsNullOrWhiteSpace(p));
+                var joined = string.Join(": ", parts);
+                return joined.Length == 0 ? text : $"{text}: {joined}";
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return string.IsNullOrWhiteSpace(body) || body.Length > 300 ? text : $"{text}: {body.Trim()}";
+    }
+
+    private static string WorkflowPath(string workflowId) => "api/v1/workflows/" + Uri.EscapeDataString(workflowId);
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => !string.IsNullOrEmpty(p.Value))
+            .Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)).ToList();
+        return present.Count == 0 ? "" : "?" + string.Join("&", present);
+    }
+}

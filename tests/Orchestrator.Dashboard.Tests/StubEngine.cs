@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Dashboard.Api;
+
+namespace Orchestrator.Dashboard.Tests;
+
+/// <summary>An <see cref="HttpMessageHandler"/> that answers with <see cref="Respond"/> and records every request.</summary>
+internal sealed class StubEngine : HttpMessageHandler
+{
+    public List<(HttpMethod Method, string PathAndQuery, string Body, string? ApiKey)> Requests { get; } = [];
+
+    public Func<HttpRequestMessage, (HttpStatusCode Status, string Body)> Respond { get; set; } = _ => (HttpStatusCode.Accepted, "");
+
+    public EngineApiClient CreateClient() => new(new HttpClient(this, disposeHandler: false) { BaseAddress = new Uri("http://engine.test/") });
+
+    public void AddTo(BunitContext context) => context.Services.AddSingleton(CreateClient()).AddSingleton(TimeProvider.System);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var key = request.Headers.TryGetValues("X-Api-Key", out var values) ? values.Single() : null;
+        lock (Requests)
+        {
+            Requests.Add((request.Method, request.RequestUri!.PathAndQuery, body, key));
+        }
+        var (status, responseBody) = Respond(request);
+        var contentType = (int)status >= 400 ? "application/problem+json" : "application/json";
+        return new HttpResponseMessage(status) { Content = new StringContent(responseBody, Encoding.UTF8, contentType) };
+    }
+}
