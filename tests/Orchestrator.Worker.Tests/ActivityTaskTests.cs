@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Orchestrator.Contracts.Messages;
+
+namespace Orchestrator.Worker.Tests;
+
+public sealed class ActivityTaskTests
+{
+    private static ActivityTaskMessage Task(string name, object?[] input, TimeSpan? startToClose = null, TimeSpan? heartbeatTimeout = null, int attempt = 1) =>
+        new(Guid.NewGuid(), "order-1", 5, attempt, name, "ignored", JsonSerializer.SerializeToElement(input, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+            startToClose ?? TimeSpan.FromSeconds(30), heartbeatTimeout, null, null);
+
+    [Fact]
+    public async Task Attempt_IsAnsweredWithTheResult()
+    {
+        await using var worker = await WorkerFixture.StartAsync();
+        var task = Task("Charge", ["o-1", 42.5m, null], attempt: 2);
+
+        await worker.SendAsync(task);
+        var answer = await worker.NextAnswerAsync<ActivityTaskCompletedMessage>();
+
+        Assert.Equal(task.RunId, answer.RunId);
+        Assert.Equal(5, answer.ScheduledEventId);
+        Assert.Equal(2, answer.Attempt);
+        Assert.Equal("rcpt-o-1", answer.Result!.Value.GetString());
+    }
+
+    [Fact]
+    public async Task Attempt_ThatThrows_IsAnsweredWithTheExceptionClassName()
+    {
+        await using var worker = await WorkerFixture.StartAsync();
+        var task = Task("Ship", ["o-1", "ship"]);
+
+        await worker.SendAsync(task);
+        var answer = await worker.NextAnswerAsync<ActivityTaskFailedMessage>();
+
+        Assert.Equal(task.RunId, answer.RunId);
+        Assert.Equal("ShippingFailedException", answer.Failure.Type);
+        Assert.Contains("o-1", answer.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Attempt_PastItsStartToCloseTimeout_IsCancelled()
+    {
+        await using var worker = await WorkerFixture.StartAsync();
+
+        await worker.SendAsync(Task("WaitForCancellation", [], startToClose: TimeSpan.FromMilliseconds(200)));
+        var answer = await worker.NextAnswerAsync<ActivityTaskFailedMessage>();
+
+        Assert.Equal("TaskCanceledException", answer.Failure.Type);
+    }
+
+    [Fact]
+    public async Task Heartbeats_ReachTheEngineQueue_ThrottledWithTheLatestDetails()
+    {
+        await using var worker = await WorkerFixture.StartAsync();
+        // heartbeat timeout 1 s: at most one heartbeat per 400 ms; the activity beats 1, 2, 3 at once, then works 700 ms
+        var task = Task("Progress", [3, 700], heartbeatTimeout: TimeSpan.FromSeconds(1));
+
+        await worker.SendAsync(task);
+        var first = await worker.NextAnswerAsync<ActivityHeartbeatMessage>();
+        var second = await worker.NextAnswerAsync<ActivityHeartbeatMessage>();
+        var done = await worker.NextAnswerAsync<ActivityTaskCompletedMessage>();
+
+        Assert.Equal((task.RunId, 5L, 1), (first.RunId, first.ScheduledEventId, first.Attempt));
+        Assert.Equal(1, first.Details!.Value.GetInt32());
+        Assert.Equal(3, second.Details!.Value.GetInt32()); // 2 was superseded while held back
+        Assert.Equal(3, done.Result!.Value.GetInt32());
+    }
+
+    [Fact]
+    public async Task UnknownActivity_IsAnsweredWithAFailure()
+    {
+        await using var worker = await WorkerFixture.StartAsync();
+
+        await worker.SendAsync(Task("NoSuchActivity", []));
+        var answer = await worker.NextAnswerAsync<ActivityTaskFailedMessage>();
+
+        Assert.Equal("ActivityNotRegisteredException", answer.Failure.Type);
+    }
+}

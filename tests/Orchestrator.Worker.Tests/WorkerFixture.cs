@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Sdk;
+using Orchestrator.TestSupport;
+using OrderSample;
+
+namespace Orchestrator.Worker.Tests;
+
+/// <summary>
+/// A worker host on its own task queue and engine queue (so tests, and a real engine, sharing the broker never see each
+/// other's messages), plus a test bus that plays the engine: it sends tasks and collects the worker's answers.
+/// </summary>
+internal sealed class WorkerFixture : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<object> _answers = Channel.CreateUnbounded<object>();
+    private IBusControl? _engineBus;
+
+    private WorkerFixture(IHost host, Uri broker, string taskQueue, string engineQueue)
+    {
+        Host = host;
+        Broker = broker;
+        TaskQueue = taskQueue;
+        EngineQueue = engineQueue;
+    }
+
+    public IHost Host { get; }
+
+    public Uri Broker { get; }
+
+    public string TaskQueue { get; }
+
+    public string EngineQueue { get; }
+
+    public static async Task<WorkerFixture> StartAsync(Uri? engineUrl = null, bool listen = true, Action<OrchestratorWorkerOptions>? configure = null)
+    {
+        var broker = new Uri(await TestServers.RabbitMqAsync());
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var taskQueue = "test-" + suffix;
+        var engineQueue = "test-engine-" + suffix;
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orchestrator:RabbitMq"] = broker.ToString(),
+            ["Orchestrator:TaskQueue"] = taskQueue,
+            ["Orchestrator:EngineUrl"] = (engineUrl ?? new Uri("http://127.0.0.1:9")).ToString(),
+            ["Orchestrator:Worker:EngineQueue"] = engineQueue,
+        });
+        builder.Services.AddOrchestratorWorker(builder.Configuration, w =>
+        {
+            w.AddWorkflow<OrderWorkflow>().AddActivities<OrderActivities>().AddActivities<TestActivities>();
+            if (configure is not null)
+            {
+                w.Configure(configure);
+            }
+        });
+        var host = builder.Build();
+        using var cts = new CancellationTokenSource(Timeout);
+        await host.StartAsync(cts.Token);
+        var fixture = new WorkerFixture(host, broker, taskQueue, engineQueue);
+        if (listen)
+        {
+            await fixture.ListenAsync();
+        }
+        return fixture;
+    }
+
+    /// <summary>Starts consuming the engine queue (the answers).</summary>
+    public async Task ListenAsync()
+    {
+        var writer = _answers.Writer;
+        _engineBus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(Broker);
+            cfg.ReceiveEndpoint(EngineQueue, e =>
+            {
+                e.ConfigureConsumeTopology = false;
+                e.Handler<WorkflowTaskCompletedMessage>(c => writer.WriteAsync(c.Message).AsTask());
+                e.Handler<WorkflowTaskFailedMessage>(c => writer.WriteAsync(c.Message).AsTask());
+                e.Handler<ActivityTaskCompletedMessage>(c => writer.WriteAsync(c.Message).AsTask());
+                e.Handler<ActivityTaskFailedMessage>(c => writer.WriteAsync(c.Message).AsTask());
+                e.Handler<ActivityHeartbeatMessage>(c => writer.WriteAsync(c.Message).AsTask());
+            });
+        });
+        using var cts = new CancellationTokenSource(Timeout);
+        await _engineBus.StartAsync(cts.Token);
+    }
+
+    public Task SendAsync(WorkflowTaskMessage task) => SendAsync(QueueNames.WorkflowTasks(TaskQueue), task);
+
+    public Task SendAsync(ActivityTaskMessage task) => SendAsync(QueueNames.ActivityTasks(TaskQueue), task);
+
+    private async Task SendAsync<T>(string queue, T message)
+        where T : class
+    {
+        var bus = WorkerBus();
+        var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+        await endpoint.Send(message);
+    }
+
+    /// <summary>The next answer on the engine queue, which must be a <typeparamref name="T"/>.</summary>
+    public async Task<T> NextAnswerAsync<T>()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var answer = await _answers.Reader.ReadAsync(cts.Token);
+        return Assert.IsType<T>(answer);
+    }
+
+    private IBus WorkerBus() => _engineBus ?? throw new InvalidOperationException("Call ListenAsync first (the test bus sends the tasks).");
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await Host.StopAsync(cts.Token);
+        Host.Dispose();
+        if (_engineBus is not null)
+        {
+            await _engineBus.StopAsync(cts.Token);
+        }
+    }
+}
