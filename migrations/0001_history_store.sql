@@ -17,6 +17,7 @@ CREATE TABLE workflow_runs (
     parent_workflow_id  text,
     parent_run_id       uuid,
     trace_parent        text,
+    cancel_requested    boolean     NOT NULL DEFAULT false,
     -- optimistic concurrency: the id the next appended event gets (1 + the last event id)
     next_event_id       bigint      NOT NULL DEFAULT 1,
     CONSTRAINT workflow_runs_status_check CHECK (status IN
@@ -39,16 +40,21 @@ CREATE TABLE history_events (
     CONSTRAINT history_events_id_positive CHECK (event_id >= 1)
 );
 
--- The open workflow task of a run (at most one). A row exists from WorkflowTaskScheduled until the
--- worker's answer is applied. `dispatch_after` is when it must be (re)sent if no answer came.
+-- The workflow task state of an open run (one row per open run). `idle`: no task open; `scheduled`: a task
+-- waits to be sent at dispatch_after (retry back-off); `dispatched`: sent, sent again at dispatch_after if no
+-- answer came by then.
 CREATE TABLE workflow_tasks (
     run_id              uuid        PRIMARY KEY REFERENCES workflow_runs (run_id) ON DELETE CASCADE,
     scheduled_event_id  bigint      NOT NULL,
     attempt             int         NOT NULL DEFAULT 1,
     task_queue          text        NOT NULL,
-    dispatch_after      timestamptz NOT NULL
+    -- the task's message carries the events from this id on (after the previous completed task)
+    events_from         bigint      NOT NULL,
+    state               text        NOT NULL,
+    dispatch_after      timestamptz NOT NULL,
+    last_failure        json
 );
-CREATE INDEX workflow_tasks_due ON workflow_tasks (dispatch_after);
+CREATE INDEX workflow_tasks_due ON workflow_tasks (dispatch_after) WHERE state <> 'idle';
 
 -- Events that arrived while a workflow task was in flight; appended after that task's answer.
 CREATE TABLE buffered_events (
@@ -70,6 +76,8 @@ CREATE TABLE activity_tasks (
     input                   json,
     options                 json        NOT NULL,
     attempt                 int         NOT NULL DEFAULT 1,
+    -- 'scheduled': send at dispatch_after (first attempt or retry back-off); 'dispatched': running, timed out at dispatch_after
+    state                   text        NOT NULL,
     scheduled_at            timestamptz NOT NULL,
     started_at              timestamptz,
     dispatch_after          timestamptz NOT NULL,
@@ -95,6 +103,7 @@ CREATE INDEX timers_due ON timers (fire_at);
 CREATE TABLE outbox (
     id          bigserial   PRIMARY KEY,
     destination text        NOT NULL,
+    message_type text       NOT NULL,
     message     json        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );

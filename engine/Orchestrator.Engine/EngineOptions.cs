@@ -11,6 +11,9 @@ internal sealed class EngineOptions
     /// <summary>AMQP URI (<c>Orchestrator:RabbitMq</c>), e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c>.</summary>
     public string RabbitMq { get; set; } = "";
 
+    /// <summary>When set, the REST API requires it in header <c>X-Api-Key</c> (<c>Orchestrator:ApiKey</c>).</summary>
+    public string? ApiKey { get; set; }
+
     public static EngineOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<EngineOptions>() ?? new EngineOptions();
@@ -18,6 +21,11 @@ internal sealed class EngineOptions
         {
             throw new InvalidOperationException(
                 "Orchestrator:Postgres is not set: give an Npgsql connection string (env Orchestrator__Postgres).");
+        }
+        if (string.IsNullOrWhiteSpace(options.RabbitMq))
+        {
+            throw new InvalidOperationException(
+                "Orchestrator:RabbitMq is not set: give an AMQP URI such as amqp://guest:guest@127.0.0.1:5672/ (env Orchestrator__RabbitMq).");
         }
         return options;
     }

@@ -1,16 +1,15 @@
 using Orchestrator.Engine;
 using Orchestrator.Engine.Persistence;
 
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:5080");
-}
+// `Orchestrator.Engine migrate` applies the migrations and exits; without it the engine migrates, then serves.
+var migrateOnly = args.Contains("migrate");
+args = args.Where(a => a != "migrate").ToArray();
+var configuration = new ConfigurationBuilder().AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(args).Build();
 
 EngineOptions options;
 try
 {
-    options = EngineOptions.From(builder.Configuration);
+    options = EngineOptions.From(configuration);
 }
 catch (InvalidOperationException e)
 {
@@ -32,12 +31,11 @@ using (var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(c => c.S
         return 3;
     }
 }
-if (args.Contains("migrate"))
+if (migrateOnly)
 {
     return 0;
 }
 
-var app = builder.Build();
-app.MapGet("/health/ready", () => Results.Ok());
+var app = EngineHost.Build(args, options);
 await app.RunAsync();
 return 0;

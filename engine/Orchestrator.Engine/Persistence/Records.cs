@@ -24,6 +24,7 @@ internal sealed record WorkflowRunRecord
     public string? ParentWorkflowId { get; init; }
     public Guid? ParentRunId { get; init; }
     public string? TraceParent { get; init; }
+    public bool CancelRequested { get; init; }
     public long NextEventId { get; init; } = 1;
 }
 

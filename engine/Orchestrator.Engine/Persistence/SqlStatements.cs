@@ -9,7 +9,7 @@ internal static class SqlStatements
     private const string RunColumns = """
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
-        parent_run_id, trace_parent, next_event_id
+        parent_run_id, trace_parent, cancel_requested, next_event_id
         """;
 
     public const string InsertRun = """
@@ -48,5 +48,139 @@ internal static class SqlStatements
     public const string GetLatestRun = $"""
         SELECT {RunColumns} FROM workflow_runs WHERE workflow_id = @WorkflowId
         ORDER BY started_at DESC, run_id DESC LIMIT 1
+        """;
+
+    // ---- dispatch: runs and their work (all inside the caller's transaction) ----
+
+    public const string LockRun = $"SELECT {RunColumns} FROM workflow_runs WHERE run_id = @RunId FOR UPDATE";
+
+    public const string LockOpenRun = $"SELECT {RunColumns} FROM workflow_runs WHERE workflow_id = @WorkflowId AND status = 'Running' FOR UPDATE";
+
+    public const string CloseRun = """
+        UPDATE workflow_runs SET status = @Status, result = @Result::json, failure = @Failure::json, closed_at = @ClosedAt,
+            next_run_id = @NextRunId
+        WHERE run_id = @RunId
+        """;
+
+    public const string SetCancelRequested = "UPDATE workflow_runs SET cancel_requested = true WHERE run_id = @RunId";
+
+    public const string DeleteRunWork = """
+        DELETE FROM workflow_tasks WHERE run_id = @RunId;
+        DELETE FROM activity_tasks WHERE run_id = @RunId;
+        DELETE FROM timers WHERE run_id = @RunId;
+        DELETE FROM buffered_events WHERE run_id = @RunId;
+        """;
+
+    public const string ReadEventsRange = """
+        SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
+        FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until ORDER BY event_id
+        """;
+
+    public const string LockWorkflowTask = """
+        SELECT run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure
+        FROM workflow_tasks WHERE run_id = @RunId FOR UPDATE
+        """;
+
+    public const string UpsertWorkflowTask = """
+        INSERT INTO workflow_tasks (run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure)
+        VALUES (@RunId, @ScheduledEventId, @Attempt, @TaskQueue, @EventsFrom, @State, @DispatchAfter, @LastFailure::json)
+        ON CONFLICT (run_id) DO UPDATE SET scheduled_event_id = excluded.scheduled_event_id, attempt = excluded.attempt,
+            task_queue = excluded.task_queue, events_from = excluded.events_from, state = excluded.state,
+            dispatch_after = excluded.dispatch_after, last_failure = excluded.last_failure
+        """;
+
+    public const string InsertBufferedEvent = """
+        INSERT INTO buffered_events (run_id, event_type, attributes) VALUES (@RunId, @EventType, @Attributes::json)
+        """;
+
+    public const string TakeBufferedEvents = """
+        DELETE FROM buffered_events WHERE run_id = @RunId
+        RETURNING id, event_type, attributes::text AS attributes_json
+        """;
+
+    public const string InsertActivityTask = """
+        INSERT INTO activity_tasks (run_id, scheduled_event_id, seq, activity_name, task_queue, input, options, attempt, state,
+            scheduled_at, dispatch_after)
+        VALUES (@RunId, @ScheduledEventId, @Seq, @ActivityName, @TaskQueue, @Input::json, @Options::json, @Attempt, @State,
+            @ScheduledAt, @DispatchAfter)
+        """;
+
+    private const string ActivityColumns = """
+        run_id, scheduled_event_id, seq, activity_name, task_queue, input::text AS input, options::text AS options, attempt, state,
+        scheduled_at, started_at, dispatch_after, heartbeat_details::text AS heartbeat_details, heartbeat_at,
+        last_failure::text AS last_failure
+        """;
+
+    public const string LockActivityTask = $"""
+        SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId FOR UPDATE
+        """;
+
+    public const string UpdateActivityTask = """
+        UPDATE activity_tasks SET attempt = @Attempt, state = @State, started_at = @StartedAt, dispatch_after = @DispatchAfter,
+            last_failure = @LastFailure::json
+        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId
+        """;
+
+    public const string DeleteActivityTask = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId";
+
+    public const string RecordHeartbeat = """
+        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now()
+        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt
+        """;
+
+    public const string PendingActivities = $"SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId ORDER BY scheduled_event_id";
+
+    public const string InsertTimer = "INSERT INTO timers (run_id, timer_key, fire_at, payload) VALUES (@RunId, @TimerKey, @FireAt, @Payload::json)";
+
+    public const string DeleteTimer = "DELETE FROM timers WHERE run_id = @RunId AND timer_key = @TimerKey RETURNING payload::text";
+
+    public const string InsertOutbox = """
+        INSERT INTO outbox (destination, message_type, message)
+        SELECT * FROM unnest(@Destinations::text[], @Types::text[], @Messages::text[]::json[])
+        RETURNING id
+        """;
+
+    public const string TakeOutboxBatch = """
+        SELECT id, destination, message_type, message::text AS message FROM outbox ORDER BY id LIMIT @Limit FOR UPDATE SKIP LOCKED
+        """;
+
+    public const string DeleteOutbox = "DELETE FROM outbox WHERE id = ANY(@Ids)";
+
+    // ---- sweeper candidates (no locks: each is then handled in its own run transaction) ----
+
+    public const string DueWorkflowTasks = """
+        SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
+        """;
+
+    public const string DueActivityTasks = """
+        SELECT run_id, scheduled_event_id FROM activity_tasks WHERE dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
+        """;
+
+    public const string DueTimers = "SELECT run_id, timer_key FROM timers WHERE fire_at <= now() ORDER BY fire_at LIMIT @Limit";
+
+    public const string NextTimerDue = "SELECT min(fire_at) FROM timers";
+
+    // ---- queries of the REST API ----
+
+    public const string ListRuns = $"""
+        SELECT {RunColumns} FROM workflow_runs
+        WHERE (@Status::text IS NULL OR status = @Status)
+          AND (@WorkflowType::text IS NULL OR workflow_type = @WorkflowType)
+          AND (@Prefix::text IS NULL OR starts_with(workflow_id, @Prefix))
+          AND (@AfterStartedAt::timestamptz IS NULL OR (started_at, run_id) < (@AfterStartedAt, @AfterRunId))
+        ORDER BY started_at DESC, run_id DESC
+        LIMIT @Limit
+        """;
+
+    public const string CountRuns = """
+        SELECT status, count(*) AS count FROM workflow_runs
+        WHERE (@WorkflowType::text IS NULL OR workflow_type = @WorkflowType)
+          AND (@Prefix::text IS NULL OR starts_with(workflow_id, @Prefix))
+        GROUP BY status
+        """;
+
+    public const string ReadWorkflowTask = """
+        SELECT run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure
+        FROM workflow_tasks WHERE run_id = @RunId
         """;
 }

@@ -1,0 +1,20 @@
+namespace Orchestrator.Engine.Api;
+
+/// <summary>RFC 7807 answers of the API.</summary>
+internal static class Problems
+{
+    public static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: 400, title: "Bad request");
+
+    public static IResult NotFound(string detail) => Results.Problem(detail, statusCode: 404, title: "Not found");
+
+    public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: 409, title: "Conflict");
+
+    public static IResult TooLarge() =>
+        Results.Problem($"The request body is larger than {ApiLimits.MaxBodyBytes} bytes.", statusCode: 413, title: "Payload too large");
+}
+
+/// <summary>A request body that could not be read; carries the problem to answer with.</summary>
+internal sealed class BodyException(IResult problem) : Exception
+{
+    public IResult Problem { get; } = problem;
+}

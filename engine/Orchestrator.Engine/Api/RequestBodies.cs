@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Engine.Api;
+
+/// <summary>Reads request bodies with clear errors: 400 for malformed JSON or wrong types, 413 when too large.</summary>
+internal static class RequestBodies
+{
+    public static async Task<T?> ReadAsync<T>(HttpRequest request, CancellationToken ct)
+    {
+        var raw = await ReadRawAsync(request, ct);
+        if (raw is null)
+        {
+            return default;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(raw.Value, HistoryJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new BodyException(Problems.BadRequest($"The request body does not have the expected shape: {e.Message}"));
+        }
+    }
+
+    /// <summary>The body as a JSON value (null when empty).</summary>
+    public static async Task<JsonElement?> ReadRawAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > ApiLimits.MaxBodyBytes)
+        {
+            throw new BodyException(Problems.TooLarge());
+        }
+        var feature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false })
+        {
+            feature.MaxRequestBodySize = ApiLimits.MaxBodyBytes;
+        }
+        using var buffer = new MemoryStream();
+        try
+        {
+            await request.Body.CopyToAsync(buffer, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new BodyException(Problems.TooLarge());
+        }
+        if (buffer.Length > ApiLimits.MaxBodyBytes)
+        {
+            throw new BodyException(Problems.TooLarge());
+        }
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.ToArray());
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new BodyException(Problems.BadRequest($"The request body is not valid JSON: {e.Message}"));
+        }
+    }
+}

@@ -1,0 +1,291 @@
+using System.Text;
+using System.Text.Json;
+using Orchestrator.Engine.Dispatch;
+using Orchestrator.Engine.Persistence;
+
+namespace Orchestrator.Engine.Api;
+
+/// <summary>The REST API of DESIGN.md under <c>/api/v1</c>.</summary>
+internal static class WorkflowEndpoints
+{
+    private static readonly string[] ReusePolicies = ["AllowDuplicate", "AllowDuplicateFailedOnly", "RejectDuplicate"];
+
+    public static void MapWorkflowApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/workflows").WithTags("Workflows").AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (BodyException e)
+            {
+                return e.Problem;
+            }
+        });
+
+        api.MapPost("/", StartAsync).WithName("StartWorkflow")
+            .Accepts<StartWorkflowBody>("application/json")
+            .Produces<StartWorkflowResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413);
+        api.MapGet("/", ListAsync).WithName("ListWorkflows").Produces<WorkflowList>().ProducesProblem(400);
+        api.MapGet("/counts", CountAsync).WithName("CountWorkflows").Produces<WorkflowCounts>();
+        api.MapGet("/{workflowId}", DescribeAsync).WithName("DescribeWorkflow").Produces<WorkflowDescription>().ProducesProblem(404);
+        api.MapGet("/{workflowId}/history", HistoryAsync).WithName("GetHistory").Produces<HistoryResponse>().ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/{workflowId}/result", ResultAsync).WithName("GetResult")
+            .Produces<WorkflowDescription>().Produces<WorkflowDescription>(StatusCodes.Status202Accepted).ProducesProblem(404);
+        api.MapPost("/{workflowId}/signals/{signalName}", SignalAsync).WithName("SignalWorkflow")
+            .Accepts<JsonElement>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
+        api.MapPost("/{workflowId}/cancel", CancelAsync).WithName("CancelWorkflow").Produces(StatusCodes.Status202Accepted).ProducesProblem(404);
+        api.MapPost("/{workflowId}/terminate", TerminateAsync).WithName("TerminateWorkflow")
+            .Accepts<ReasonBody>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404);
+    }
+
+    private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        var body = await RequestBodies.ReadAsync<StartWorkflowBody>(request, ct);
+        if (body is null)
+        {
+            return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?}.");
+        }
+        var error = ApiLimits.CheckName("workflowType", body.WorkflowType, required: true)
+            ?? ApiLimits.CheckName("taskQueue", body.TaskQueue, required: false)
+            ?? ApiLimits.CheckWorkflowId(body.WorkflowId);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+        var policy = body.IdReusePolicy ?? "AllowDuplicate";
+        if (!ReusePolicies.Contains(policy, StringComparer.Ordinal))
+        {
+            return Problems.BadRequest($"'idReusePolicy' must be one of {string.Join(", ", ReusePolicies)}.");
+        }
+        if (body.WorkflowId is { } id && policy != "AllowDuplicate" && await engine.History.GetLatestRunAsync(id, ct) is { } last)
+        {
+            if (policy == "RejectDuplicate" || (policy == "AllowDuplicateFailedOnly" && last.Status is RunStatus.Completed or RunStatus.ContinuedAsNew))
+            {
+                return Problems.Conflict($"Workflow '{id}' already ran (last run {last.RunId}: {last.Status}) and the id reuse policy is {policy}.");
+            }
+        }
+        var input = body.Input is { ValueKind: JsonValueKind.Null } ? null : body.Input;
+        try
+        {
+            var (workflowId, runId) = await engine.StartAsync(new StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input));
+            return Results.Created($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", new StartWorkflowResponse(workflowId, runId.ToString()));
+        }
+        catch (WorkflowAlreadyRunningException)
+        {
+            return Problems.Conflict($"A run of workflow '{body.WorkflowId}' is still open.");
+        }
+    }
+
+    private static async Task<IResult> DescribeAsync(string workflowId, string? runId, WorkflowEngine engine, CancellationToken ct)
+    {
+        var run = await FindRunAsync(engine, workflowId, runId, ct);
+        return run is null ? NotFound(workflowId, runId) : Results.Ok(await DescribeRunAsync(engine, run, detailed: true));
+    }
+
+    private static async Task<IResult> ListAsync(string? status, string? workflowType, string? workflowIdPrefix, int? pageSize, string? pageToken,
+        WorkflowEngine engine)
+    {
+        var size = pageSize ?? ApiLimits.DefaultListPageSize;
+        if (size < 1 || size > ApiLimits.MaxListPageSize)
+        {
+            return Problems.BadRequest($"'pageSize' must be between 1 and {ApiLimits.MaxListPageSize}.");
+        }
+        if (status is not null && !IsStatus(status))
+        {
+            return Problems.BadRequest($"'status' must be one of Running, Completed, Failed, Canceled, Terminated, ContinuedAsNew, TimedOut.");
+        }
+        DateTime? afterStarted = null;
+        Guid? afterRun = null;
+        if (pageToken is not null)
+        {
+            if (!TryDecodeListToken(pageToken, out var started, out var run))
+            {
+                return Problems.BadRequest("'pageToken' is not a token this API gave.");
+            }
+            (afterStarted, afterRun) = (started, run);
+        }
+        var runs = await engine.Store.ListRunsAsync(status, workflowType, workflowIdPrefix, afterStarted, afterRun, size + 1);
+        var page = runs.Take(size).ToList();
+        var next = runs.Count > size ? EncodeListToken(page[^1]) : null;
+        var items = new List<WorkflowDescription>(page.Count);
+        foreach (var run in page)
+        {
+            items.Add(await DescribeRunAsync(engine, run, detailed: false));
+        }
+        return Results.Ok(new WorkflowList(items, next));
+    }
+
+    private static async Task<IResult> CountAsync(string? workflowType, string? workflowIdPrefix, WorkflowEngine engine) =>
+        Results.Ok(new WorkflowCounts(await engine.Store.CountRunsAsync(workflowType, workflowIdPrefix)));
+
+    private static async Task<IResult> HistoryAsync(string workflowId, string? runId, int? pageSize, string? pageToken, WorkflowEngine engine, CancellationToken ct)
+    {
+        var size = pageSize ?? ApiLimits.DefaultHistoryPageSize;
+        if (size < 1 || size > ApiLimits.MaxHistoryPageSize)
+        {
+            return Problems.BadRequest($"'pageSize' must be between 1 and {ApiLimits.MaxHistoryPageSize}.");
+        }
+        long after = 0;
+        if (pageToken is not null && !TryDecodeHistoryToken(pageToken, out after))
+        {
+            return Problems.BadRequest("'pageToken' is not a token this API gave.");
+        }
+        var run = await FindRunAsync(engine, workflowId, runId, ct);
+        if (run is null)
+        {
+            return NotFound(workflowId, runId);
+        }
+        var stored = await engine.History.ReadHistoryAsync(run.RunId, after, size + 1, ct);
+        var events = stored.Take(size).Select(e => RunChange.ToHistoryEvent(e.EventId, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
+        var next = stored.Count > size ? EncodeHistoryToken(events[^1].EventId) : null;
+        return Results.Ok(new HistoryResponse(events, next));
+    }
+
+    private static async Task<IResult> ResultAsync(string workflowId, int? waitSeconds, WorkflowEngine engine, RunCloseNotifier closes, CancellationToken ct)
+    {
+        var wait = Math.Clamp(waitSeconds ?? ApiLimits.DefaultResultWaitSeconds, 0, ApiLimits.MaxResultWaitSeconds);
+        var deadline = DateTime.UtcNow.AddSeconds(wait);
+        while (true)
+        {
+            var closed = closes.WaitAsync(workflowId); // taken before the read, so a close in between is not missed
+            var run = await engine.History.GetLatestRunAsync(workflowId, ct);
+            if (run is null)
+            {
+                return NotFound(workflowId, null);
+            }
+            var done = run.Status is not (RunStatus.Running or RunStatus.ContinuedAsNew);
+            var left = deadline - DateTime.UtcNow;
+            if (done || left <= TimeSpan.Zero)
+            {
+                var description = await DescribeRunAsync(engine, run, detailed: false);
+                return done ? Results.Ok(description) : Results.Json(description, statusCode: StatusCodes.Status202Accepted);
+            }
+            // closes by this engine wake us at once; closes by another engine are seen at the next re-read
+            await Task.WhenAny(closed, Task.Delay(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500), ct));
+        }
+    }
+
+    private static async Task<IResult> SignalAsync(string workflowId, string signalName, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        if (ApiLimits.CheckName("signalName", signalName, required: true) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        var payload = await RequestBodies.ReadRawAsync(request, ct);
+        return await engine.SignalAsync(workflowId, signalName, payload)
+            ? Results.Accepted()
+            : Problems.NotFound($"Workflow '{workflowId}' has no open run.");
+    }
+
+    private static async Task<IResult> CancelAsync(string workflowId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        var body = await RequestBodies.ReadAsync<ReasonBody>(request, ct);
+        return await engine.RequestCancelAsync(workflowId, body?.Reason)
+            ? Results.Accepted()
+            : Problems.NotFound($"Workflow '{workflowId}' has no open run.");
+    }
+
+    private static async Task<IResult> TerminateAsync(string workflowId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        var body = await RequestBodies.ReadAsync<ReasonBody>(request, ct);
+        return await engine.TerminateAsync(workflowId, body?.Reason)
+            ? Results.Accepted()
+            : Problems.NotFound($"Workflow '{workflowId}' has no open run.");
+    }
+
+    private static async Task<WorkflowRunRecord?> FindRunAsync(WorkflowEngine engine, string workflowId, string? runId, CancellationToken ct)
+    {
+        if (runId is null)
+        {
+            return await engine.History.GetLatestRunAsync(workflowId, ct);
+        }
+        if (!Guid.TryParse(runId, out var id))
+        {
+            return null;
+        }
+        var run = await engine.History.GetRunAsync(id, ct);
+        return run?.WorkflowId == workflowId ? run : null;
+    }
+
+    private static IResult NotFound(string workflowId, string? runId) =>
+        Problems.NotFound(runId is null ? $"No workflow '{workflowId}'." : $"Workflow '{workflowId}' has no run '{runId}'.");
+
+    private static async Task<WorkflowDescription> DescribeRunAsync(WorkflowEngine engine, WorkflowRunRecord run, bool detailed)
+    {
+        IReadOnlyList<PendingActivity>? pending = null;
+        PendingWorkflowTask? task = null;
+        if (detailed && run.Status == RunStatus.Running)
+        {
+            pending = (await engine.Store.PendingActivitiesAsync(run.RunId)).Select(a => new PendingActivity(
+                a.ScheduledEventId, a.ActivityName, a.Attempt, a.State, Utc(a.StartedAt), ParseJson(a.LastFailure),
+                a.State == TaskState.Scheduled ? Utc(a.DispatchAfter) : null)).ToList();
+            if (await engine.Store.ReadWorkflowTaskAsync(run.RunId) is { State: not TaskState.Idle } wt)
+            {
+                var note = wt.LastFailure is null
+                    ? $"Waiting for a worker on task queue '{run.TaskQueue}' that knows workflow type '{run.WorkflowType}'."
+                    : $"The workflow task failed {wt.Attempt - 1} time(s); it is retried (next at {wt.DispatchAfter:O}).";
+                task = new PendingWorkflowTask(wt.ScheduledEventId, wt.Attempt, wt.State, ParseJson(wt.LastFailure), note);
+            }
+        }
+        return new WorkflowDescription(run.WorkflowId, run.RunId.ToString(), run.WorkflowType, run.TaskQueue, run.Status,
+            ParseJson(run.Input), ParseJson(run.Result), ParseJson(run.Failure), Utc(run.StartedAt)!.Value, Utc(run.ClosedAt),
+            run.PreviousRunId?.ToString(), run.NextRunId?.ToString(), run.ParentWorkflowId, run.ParentRunId?.ToString(),
+            run.NextEventId - 1, pending, task);
+    }
+
+    private static DateTimeOffset? Utc(DateTime? value) =>
+        value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+
+    private static JsonElement? ParseJson(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+
+    private static bool IsStatus(string s) => s is RunStatus.Running or RunStatus.Completed or RunStatus.Failed or RunStatus.Canceled
+        or RunStatus.Terminated or RunStatus.ContinuedAsNew or RunStatus.TimedOut;
+
+    private static string EncodeHistoryToken(long lastEventId) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"h:{lastEventId}"));
+
+    private static bool TryDecodeHistoryToken(string token, out long lastEventId)
+    {
+        lastEventId = 0;
+        var text = TryBase64(token);
+        return text is not null && text.StartsWith("h:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(2), out lastEventId) && lastEventId >= 0;
+    }
+
+    private static string EncodeListToken(WorkflowRunRecord last) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"l:{last.StartedAt.Ticks}:{last.RunId}"));
+
+    private static bool TryDecodeListToken(string token, out DateTime startedAt, out Guid runId)
+    {
+        startedAt = default;
+        runId = default;
+        var parts = TryBase64(token)?.Split(':');
+        if (parts is not ["l", var ticks, var run] || !long.TryParse(ticks, out var t) || t < 0 || t > DateTime.MaxValue.Ticks || !Guid.TryParse(run, out runId))
+        {
+            return false;
+        }
+        startedAt = new DateTime(t, DateTimeKind.Utc);
+        return true;
+    }
+
+    private static string? TryBase64(string token)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Orchestrator.Engine.Dispatch;
+
+/// <summary>Timing settings of the dispatcher (section <c>Orchestrator:Engine</c>); defaults documented here.</summary>
+internal sealed class EngineSettings
+{
+    /// <summary>A workflow task without an answer after this long is sent again. Default 10 s (as Temporal).</summary>
+    public TimeSpan WorkflowTaskTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Limit of one activity attempt when the workflow gave no StartToCloseTimeout. Default 5 min.</summary>
+    public TimeSpan DefaultStartToCloseTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest back-off between failed workflow task attempts. Default 60 s.</summary>
+    public TimeSpan MaxWorkflowTaskRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the sweeper looks for due tasks left by a lost message or a crashed engine. Default 1 s.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest sleep of the timer poller. Default 200 ms.</summary>
+    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+}

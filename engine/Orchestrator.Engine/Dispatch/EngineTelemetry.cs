@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Orchestrator.Engine.Dispatch;
+
+/// <summary>The engine's <see cref="ActivitySource"/> and <see cref="Meter"/> (both named <c>Orchestrator.Engine</c>).</summary>
+internal sealed class EngineTelemetry
+{
+    public const string Name = "Orchestrator.Engine";
+    public const string WorkflowIdTag = "orchestrator.workflow.id";
+    public const string RunIdTag = "orchestrator.run.id";
+    public const string WorkflowTypeTag = "orchestrator.workflow.type";
+
+    public static readonly ActivitySource Source = new(Name, "1.0.0");
+
+    private readonly Counter<long> _started;
+    private readonly Counter<long> _closed;
+
+    public EngineTelemetry(IMeterFactory meters)
+    {
+        var meter = meters.Create(Name, "1.0.0");
+        _started = meter.CreateCounter<long>("orchestrator.workflow.started", description: "Workflow runs started");
+        _closed = meter.CreateCounter<long>("orchestrator.workflow.closed", description: "Workflow runs closed, by status");
+    }
+
+    public void RunStarted(string workflowType)
+    {
+        if (_started.Enabled)
+        {
+            _started.Add(1, new KeyValuePair<string, object?>(WorkflowTypeTag, workflowType));
+        }
+    }
+
+    public void RunClosed(string status)
+    {
+        if (_closed.Enabled)
+        {
+            _closed.Add(1, new KeyValuePair<string, object?>("orchestrator.workflow.status", status));
+        }
+    }
+
+    /// <summary>A span continuing the run's trace (W3C <paramref name="traceParent"/>), when someone listens.</summary>
+    public static Activity? StartSpan(string name, string? traceParent, Guid runId)
+    {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        var span = Source.StartActivity(name, ActivityKind.Consumer, parent);
+        span?.SetTag(RunIdTag, runId.ToString());
+        return span;
+    }
+
+    /// <summary>The W3C trace context to store with a new run: the current span's, or a fresh trace.</summary>
+    public static string NewTraceParent() =>
+        Activity.Current?.Id is { } id && Activity.Current.IdFormat == ActivityIdFormat.W3C
+            ? id
+            : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
+}

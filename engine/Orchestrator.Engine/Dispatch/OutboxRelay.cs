@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using MassTransit;
+using Npgsql;
+using Orchestrator.Contracts.History;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Engine.Persistence;
+
+namespace Orchestrator.Engine.Dispatch;
+
+/// <summary>
+/// Publishes outbox rows to RabbitMQ (publisher confirms) and only then deletes them. Rows committed by this
+/// engine are handed over in memory and sent at once, many per batch; a slower sweep takes rows older than a
+/// few seconds (left by a crash, a broker outage or another engine) with <c>FOR UPDATE SKIP LOCKED</c>.
+/// A message sent twice is harmless: every answer is checked against its task's token.
+/// </summary>
+internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore store, IServiceProvider services, ILogger<OutboxRelay> logger)
+    : BackgroundService
+{
+    private const int BatchSize = 256;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
+    private readonly Channel<OutboxRow> _fresh = Channel.CreateUnbounded<OutboxRow>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, ISendEndpoint> _endpoints = new(StringComparer.Ordinal);
+
+    public void Enqueue(IReadOnlyList<OutboxRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            _fresh.Writer.TryWrite(row);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sweep = SweepLoopAsync(stoppingToken);
+        var batch = new List<OutboxRow>(BatchSize);
+        try
+        {
+            while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < BatchSize && _fresh.Reader.TryRead(out var row))
+                {
+                    batch.Add(row);
+                }
+                try
+                {
+                    await SendAsync(batch, stoppingToken);
+                    await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                    await using var tx = await connection.BeginTransactionAsync(stoppingToken);
+                    await store.DeleteOutboxAsync(tx, batch.Select(r => r.Id).ToArray());
+                    await tx.CommitAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.RelayFailed(logger, batch.Count, e);   // rows stay in the table: the sweep sends them later
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await sweep;
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(SweepInterval, stoppingToken);
+                int taken;
+                do
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                    await using var tx = await connection.BeginTransactionAsync(stoppingToken);
+                    var rows = await store.TakeOutboxBatchAsync(tx, BatchSize);
+                    taken = rows.Count;
+                    if (taken > 0)
+                    {
+                        await SendAsync(rows, stoppingToken);
+                        await store.DeleteOutboxAsync(tx, rows.Select(r => r.Id).ToArray());
+                    }
+                    await tx.CommitAsync(stoppingToken);
+                }
+                while (taken == BatchSize && !stoppingToken.IsCancellationRequested);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.RelayFailed(logger, 0, e);
+            }
+        }
+    }
+
+    private async Task SendAsync(IReadOnlyList<OutboxRow> rows, CancellationToken ct)
+    {
+        var bus = services.GetRequiredService<IBus>();
+        var sends = new List<Task>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (!_endpoints.TryGetValue(row.Destination, out var endpoint))
+            {
+                endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
+                _endpoints[row.Destination] = endpoint;
+            }
+            sends.Add(row.MessageType switch
+            {
+                OutboxMessageTypes.WorkflowTask => endpoint.Send(JsonSerializer.Deserialize<WorkflowTaskMessage>(row.Message, HistoryJson.Options)!, ct),
+                OutboxMessageTypes.ActivityTask => endpoint.Send(JsonSerializer.Deserialize<ActivityTaskMessage>(row.Message, HistoryJson.Options)!, ct),
+                _ => throw new InvalidOperationException($"Unknown outbox message type '{row.MessageType}'."),
+            });
+        }
+        await Task.WhenAll(sends);
+    }
+}

@@ -1,0 +1,280 @@
+using System.Text.Json;
+using Npgsql;
+using Orchestrator.Contracts.History;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Engine.Persistence;
+
+namespace Orchestrator.Engine.Dispatch;
+
+/// <summary>
+/// One state change of one run, in one PostgreSQL transaction: the run row and its workflow task row are
+/// locked, events are collected and appended with the optimistic check at commit, together with the task
+/// rows and the outbox messages the change produced. Nothing is written unless <see cref="CommitAsync"/> runs.
+/// </summary>
+internal sealed class RunChange : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly HistoryStore _history;
+    private readonly DispatchStore _store;
+    private readonly EngineSettings _settings;
+    private readonly List<NewEvent> _events = [];
+    private readonly List<OutboxRow> _outbox = [];
+    private bool _taskDirty;
+    private bool _dispatchTaskNow;
+
+    private RunChange(NpgsqlConnection connection, NpgsqlTransaction tx, WorkflowRunRecord run, WorkflowTaskRow? task,
+        HistoryStore history, DispatchStore store, EngineSettings settings)
+    {
+        _connection = connection;
+        Tx = tx;
+        Run = run;
+        Task = task;
+        _history = history;
+        _store = store;
+        _settings = settings;
+        Now = DateTime.UtcNow;
+    }
+
+    public NpgsqlTransaction Tx { get; }
+
+    public WorkflowRunRecord Run { get; }
+
+    /// <summary>The run's workflow task row (null once the run closed).</summary>
+    public WorkflowTaskRow? Task { get; private set; }
+
+    public DateTime Now { get; }
+
+    /// <summary>Set when this change closed the run (its status).</summary>
+    public string? ClosedStatus { get; private set; }
+
+    public bool IsOpen => Run.Status == RunStatus.Running && ClosedStatus is null;
+
+    /// <summary>The id the next appended event gets.</summary>
+    public long NextEventId => Run.NextEventId + _events.Count;
+
+    /// <summary>True while a workflow task is scheduled or in flight: external events are buffered then.</summary>
+    public bool TaskInFlight => Task is { State: not TaskState.Idle };
+
+    public DispatchStore Store => _store;
+
+    public EngineSettings Settings => _settings;
+
+    /// <summary>Begins a change of an existing run (locks it); null when the run does not exist.</summary>
+    public static async Task<RunChange?> BeginAsync(HistoryStore history, DispatchStore store, EngineSettings settings,
+        Guid? runId, string? openWorkflowId = null)
+    {
+        var (connection, tx) = await history.BeginAsync();
+        try
+        {
+            var run = runId is { } id ? await store.LockRunAsync(tx, id) : await store.LockOpenRunAsync(tx, openWorkflowId!);
+            if (run is null)
+            {
+                await tx.DisposeAsync();
+                await connection.DisposeAsync();
+                return null;
+            }
+            var task = await store.LockWorkflowTaskAsync(tx, run.RunId);
+            return new RunChange(connection, tx, run, task, history, store, settings);
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Begins a change that creates a run (its first events are appended at commit).</summary>
+    public static async Task<RunChange> BeginNewAsync(HistoryStore history, DispatchStore store, EngineSettings settings, WorkflowRunRecord run)
+    {
+        var (connection, tx) = await history.BeginAsync();
+        try
+        {
+            await history.CreateRunAsync(tx, run, []);
+            return new RunChange(connection, tx, run, null, history, store, settings);
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static string Json<T>(T value) => JsonSerializer.Serialize(value, HistoryJson.Options);
+
+    /// <summary>Appends an event to the history; returns its id.</summary>
+    public long Append<TAttributes>(string eventType, TAttributes attributes) => AppendRaw(eventType, Json(attributes));
+
+    public long AppendRaw(string eventType, string attributesJson)
+    {
+        var id = NextEventId;
+        _events.Add(new NewEvent(eventType, attributesJson, new DateTimeOffset(Now, TimeSpan.Zero)));
+        return id;
+    }
+
+    /// <summary>
+    /// Delivers events from outside the workflow code (a signal, an activity result, a timer): buffered while a
+    /// workflow task is in flight (appended after its answer), else appended with a new workflow task.
+    /// </summary>
+    public async Task DeliverAsync(params (string EventType, string AttributesJson)[] events)
+    {
+        if (!IsOpen)
+        {
+            return;
+        }
+        if (TaskInFlight)
+        {
+            foreach (var (type, json) in events)
+            {
+                await _store.AddBufferedEventAsync(Tx, Run.RunId, type, json);
+            }
+            return;
+        }
+        foreach (var (type, json) in events)
+        {
+            AppendRaw(type, json);
+        }
+        ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
+    }
+
+    /// <summary>Appends the events buffered while the task was in flight; returns how many.</summary>
+    public async Task<int> AppendBufferedAsync()
+    {
+        var buffered = await _store.TakeBufferedEventsAsync(Tx, Run.RunId);
+        foreach (var e in buffered)
+        {
+            AppendRaw(e.EventType, e.AttributesJson);
+        }
+        return buffered.Count;
+    }
+
+    /// <summary>
+    /// Appends WorkflowTaskScheduled (the last event of this change) and sends the task now, or at
+    /// <paramref name="delay"/> from now (retry back-off; the sweeper sends it).
+    /// </summary>
+    public void ScheduleWorkflowTask(int attempt, TimeSpan? delay, string? lastFailure)
+    {
+        var eventsFrom = Task?.EventsFrom ?? 1;
+        var scheduledId = Append(EventTypes.WorkflowTaskScheduled, new WorkflowTaskScheduledAttributes(attempt));
+        Task = new WorkflowTaskRow
+        {
+            RunId = Run.RunId, ScheduledEventId = scheduledId, Attempt = attempt, TaskQueue = Run.TaskQueue, EventsFrom = eventsFrom,
+            State = delay is null ? TaskState.Dispatched : TaskState.Scheduled,
+            DispatchAfter = Now + (delay ?? _settings.WorkflowTaskTimeout), LastFailure = lastFailure,
+        };
+        _taskDirty = true;
+        _dispatchTaskNow = delay is null;
+    }
+
+    /// <summary>The answered task is done: no task is open until the next event arrives.</summary>
+    public void SetTaskIdle(long answeredScheduledEventId)
+    {
+        Task = Task! with { State = TaskState.Idle, EventsFrom = answeredScheduledEventId + 1, Attempt = 1, LastFailure = null };
+        _taskDirty = true;
+    }
+
+    /// <summary>Marks the current task as dispatched again (sweeper), with its next deadline.</summary>
+    public void RedispatchWorkflowTask(int attempt)
+    {
+        Task = Task! with { State = TaskState.Dispatched, Attempt = attempt, DispatchAfter = Now + _settings.WorkflowTaskTimeout };
+        _taskDirty = true;
+        _dispatchTaskNow = true;
+    }
+
+    public void AddOutbox(OutboxRow row) => _outbox.Add(row);
+
+    /// <summary>Closes the run: status, result/failure, and no more pending work.</summary>
+    public async Task CloseAsync(string status, string? result, string? failure, Guid? nextRunId = null)
+    {
+        await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId);
+        await _store.DeleteRunWorkAsync(Tx, Run.RunId);
+        ClosedStatus = status;
+        Task = null;
+        _taskDirty = false;
+        _dispatchTaskNow = false;
+    }
+
+    /// <summary>
+    /// Creates the next run of this workflow id in this transaction (continue-as-new): its WorkflowStarted and
+    /// first WorkflowTaskScheduled, its task row and the task's message.
+    /// </summary>
+    public async Task StartFollowingRunAsync(WorkflowRunRecord next, WorkflowStartedAttributes started)
+    {
+        var now = new DateTimeOffset(Now, TimeSpan.Zero);
+        NewEvent[] first =
+        [
+            new(EventTypes.WorkflowStarted, Json(started), now),
+            new(EventTypes.WorkflowTaskScheduled, Json(new WorkflowTaskScheduledAttributes(1)), now),
+        ];
+        await _history.CreateRunAsync(Tx, next, first);
+        await _store.UpsertWorkflowTaskAsync(Tx, new WorkflowTaskRow
+        {
+            RunId = next.RunId, ScheduledEventId = 2, Attempt = 1, TaskQueue = next.TaskQueue, EventsFrom = 1,
+            State = TaskState.Dispatched, DispatchAfter = Now + _settings.WorkflowTaskTimeout,
+        });
+        var events = first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
+        var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, 2, 1, events, next.TraceParent);
+        _outbox.Add(new OutboxRow(QueueNames.WorkflowTasks(next.TaskQueue), OutboxMessageTypes.WorkflowTask, Json(message)));
+    }
+
+    /// <summary>Writes everything and commits; returns the outbox rows written (with ids) for the relay.</summary>
+    /// <exception cref="ConcurrencyConflictException">another writer appended to the run first; nothing was written.</exception>
+    public async Task<IReadOnlyList<OutboxRow>> CommitAsync()
+    {
+        if (_dispatchTaskNow && Task is not null)
+        {
+            _outbox.Add(await BuildWorkflowTaskMessageAsync(Task));
+        }
+        await _history.AppendAsync(Tx, Run.RunId, Run.NextEventId, _events);
+        if (_taskDirty && Task is not null)
+        {
+            await _store.UpsertWorkflowTaskAsync(Tx, Task);
+        }
+        var ids = await _store.InsertOutboxAsync(Tx, _outbox);
+        await Tx.CommitAsync();
+        return _outbox.Select((row, i) => row with { Id = ids[i] }).ToList();
+    }
+
+    private async Task<OutboxRow> BuildWorkflowTaskMessageAsync(WorkflowTaskRow task)
+    {
+        var events = new List<HistoryEvent>();
+        if (task.EventsFrom < Run.NextEventId)
+        {
+            foreach (var stored in await _store.ReadEventsAsync(Tx, Run.RunId, task.EventsFrom, Run.NextEventId))
+            {
+                events.Add(ToHistoryEvent(stored.EventId, stored.EventType, stored.Timestamp, stored.AttributesJson));
+            }
+        }
+        for (var i = 0; i < _events.Count; i++)
+        {
+            var id = Run.NextEventId + i;
+            if (id >= task.EventsFrom)
+            {
+                events.Add(ToHistoryEvent(id, _events[i].EventType, _events[i].Timestamp, _events[i].AttributesJson));
+            }
+        }
+        var message = new WorkflowTaskMessage(Run.RunId, Run.WorkflowId, Run.WorkflowType, Run.TaskQueue, task.ScheduledEventId,
+            task.Attempt, events, Run.TraceParent);
+        return new OutboxRow(QueueNames.WorkflowTasks(Run.TaskQueue), OutboxMessageTypes.WorkflowTask, Json(message));
+    }
+
+    public static HistoryEvent ToHistoryEvent(long id, string type, DateTimeOffset timestamp, string attributesJson)
+    {
+        using var doc = JsonDocument.Parse(attributesJson);
+        return new HistoryEvent(id, type, timestamp, doc.RootElement.Clone());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tx.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+/// <summary>Kinds of outbox messages (<c>outbox.message_type</c>).</summary>
+internal static class OutboxMessageTypes
+{
+    public const string WorkflowTask = "workflow-task";
+    public const string ActivityTask = "activity-task";
+}

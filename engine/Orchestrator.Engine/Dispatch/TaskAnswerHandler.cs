@@ -1,0 +1,290 @@
+using System.Text.Json;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.Commands;
+using Orchestrator.Contracts.History;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Engine.Persistence;
+
+namespace Orchestrator.Engine.Dispatch;
+
+/// <summary>
+/// Applies what workers answer and what comes due: workflow task commands, activity results, timers, and
+/// re-sends of tasks whose answer did not come. Every answer carries its token (run, scheduled event id,
+/// attempt); one that does not match the open task is stale or a duplicate and is dropped.
+/// </summary>
+internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings settings, ILogger<TaskAnswerHandler> logger)
+{
+    public async Task HandleAsync(WorkflowTaskCompletedMessage answer)
+    {
+        await using var change = await engine.BeginAsync(answer.RunId);
+        if (change is null || !change.IsOpen || change.Task is not { State: TaskState.Dispatched } task
+            || task.ScheduledEventId != answer.ScheduledEventId)
+        {
+            Log.StaleAnswer(logger, "workflow task", answer.RunId, answer.ScheduledEventId, answer.Attempt);
+            return;
+        }
+
+        var closes = answer.Commands.Any(IsClosing);
+        var unsupported = answer.Commands.OfType<StartChildWorkflowCommand>().Any();
+        var buffered = await change.Store.TakeBufferedEventsAsync(change.Tx, change.Run.RunId);
+        if (unsupported || (closes && buffered.Count > 0))
+        {
+            // Closing while new events wait would lose them: fail the task so the code sees them first.
+            var failure = unsupported
+                ? new FailureInfo("UnsupportedCommand", "Child workflows are not supported by this engine version yet.")
+                : new FailureInfo("UnhandledEvents", "New events arrived while the workflow task was closing the run; it runs again with them.");
+            change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
+            change.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, failure));
+            foreach (var e in buffered)
+            {
+                change.AppendRaw(e.EventType, e.AttributesJson);
+            }
+            change.SetTaskIdle(task.ScheduledEventId);
+            change.ScheduleWorkflowTask(attempt: 1, delay: unsupported ? RetryDelay(task.Attempt) : null, RunChange.Json(failure));
+            await engine.CommitAsync(change);
+            return;
+        }
+
+        change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
+        change.Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(task.ScheduledEventId));
+        change.SetTaskIdle(task.ScheduledEventId);
+        foreach (var command in answer.Commands)
+        {
+            await ApplyAsync(change, command);
+            if (!change.IsOpen)
+            {
+                break;
+            }
+        }
+        if (change.IsOpen)
+        {
+            foreach (var e in buffered)
+            {
+                change.AppendRaw(e.EventType, e.AttributesJson);
+            }
+            if (buffered.Count > 0)
+            {
+                change.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
+            }
+        }
+        await engine.CommitAsync(change);
+    }
+
+    public async Task HandleAsync(WorkflowTaskFailedMessage answer)
+    {
+        await using var change = await engine.BeginAsync(answer.RunId);
+        if (change is null || !change.IsOpen || change.Task is not { State: TaskState.Dispatched } task
+            || task.ScheduledEventId != answer.ScheduledEventId)
+        {
+            Log.StaleAnswer(logger, "workflow task failure", answer.RunId, answer.ScheduledEventId, answer.Attempt);
+            return;
+        }
+        Log.WorkflowTaskFailed(logger, change.Run.WorkflowId, answer.RunId, answer.Failure.Type, answer.Failure.Message);
+        change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
+        change.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, answer.Failure));
+        await change.AppendBufferedAsync();
+        var failedAttempt = task.Attempt;
+        change.SetTaskIdle(task.ScheduledEventId);
+        change.ScheduleWorkflowTask(failedAttempt + 1, RetryDelay(failedAttempt), RunChange.Json(answer.Failure));
+        await engine.CommitAsync(change);
+    }
+
+    public async Task HandleAsync(ActivityTaskCompletedMessage answer)
+    {
+        await using var change = await engine.BeginAsync(answer.RunId);
+        var activity = change is { IsOpen: true } ? await change.Store.LockActivityTaskAsync(change.Tx, answer.RunId, answer.ScheduledEventId) : null;
+        if (change is null || activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
+        {
+            Log.StaleAnswer(logger, "activity result", answer.RunId, answer.ScheduledEventId, answer.Attempt);
+            return;
+        }
+        await change.Store.DeleteActivityTaskAsync(change.Tx, answer.RunId, answer.ScheduledEventId);
+        await change.DeliverAsync(
+            (EventTypes.ActivityStarted, RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt))),
+            (EventTypes.ActivityCompleted, RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result))));
+        await engine.CommitAsync(change);
+    }
+
+    public async Task HandleAsync(ActivityTaskFailedMessage answer)
+    {
+        await using var change = await engine.BeginAsync(answer.RunId);
+        var activity = change is { IsOpen: true } ? await change.Store.LockActivityTaskAsync(change.Tx, answer.RunId, answer.ScheduledEventId) : null;
+        if (change is null || activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
+        {
+            Log.StaleAnswer(logger, "activity failure", answer.RunId, answer.ScheduledEventId, answer.Attempt);
+            return;
+        }
+        await FailAttemptAsync(change, activity, answer.Failure, timeoutType: null);
+        await engine.CommitAsync(change);
+    }
+
+    public Task HandleAsync(ActivityHeartbeatMessage heartbeat) =>
+        engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText());
+
+    /// <summary>Sends a workflow task that is due: a retry after back-off, or one whose answer did not come in time.</summary>
+    public async Task DispatchDueWorkflowTaskAsync(Guid runId)
+    {
+        await using var change = await engine.BeginAsync(runId);
+        if (change is not { IsOpen: true, Task: { State: not TaskState.Idle } task } || task.DispatchAfter > change.Now)
+        {
+            return;
+        }
+        change.RedispatchWorkflowTask(task.State == TaskState.Dispatched ? task.Attempt + 1 : task.Attempt);
+        await engine.CommitAsync(change);
+    }
+
+    /// <summary>Sends an activity attempt that is due (first send after back-off) or times out one that ran too long.</summary>
+    public async Task DispatchDueActivityAsync(Guid runId, long scheduledEventId)
+    {
+        await using var change = await engine.BeginAsync(runId);
+        var activity = change is { IsOpen: true } ? await change.Store.LockActivityTaskAsync(change.Tx, runId, scheduledEventId) : null;
+        if (change is null || activity is null || activity.DispatchAfter > change.Now)
+        {
+            return;
+        }
+        if (activity.State == TaskState.Scheduled)
+        {
+            await change.Store.UpdateActivityTaskAsync(change.Tx, SendActivity(change, activity));
+        }
+        else
+        {
+            var failure = new FailureInfo("ActivityTimedOut", $"Attempt {activity.Attempt} of activity '{activity.ActivityName}' passed its StartToCloseTimeout.");
+            await FailAttemptAsync(change, activity, failure, timeoutType: "StartToClose");
+        }
+        await engine.CommitAsync(change);
+    }
+
+    /// <summary>Fires a due timer (once: the timer row is deleted in the same transaction).</summary>
+    public async Task FireTimerAsync(Guid runId, string timerKey)
+    {
+        await using var change = await engine.BeginAsync(runId);
+        if (change is not { IsOpen: true })
+        {
+            return;
+        }
+        var payload = await change.Store.DeleteTimerAsync(change.Tx, runId, timerKey);
+        if (payload is null)
+        {
+            return; // fired by another engine, or canceled
+        }
+        var timer = JsonSerializer.Deserialize<TimerPayload>(payload, HistoryJson.Options)!;
+        await change.DeliverAsync((EventTypes.TimerFired, RunChange.Json(new TimerFiredAttributes(timer.Seq, timer.StartedEventId))));
+        await engine.CommitAsync(change);
+    }
+
+    private async Task FailAttemptAsync(RunChange change, ActivityTaskRow activity, FailureInfo failure, string? timeoutType)
+    {
+        var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
+        var delay = RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type);
+        if (delay is { } d && (options.ScheduleToCloseTimeout is not { } limit || change.Now + d < activity.ScheduledAt + limit))
+        {
+            await change.Store.UpdateActivityTaskAsync(change.Tx, activity with
+            {
+                Attempt = activity.Attempt + 1, State = TaskState.Scheduled, DispatchAfter = change.Now + d,
+                LastFailure = RunChange.Json(failure), StartedAt = null,
+            });
+            return;
+        }
+        await change.Store.DeleteActivityTaskAsync(change.Tx, activity.RunId, activity.ScheduledEventId);
+        var started = (EventTypes.ActivityStarted, RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt)));
+        var closed = timeoutType is null
+            ? (EventTypes.ActivityFailed, RunChange.Json(new ActivityFailedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt, failure)))
+            : (EventTypes.ActivityTimedOut, RunChange.Json(new ActivityTimedOutAttributes(activity.Seq, activity.ScheduledEventId, timeoutType, failure)));
+        await change.DeliverAsync(started, closed);
+    }
+
+    private async Task ApplyAsync(RunChange change, WorkflowCommand command)
+    {
+        switch (command)
+        {
+            case ScheduleActivityCommand c:
+            {
+                var attributes = new ActivityScheduledAttributes(c.Seq, c.ActivityName, c.Input, c.TaskQueue, c.StartToCloseTimeout,
+                    c.ScheduleToCloseTimeout, c.ScheduleToStartTimeout, c.HeartbeatTimeout, c.RetryPolicy);
+                var optionsJson = RunChange.Json(attributes);
+                var id = change.AppendRaw(EventTypes.ActivityScheduled, optionsJson);
+                var row = new ActivityTaskRow
+                {
+                    RunId = change.Run.RunId, ScheduledEventId = id, Seq = c.Seq, ActivityName = c.ActivityName,
+                    TaskQueue = c.TaskQueue ?? change.Run.TaskQueue, Input = c.Input.GetRawText(), Options = optionsJson, Attempt = 1,
+                    State = TaskState.Dispatched, ScheduledAt = change.Now, DispatchAfter = change.Now,
+                };
+                row = SendActivity(change, row);
+                await change.Store.InsertActivityTaskAsync(change.Tx, row);
+                break;
+            }
+            case StartTimerCommand c:
+            {
+                var fireAt = change.Now + c.Duration;
+                var id = change.Append(EventTypes.TimerStarted, new TimerStartedAttributes(c.Seq, c.Duration, new DateTimeOffset(fireAt, TimeSpan.Zero)));
+                await change.Store.InsertTimerAsync(change.Tx, change.Run.RunId, TimerKey(c.Seq), fireAt, RunChange.Json(new TimerPayload(c.Seq, id)));
+                break;
+            }
+            case CancelTimerCommand c:
+                await change.Store.DeleteTimerAsync(change.Tx, change.Run.RunId, TimerKey(c.Seq));
+                change.Append(EventTypes.TimerCanceled, new TimerCanceledAttributes(c.Seq));
+                break;
+            case RecordMarkerCommand c:
+                change.Append(EventTypes.MarkerRecorded, new MarkerRecordedAttributes(c.MarkerName, c.Details));
+                break;
+            case CompleteWorkflowCommand c:
+                change.Append(EventTypes.WorkflowCompleted, new WorkflowCompletedAttributes(c.Result));
+                await change.CloseAsync(RunStatus.Completed, c.Result?.GetRawText(), null);
+                break;
+            case FailWorkflowCommand c:
+                change.Append(EventTypes.WorkflowFailed, new WorkflowFailedAttributes(c.Failure));
+                await change.CloseAsync(RunStatus.Failed, null, RunChange.Json(c.Failure));
+                break;
+            case CancelWorkflowCommand:
+                change.Append(EventTypes.WorkflowCanceled, new WorkflowCanceledAttributes());
+                await change.CloseAsync(RunStatus.Canceled, null, RunChange.Json(new FailureInfo("Canceled", "The workflow was canceled.")));
+                break;
+            case ContinueAsNewCommand c:
+                await ContinueAsNewAsync(change, c);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");
+        }
+    }
+
+    private async Task ContinueAsNewAsync(RunChange change, ContinueAsNewCommand command)
+    {
+        var next = new WorkflowRunRecord
+        {
+            RunId = Guid.CreateVersion7(), WorkflowId = change.Run.WorkflowId, WorkflowType = change.Run.WorkflowType,
+            TaskQueue = change.Run.TaskQueue, Status = RunStatus.Running, StartedAt = change.Now, Input = command.Input?.GetRawText(),
+            PreviousRunId = change.Run.RunId, TraceParent = change.Run.TraceParent,
+        };
+        change.Append(EventTypes.WorkflowContinuedAsNew, new WorkflowContinuedAsNewAttributes(command.Input));
+        await change.CloseAsync(RunStatus.ContinuedAsNew, null, null, next.RunId);
+        await change.StartFollowingRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input,
+            Random.Shared.NextInt64(), PreviousRunId: change.Run.RunId.ToString()));
+    }
+
+    private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity)
+    {
+        var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
+        using var input = JsonDocument.Parse(activity.Input ?? "[]");
+        JsonElement? heartbeat = null;
+        if (activity.HeartbeatDetails is { } details)
+        {
+            using var doc = JsonDocument.Parse(details);
+            heartbeat = doc.RootElement.Clone();
+        }
+        var timeout = options.StartToCloseTimeout ?? settings.DefaultStartToCloseTimeout;
+        var message = new ActivityTaskMessage(activity.RunId, change.Run.WorkflowId, activity.ScheduledEventId, activity.Attempt,
+            activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent);
+        change.AddOutbox(new OutboxRow(QueueNames.ActivityTasks(activity.TaskQueue), OutboxMessageTypes.ActivityTask, RunChange.Json(message)));
+        return activity with { State = TaskState.Dispatched, DispatchAfter = change.Now + timeout, StartedAt = change.Now };
+    }
+
+    private TimeSpan RetryDelay(int failedAttempt) =>
+        TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Min(failedAttempt - 1, 16)), settings.MaxWorkflowTaskRetryDelay.TotalSeconds));
+
+    private static bool IsClosing(WorkflowCommand c) =>
+        c is CompleteWorkflowCommand or FailWorkflowCommand or CancelWorkflowCommand or ContinueAsNewCommand;
+
+    private static string TimerKey(int seq) => $"t{seq}";
+
+    private sealed record TimerPayload(int Seq, long StartedEventId);
+}

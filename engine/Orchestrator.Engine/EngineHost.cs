@@ -1,0 +1,116 @@
+using MassTransit;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Engine.Api;
+using Orchestrator.Engine.Dispatch;
+using Orchestrator.Engine.Persistence;
+
+namespace Orchestrator.Engine;
+
+/// <summary>Builds the engine's web host: REST API, dispatcher, relay, sweeper, health and telemetry.</summary>
+internal static class EngineHost
+{
+    public static WebApplication Build(string[] args, EngineOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:5080");
+        }
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        var settings = builder.Configuration.GetSection("Orchestrator:Engine").Get<EngineSettings>() ?? new EngineSettings();
+        services.AddSingleton(settings);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.Postgres).Build());
+        services.AddSingleton<HistoryStore>();
+        services.AddSingleton<DispatchStore>();
+        services.AddSingleton<RunCloseNotifier>();
+        services.AddSingleton<EngineTelemetry>();
+        services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<TaskAnswerHandler>();
+        services.AddSingleton<OutboxRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        services.AddHostedService<TaskSweeper>();
+
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<EngineConsumer>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(options.RabbitMq));
+                cfg.ReceiveEndpoint(QueueNames.Engine, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.PrefetchCount = 128;
+                    e.ConcurrentMessageLimit = 32;
+                    e.UseMessageRetry(r => r.Intervals(20, 100, 500, 2000, 5000));
+                    e.ConfigureConsumer<EngineConsumer>(context);
+                });
+            });
+        });
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+
+        var otel = services.AddOpenTelemetry()
+            .WithTracing(t => t.AddSource(EngineTelemetry.Name, "MassTransit"))
+            .WithMetrics(m => m.AddMeter(EngineTelemetry.Name));
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            otel.WithTracing(t => t.AddOtlpExporter()).WithMetrics(m => m.AddOtlpExporter());
+        }
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapWorkflowApi();
+        return app;
+    }
+}
+
+/// <summary>Readiness of PostgreSQL (RabbitMQ's is MassTransit's own "ready" check).</summary>
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", e);
+        }
+    }
+}
+
+/// <summary>When <c>Orchestrator:ApiKey</c> is set, every <c>/api</c> call needs header <c>X-Api-Key</c> (401 otherwise).</summary>
+internal sealed class ApiKeyMiddleware(RequestDelegate next, EngineOptions options)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!string.IsNullOrEmpty(options.ApiKey) && context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["X-Api-Key"].ToString()),
+                System.Text.Encoding.UTF8.GetBytes(options.ApiKey)))
+        {
+            await Results.Problem("A valid X-Api-Key header is required.", statusCode: 401, title: "Unauthorized").ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+}

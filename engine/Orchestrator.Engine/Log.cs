@@ -1,0 +1,20 @@
+namespace Orchestrator.Engine;
+
+/// <summary>The engine's log messages (source-generated). Event ids: 1xx dispatch, 2xx API, 3xx hosting.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Debug, "Dropped stale {What} for run {RunId} (scheduled event {ScheduledEventId}, attempt {Attempt})")]
+    public static partial void StaleAnswer(ILogger logger, string what, Guid runId, long scheduledEventId, int attempt);
+
+    [LoggerMessage(101, LogLevel.Warning, "Workflow task of {WorkflowId} (run {RunId}) failed: {FailureType}: {FailureMessage}")]
+    public static partial void WorkflowTaskFailed(ILogger logger, string workflowId, Guid runId, string failureType, string failureMessage);
+
+    [LoggerMessage(102, LogLevel.Warning, "Outbox relay could not send {Count} message(s); they stay in the outbox and are sent again")]
+    public static partial void RelayFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(103, LogLevel.Warning, "Sweeper pass failed")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(104, LogLevel.Error, "Handling {MessageType} for run {RunId} failed")]
+    public static partial void AnswerFailed(ILogger logger, string messageType, Guid runId, Exception exception);
+}

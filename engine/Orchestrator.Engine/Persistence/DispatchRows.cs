@@ -1,0 +1,48 @@
+namespace Orchestrator.Engine.Persistence;
+
+/// <summary>States of <c>workflow_tasks.state</c> and <c>activity_tasks.state</c>.</summary>
+internal static class TaskState
+{
+    public const string Idle = "idle";
+    public const string Scheduled = "scheduled";
+    public const string Dispatched = "dispatched";
+}
+
+/// <summary>A run's workflow task state (table <c>workflow_tasks</c>).</summary>
+internal sealed record WorkflowTaskRow
+{
+    public required Guid RunId { get; init; }
+    public required long ScheduledEventId { get; init; }
+    public required int Attempt { get; init; }
+    public required string TaskQueue { get; init; }
+    public required long EventsFrom { get; init; }
+    public required string State { get; init; }
+    public required DateTime DispatchAfter { get; init; }
+    public string? LastFailure { get; init; }
+}
+
+/// <summary>A scheduled, not yet closed activity (table <c>activity_tasks</c>).</summary>
+internal sealed record ActivityTaskRow
+{
+    public required Guid RunId { get; init; }
+    public required long ScheduledEventId { get; init; }
+    public required int Seq { get; init; }
+    public required string ActivityName { get; init; }
+    public required string TaskQueue { get; init; }
+    public string? Input { get; init; }
+    public required string Options { get; init; }
+    public required int Attempt { get; init; }
+    public required string State { get; init; }
+    public required DateTime ScheduledAt { get; init; }
+    public DateTime? StartedAt { get; init; }
+    public required DateTime DispatchAfter { get; init; }
+    public string? HeartbeatDetails { get; init; }
+    public DateTime? HeartbeatAt { get; init; }
+    public string? LastFailure { get; init; }
+}
+
+/// <summary>A message for RabbitMQ written in the state change's transaction.</summary>
+internal sealed record OutboxRow(string Destination, string MessageType, string Message, long Id = 0);
+
+/// <summary>An event that arrived while a workflow task was in flight.</summary>
+internal sealed record BufferedEventRow(long Id, string EventType, string AttributesJson);
