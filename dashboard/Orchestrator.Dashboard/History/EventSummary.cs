@@ -21,7 +21,7 @@ internal static class EventSummary
             EventTypes.ActivityCompleted => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Prefixed("result ", Json(a, "result"))),
             EventTypes.ActivityFailed => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Prefixed("attempt ", Num(a, "attempt")), Failure(a)),
             EventTypes.ActivityTimedOut => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Str(a, "timeoutType")),
-            EventTypes.TimerStarted => Join(Prefixed("seq ", Num(a, "seq")), Str(a, "duration"), Prefixed("fires ", Str(a, "fireAt"))),
+            EventTypes.TimerStarted => Join(Prefixed("seq ", Num(a, "seq")), Span(a, "duration"), Prefixed("fires ", Time(a, "fireAt"))),
             EventTypes.TimerFired or EventTypes.TimerCanceled => Prefixed("seq ", Num(a, "seq")) ?? "",
             EventTypes.SignalReceived => Join(Str(a, "signalName"), Json(a, "input")),
             EventTypes.ChildWorkflowStarted => Join(Str(a, "workflowType"), Str(a, "workflowId")),
@@ -45,6 +45,12 @@ internal static class EventSummary
 
     private static string? Num(JsonElement a, string name)
         => a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetRawText() : null;
+
+    private static string? Span(JsonElement a, string name)
+        => Str(a, name) is { } text && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? TimeFormat.Duration(span) : Str(a, name);
+
+    private static string? Time(JsonElement a, string name)
+        => a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var t) ? TimeFormat.Absolute(t) : Str(a, name);
 
     private static string? Json(JsonElement a, string name)
         => a.TryGetProperty(name, out var v) ? JsonText.OneLine(v, 60) : null;

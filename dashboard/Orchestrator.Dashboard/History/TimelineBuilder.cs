@@ -46,7 +46,7 @@ internal static class TimelineBuilder
                     });
                     break;
                 case EventTypes.TimerStarted:
-                    timers[Num(a, "seq")] = (e.EventId, e.Timestamp, $"timer #{Num(a, "seq")} {Str(a, "duration")}".TrimEnd(), Time(a, "fireAt"));
+                    timers[Num(a, "seq")] = (e.EventId, e.Timestamp, $"timer #{Num(a, "seq")} {Span(a, "duration")}".TrimEnd(), Time(a, "fireAt"));
                     break;
                 case EventTypes.TimerFired or EventTypes.TimerCanceled when timers.Remove(Num(a, "seq"), out var timer):
                     var outcome = e.EventType == EventTypes.TimerFired ? TimelineOutcome.Fired : TimelineOutcome.Canceled;
@@ -149,6 +149,9 @@ internal static class TimelineBuilder
 
     private static long Num(JsonElement a, string name)
         => a.ValueKind == JsonValueKind.Object && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : 0;
+
+    private static string? Span(JsonElement a, string name)
+        => Str(a, name) is { } text && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? TimeFormat.Duration(span) : null;
 
     private static DateTimeOffset? Time(JsonElement a, string name)
         => a.ValueKind == JsonValueKind.Object && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var t) ? t : null;
