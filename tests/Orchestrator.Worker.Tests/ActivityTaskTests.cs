@@ -5,8 +5,8 @@ namespace Orchestrator.Worker.Tests;
 
 public sealed class ActivityTaskTests
 {
-    private static ActivityTaskMessage Task(string name, object?[] input, TimeSpan? startToClose = null, TimeSpan? heartbeatTimeout = null, int attempt = 1) =>
-        new(Guid.NewGuid(), "order-1", 5, attempt, name, "ignored", JsonSerializer.SerializeToElement(input, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+    private static ActivityTaskMessage Task(string name, object?[] input, TimeSpan? startToClose = null, TimeSpan? heartbeatTimeout = null, int attempt = 1, string workflowId = "order-1") =>
+        new(Guid.NewGuid(), workflowId, 5, attempt, name, "ignored", JsonSerializer.SerializeToElement(input, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
             startToClose ?? TimeSpan.FromSeconds(30), heartbeatTimeout, null, null);
 
     [Fact]
@@ -76,5 +76,28 @@ public sealed class ActivityTaskTests
         var answer = await worker.NextAnswerAsync<ActivityTaskFailedMessage>();
 
         Assert.Equal("ActivityNotRegisteredException", answer.Failure.Type);
+    }
+
+    [Fact]
+    public async Task Shutdown_InterruptsTheAttempt_AndHandsItsMessageBackToTheBroker()
+    {
+        var worker = await WorkerFixture.StartAsync(configure: o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
+        var workflowId = "shutdown-" + Guid.NewGuid().ToString("N");
+        var started = TestActivities.Started.GetOrAdd(workflowId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await worker.SendAsync(Task("WaitForCancellation", [], startToClose: TimeSpan.FromMinutes(5), workflowId: workflowId));
+            await started.Task.WaitAsync(WorkerFixture.Timeout);
+
+            using var cts = new CancellationTokenSource(WorkerFixture.Timeout);
+            await worker.Host.StopAsync(cts.Token);
+
+            await RabbitQueues.WaitForMessagesAsync(worker.Broker, QueueNames.ActivityTasks(worker.TaskQueue), 1, WorkerFixture.Timeout);
+            Assert.False(worker.TryTakeAnswer(out var answer), $"unexpected answer {answer}");
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
     }
 }

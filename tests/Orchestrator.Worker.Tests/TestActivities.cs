@@ -17,10 +17,14 @@ public sealed class TestActivities
         return steps;
     }
 
+    /// <summary>Completed with the workflow id by <see cref="WaitForCancellationAsync"/> when it starts, per workflow id.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Started { get; } = new();
+
     /// <summary>Waits until its token fires (timeout or shutdown).</summary>
     [Activity]
     public static async Task WaitForCancellationAsync()
     {
+        Started.GetOrAdd(ActivityExecutionContext.Current.WorkflowId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         await Task.Delay(System.Threading.Timeout.Infinite, ActivityExecutionContext.Current.CancellationToken);
     }
 }

@@ -111,6 +111,9 @@ internal sealed class WorkerFixture : IAsyncDisposable
         return Assert.IsType<T>(answer);
     }
 
+    /// <summary>Takes an answer already received, if any.</summary>
+    public bool TryTakeAnswer(out object? answer) => _answers.Reader.TryRead(out answer);
+
     private IBus WorkerBus() => _engineBus ?? throw new InvalidOperationException("Call ListenAsync first (the test bus sends the tasks).");
 
     public async ValueTask DisposeAsync()

@@ -19,9 +19,11 @@ internal sealed class ActivityTaskHandler
     private readonly EngineSender _sender;
     private readonly OrchestratorWorkerOptions _options;
     private readonly ILogger _logger;
+    private readonly WorkerLifetime _lifetime;
 
-    public ActivityTaskHandler(WorkerRegistrations registrations, IServiceProvider services, IServiceScopeFactory scopes, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, ILogger<ActivityTaskHandler> logger)
+    public ActivityTaskHandler(WorkerRegistrations registrations, IServiceProvider services, IServiceScopeFactory scopes, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, WorkerLifetime lifetime, ILogger<ActivityTaskHandler> logger)
     {
+        _lifetime = lifetime;
         _options = options.Value;
         _invoker = new ActivityInvoker(registrations.Activities, services, _options.JsonSerializerOptions);
         _scopes = scopes;
@@ -48,7 +50,7 @@ internal sealed class ActivityTaskHandler
         {
             timeout.CancelAfter(limit);
         }
-        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.CancellationToken);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.CancellationToken, _lifetime.Stopping);
         ActivityResult result;
         var heartbeats = new HeartbeatSender(_sender, task, _logger);
         await using (heartbeats.ConfigureAwait(false))
@@ -65,11 +67,14 @@ internal sealed class ActivityTaskHandler
 
         if (result.Failure is { } failure)
         {
-            if (context.CancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested)
+            if ((context.CancellationToken.IsCancellationRequested || _lifetime.Stopping.IsCancellationRequested) && !timeout.IsCancellationRequested)
             {
-                // Interrupted by shutdown: no answer; MassTransit hands the message back to the broker for another worker.
+                // Interrupted by shutdown: no answer. The task goes back to its queue for another worker (a copy is sent
+                // there before this message is acknowledged; MassTransit would move a faulted message to the _error queue).
                 _logger.ActivityInterrupted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
-                throw new OperationCanceledException("The worker is shutting down.", context.CancellationToken);
+                var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress).ConfigureAwait(false);
+                await queue.Send(task, CancellationToken.None).ConfigureAwait(false);
+                return;
             }
             _logger.ActivityFailed(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failure.Type, failure.Message);
             WorkerDiagnostics.SetFailure(span, failure.Type, failure.Message);

@@ -41,6 +41,7 @@ public static class OrchestratorWorkerServiceCollectionExtensions
 
         services.AddSingleton(new WorkerRegistrations(builder.Workflows, builder.Activities));
         services.AddSingleton<EngineSender>();
+        services.AddSingleton<WorkerLifetime>();
         services.AddSingleton<WorkflowTaskHandler>();
         services.AddSingleton<ActivityTaskHandler>();
         services.AddHostedService<WorkerHost>();

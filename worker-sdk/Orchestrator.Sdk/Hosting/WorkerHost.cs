@@ -18,6 +18,7 @@ internal sealed class WorkerHost(
     WorkflowTaskHandler workflowTasks,
     ActivityTaskHandler activityTasks,
     EngineSender sender,
+    WorkerLifetime lifetime,
     ILogger<WorkerHost> logger) : IHostedService
 {
     private IBusControl? _bus;
@@ -64,9 +65,16 @@ internal sealed class WorkerHost(
         }
         _bus = null;
         logger.WorkerStopping(options.Value.ShutdownTimeout);
-        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        grace.CancelAfter(options.Value.ShutdownTimeout);
-        await bus.StopAsync(grace.Token).ConfigureAwait(false);
+        var stopped = bus.StopAsync(cancellationToken);
+        try
+        {
+            await stopped.WaitAsync(options.Value.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            lifetime.Stop(); // in-flight tasks must stop now; their messages go back to the broker
+        }
+        await stopped.ConfigureAwait(false);
         logger.WorkerStopped();
     }
 }
