@@ -414,6 +414,11 @@ services_up() {
   if [[ "$SVC_NEED_RABBIT" == 1 ]]; then
     _svc_rabbit_wait || return 1
     _svc_log "RabbitMQ ready on 127.0.0.1:$SVC_AMQP_PORT after $(_svc_secs "$t0" "$(_svc_now)")s"
+    # rabbitmqctl for this node, for tests that stop and start the broker (`$ORCHESTRATOR_TEST_RABBITMQCTL stop_app`)
+    printf '#!/usr/bin/env bash\nSERVICES_QUIET=1 source %q\n_svc_profile_ports %q; SERVICES_PROFILE=%q; RABBITDIR=%q\n_svc_rmq rabbitmqctl "$@"\n' \
+      "$SERVICES_REPO/scripts/services.sh" "$profile" "$profile" "$RABBITDIR" > "$RABBITDIR/rabbitmqctl.sh"
+    chmod +x "$RABBITDIR/rabbitmqctl.sh"
+    export ORCHESTRATOR_TEST_RABBITMQCTL="$RABBITDIR/rabbitmqctl.sh"
   fi
   _svc_log "services up in $(_svc_secs "$t0" "$(_svc_now)")s"
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Orchestrator.Contracts.Messages;
 using Orchestrator.Engine.Api;
 using Orchestrator.Engine.Dispatch;
 using Orchestrator.Engine.Persistence;
@@ -44,7 +43,7 @@ internal static class EngineHost
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(options.RabbitMq));
-                cfg.ReceiveEndpoint(QueueNames.Engine, e =>
+                cfg.ReceiveEndpoint(options.EngineQueue, e =>
                 {
                     e.ConfigureConsumeTopology = false;
                     e.PrefetchCount = 128;

@@ -11,6 +11,10 @@ internal sealed class EngineOptions
     /// <summary>AMQP URI (<c>Orchestrator:RabbitMq</c>), e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c>.</summary>
     public string RabbitMq { get; set; } = "";
 
+    /// <summary>The queue worker answers arrive on (<c>Orchestrator:EngineQueue</c>). Default <c>orchestrator-engine</c>;
+    /// change it only to isolate environments sharing a broker (workers: <c>Orchestrator:Worker:EngineQueue</c>).</summary>
+    public string EngineQueue { get; set; } = Contracts.Messages.QueueNames.Engine;
+
     /// <summary>When set, the REST API requires it in header <c>X-Api-Key</c> (<c>Orchestrator:ApiKey</c>).</summary>
     public string? ApiKey { get; set; }
 

@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Orchestrator.Contracts.History;
+using Orchestrator.TestSupport;
+
+namespace Orchestrator.EndToEnd.Tests;
+
+/// <summary>
+/// A private Orchestrator: its own database, engine queue and task queue on the shared test servers, with the
+/// engine(s) and worker(s) as separate processes that a test can kill and start again.
+/// </summary>
+public sealed class Cluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    private readonly List<(ChildProcess Process, int Port)> _engines = [];
+    private readonly List<ChildProcess> _workers = [];
+    private readonly string _engineQueue = "e2e-engine-" + Guid.NewGuid().ToString("N")[..8];
+
+    private Cluster(string postgres, string rabbitMq)
+    {
+        Postgres = postgres;
+        RabbitMq = rabbitMq;
+    }
+
+    public string Postgres { get; }
+
+    public string RabbitMq { get; }
+
+    public string TaskQueue { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(100) };
+
+    public Uri EngineUrl(int index = 0) => new($"http://127.0.0.1:{_engines[index].Port}");
+
+    public static async Task<Cluster> StartAsync(int engines = 1, int workers = 1)
+    {
+        var cluster = new Cluster(await TestServers.CreateDatabaseAsync("e2e"), await TestServers.RabbitMqAsync());
+        for (var i = 0; i < engines; i++)
+        {
+            await cluster.StartEngineAsync();
+        }
+        for (var i = 0; i < workers; i++)
+        {
+            cluster.StartWorker();
+        }
+        return cluster;
+    }
+
+    /// <summary>Starts an engine process (on <paramref name="port"/> or a free one) and waits until it is ready.</summary>
+    public async Task<int> StartEngineAsync(int? port = null, int? replaceIndex = null)
+    {
+        var p = port ?? FreePort();
+        var process = ChildProcess.Start("engine", Binary("engine/Orchestrator.Engine", "Orchestrator.Engine.dll"), new Dictionary<string, string>
+        {
+            ["Orchestrator__Postgres"] = Postgres,
+            ["Orchestrator__RabbitMq"] = RabbitMq,
+            ["Orchestrator__EngineQueue"] = _engineQueue,
+        }, "--urls", $"http://127.0.0.1:{p}");
+        if (replaceIndex is { } i)
+        {
+            _engines[i] = (process, p);
+        }
+        else
+        {
+            _engines.Add((process, p));
+        }
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync($"http://127.0.0.1:{p}/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return p;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The engine did not become ready:\n{process.ReadLog()}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public void KillEngine(int index) => _engines[index].Process.Kill();
+
+    /// <summary>Kills engine <paramref name="index"/> with SIGKILL and starts it again on the same port.</summary>
+    public async Task RestartEngineAsync(int index)
+    {
+        var (process, port) = _engines[index];
+        process.Kill();
+        await StartEngineAsync(port, index);
+    }
+
+    public ChildProcess StartWorker()
+    {
+        var worker = ChildProcess.Start("worker", Binary("tests/Orchestrator.TestWorker", "Orchestrator.TestWorker.dll"), new Dictionary<string, string>
+        {
+            ["Orchestrator__RabbitMq"] = RabbitMq,
+            ["Orchestrator__EngineUrl"] = EngineUrl().ToString(),
+            ["Orchestrator__TaskQueue"] = TaskQueue,
+            ["Orchestrator__Worker__EngineQueue"] = _engineQueue,
+        });
+        _workers.Add(worker);
+        return worker;
+    }
+
+    public void KillWorker(int index) => _workers[index].Kill();
+
+    public async Task<string> StartWorkflowAsync(string workflowType, object? input, string? workflowId = null, int engine = 0)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(EngineUrl(engine), "/api/v1/workflows"),
+            new { workflowType, workflowId, taskQueue = TaskQueue, input });
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Start failed: {(int)response.StatusCode} {body}");
+        }
+        return JsonDocument.Parse(body).RootElement.GetProperty("workflowId").GetString()!;
+    }
+
+    /// <summary>Polls until the workflow closes (any engine that answers); returns the describe body.</summary>
+    public async Task<JsonElement> WaitClosedAsync(string workflowId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        while (true)
+        {
+            foreach (var (process, port) in _engines.Where(e => !e.Process.HasExited))
+            {
+                try
+                {
+                    using var response = await Http.GetAsync($"http://127.0.0.1:{port}/api/v1/workflows/{workflowId}/result?waitSeconds=5");
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                break;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Workflow {workflowId} did not close in time.\n{Logs()}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string workflowId)
+    {
+        var json = await Http.GetStringAsync(new Uri(EngineUrl(), $"/api/v1/workflows/{workflowId}/history?pageSize=10000"));
+        return HistoryJson.ParseHistoryPage(json).Events;
+    }
+
+    /// <summary>Every run of this cluster's database: its event ids and types, straight from PostgreSQL.</summary>
+    public async Task<IReadOnlyList<(Guid RunId, string WorkflowId, string Status, long[] EventIds, string[] Types, string[] Attributes)>> AllRunsAsync()
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        var runs = await connection.QueryAsync<(Guid RunId, string WorkflowId, string Status)>("SELECT run_id, workflow_id, status FROM workflow_runs");
+        var result = new List<(Guid, string, string, long[], string[], string[])>();
+        foreach (var run in runs)
+        {
+            var events = (await connection.QueryAsync<(long Id, string Type, string Attributes)>(
+                "SELECT event_id, event_type, attributes::text FROM history_events WHERE run_id = @RunId ORDER BY event_id", new { run.RunId })).ToList();
+            result.Add((run.RunId, run.WorkflowId, run.Status, events.Select(e => e.Id).ToArray(), events.Select(e => e.Type).ToArray(),
+                events.Select(e => e.Attributes).ToArray()));
+        }
+        return result;
+    }
+
+    public string Logs() => string.Join("\n", _engines.Select(e => "--- engine log ---\n" + Tail(e.Process.ReadLog()))
+        .Concat(_workers.Select(w => "--- worker log ---\n" + Tail(w.ReadLog()))));
+
+    private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Binary(string projectDir, string dll)
+    {
+        // tests/Orchestrator.EndToEnd.Tests/bin/<Configuration>/net10.0/ -> repo root, same configuration
+        var baseDir = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var configuration = baseDir.Parent!.Name;
+        var root = baseDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orchestrator.sln")))
+        {
+            root = root.Parent;
+        }
+        var path = Path.Combine(root!.FullName, projectDir, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {projectDir} first.", path);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var w in _workers)
+        {
+            w.Dispose();
+        }
+        foreach (var (process, _) in _engines)
+        {
+            process.Dispose();
+        }
+        Http.Dispose();
+        await TestServers.DropDatabaseAsync(Postgres);
+    }
+}
+
+/// <summary>End-to-end tests share the machine's two cores: run them one class at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "end-to-end";
+}

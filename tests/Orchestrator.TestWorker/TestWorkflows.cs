@@ -1,0 +1,33 @@
+using Orchestrator.Sdk;
+
+namespace Orchestrator.TestWorker;
+
+/// <summary>Three activities one after the other; each waits <c>delayMs</c>.</summary>
+[Workflow]
+public sealed class ThreeStepWorkflow
+{
+    private static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(60) };
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(WorkflowContext context, int delayMs)
+    {
+        var a = await context.ExecuteActivityAsync((TestActivities t) => t.StepAsync(1, delayMs), Options);
+        var b = await context.ExecuteActivityAsync((TestActivities t) => t.StepAsync(2, delayMs), Options);
+        var c = await context.ExecuteActivityAsync((TestActivities t) => t.StepAsync(3, delayMs), Options);
+        return $"{a},{b},{c}";
+    }
+}
+
+/// <summary>The test activities.</summary>
+public sealed class TestActivities
+{
+    [Activity]
+    public async Task<string> StepAsync(int step, int delayMs)
+    {
+        if (delayMs > 0)
+        {
+            await Task.Delay(delayMs, ActivityExecutionContext.Current.CancellationToken);
+        }
+        return $"step{step}";
+    }
+}
