@@ -37,9 +37,16 @@ public sealed class Cluster : IAsyncDisposable
 
     public Uri EngineUrl(int index = 0) => new($"http://127.0.0.1:{_engines[index].Port}");
 
-    public static async Task<Cluster> StartAsync(int engines = 1, int workers = 1)
+    /// <summary>Extra environment of the engine processes (e.g. <c>Orchestrator__ApiKey</c>).</summary>
+    public Dictionary<string, string> EngineEnvironment { get; } = [];
+
+    public static async Task<Cluster> StartAsync(int engines = 1, int workers = 1, IReadOnlyDictionary<string, string>? engineEnvironment = null)
     {
         var cluster = new Cluster(await TestServers.CreateDatabaseAsync("e2e"), await TestServers.RabbitMqAsync());
+        foreach (var (key, value) in engineEnvironment ?? new Dictionary<string, string>())
+        {
+            cluster.EngineEnvironment[key] = value;
+        }
         for (var i = 0; i < engines; i++)
         {
             await cluster.StartEngineAsync();
@@ -55,12 +62,13 @@ public sealed class Cluster : IAsyncDisposable
     public async Task<int> StartEngineAsync(int? port = null, int? replaceIndex = null)
     {
         var p = port ?? FreePort();
-        var process = ChildProcess.Start("engine", Binary("engine/Orchestrator.Engine", "Orchestrator.Engine.dll"), new Dictionary<string, string>
+        var env = new Dictionary<string, string>(EngineEnvironment)
         {
             ["Orchestrator__Postgres"] = Postgres,
             ["Orchestrator__RabbitMq"] = RabbitMq,
             ["Orchestrator__EngineQueue"] = _engineQueue,
-        }, "--urls", $"http://127.0.0.1:{p}");
+        };
+        var process = ChildProcess.Start("engine", Binary("engine/Orchestrator.Engine", "Orchestrator.Engine.dll"), env, "--urls", $"http://127.0.0.1:{p}");
         if (replaceIndex is { } i)
         {
             _engines[i] = (process, p);
