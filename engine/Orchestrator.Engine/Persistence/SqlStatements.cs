@@ -141,7 +141,9 @@ internal static class SqlStatements
         """;
 
     public const string TakeOutboxBatch = """
-        SELECT id, destination, message_type, message::text AS message FROM outbox ORDER BY id LIMIT @Limit FOR UPDATE SKIP LOCKED
+        SELECT id, destination, message_type, message::text AS message FROM outbox
+        WHERE created_at < now() - interval '5 seconds' -- fresh rows are sent by the engine that wrote them
+        ORDER BY id LIMIT @Limit FOR UPDATE SKIP LOCKED
         """;
 
     public const string DeleteOutbox = "DELETE FROM outbox WHERE id = ANY(@Ids)";
