@@ -34,12 +34,54 @@ echo "applying migrations..."
 "${ENGINE[@]}" migrate < /dev/null
 
 # --- processes (one line each) ---
-# start_bg engine    "${ENGINE[@]}"
-# start_bg dashboard dotnet run --no-build -c "$CONFIGURATION" --project "$REPO/dashboard/..."
-# start_bg worker    dotnet run --no-build -c "$CONFIGURATION" --project "$REPO/samples/..."
+ENGINE_URL="http://127.0.0.1:5080"
+DASHBOARD_URL="http://127.0.0.1:5081"
+export Orchestrator__EngineUrl="$ENGINE_URL"
+command -v curl >/dev/null || { [[ $EUID -eq 0 ]] && apt-get install -y -q curl >/dev/null; } || { echo "run.sh: curl is needed" >&2; exit 1; }
 
+# wait_http NAME URL — until URL answers 200 (60 s)
+wait_http() {
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$2" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "run.sh: $1 did not answer at $2; see $LOGS/$1.log" >&2
+  tail -n 30 "$LOGS/$1.log" >&2 || true
+  exit 1
+}
+
+start_bg engine    "${ENGINE[@]}" --urls "$ENGINE_URL"
+wait_http engine "$ENGINE_URL/health/ready"
+start_bg worker    dotnet "$REPO/samples/OrderSample/bin/$CONFIGURATION/net10.0/OrderSample.dll"
+start_bg dashboard dotnet "$REPO/dashboard/Orchestrator.Dashboard/bin/$CONFIGURATION/net10.0/Orchestrator.Dashboard.dll" --urls "$DASHBOARD_URL"
+wait_http dashboard "$DASHBOARD_URL/"
+
+# --- a demo workflow ---
+DEMO_ID="order-demo-$(date +%H%M%S)"
 echo
-echo "Orchestrator is up (profile run). Services:"
+echo "starting a demo workflow ($DEMO_ID):"
+curl -sS -X POST "$ENGINE_URL/api/v1/workflows" -H 'Content-Type: application/json' \
+  -d "{\"workflowType\":\"OrderWorkflow\",\"workflowId\":\"$DEMO_ID\",\"input\":{\"orderId\":\"$DEMO_ID\",\"amount\":42.5,\"items\":[\"book\"]}}"
+echo
+echo "its result:"
+curl -sS "$ENGINE_URL/api/v1/workflows/$DEMO_ID/result?waitSeconds=30"
+echo
+
+cat <<EOF
+
+Orchestrator is up:
+  REST API   $ENGINE_URL   (OpenAPI: $ENGINE_URL/openapi/v1.json)
+  Dashboard  $DASHBOARD_URL   (the demo run: $DASHBOARD_URL/workflows/$DEMO_ID)
+  Worker     samples/OrderSample on task queue 'default'
+  Logs       ${LOGS#"$REPO"/}/{engine,worker,dashboard}.log
+
+Start more orders (failAt: null, "charge", "reserve" or "ship" makes that step fail and the saga compensate):
+  curl -X POST $ENGINE_URL/api/v1/workflows -H 'Content-Type: application/json' \\
+    -d '{"workflowType":"OrderWorkflow","input":{"orderId":"o-2","amount":10,"items":["pen"],"failAt":"ship"}}'
+  curl $ENGINE_URL/api/v1/workflows/<workflowId>/result?waitSeconds=30
+  curl $ENGINE_URL/api/v1/workflows/<workflowId>/history
+EOF
+echo "Services:"
 services_print
 echo "Press Ctrl-C to stop everything."
 
