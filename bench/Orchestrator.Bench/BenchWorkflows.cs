@@ -1,0 +1,49 @@
+using Orchestrator.Sdk;
+
+namespace Orchestrator.Bench;
+
+/// <summary>One activity, then done: the unit of <c>throughput1</c>, <c>latency1</c> and <c>commitsPerWorkflow1</c>.</summary>
+[Workflow]
+public sealed class OneActivityWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context, int input) =>
+        await context.ExecuteActivityAsync((BenchActivities a) => a.EchoAsync(input), BenchActivities.Options);
+}
+
+/// <summary><c>input</c> sequential activities (10 in <c>throughput10</c>; the replay history is of this shape too).</summary>
+[Workflow]
+public sealed class ChainWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        var done = 0;
+        for (var i = 0; i < input; i++)
+        {
+            done += await context.ExecuteActivityAsync((BenchActivities a) => a.EchoAsync(1), BenchActivities.Options);
+        }
+        return done;
+    }
+}
+
+/// <summary>Sleeps on a durable timer of <c>input</c> seconds (<c>idleWorkflows10kRssMb</c>).</summary>
+[Workflow]
+public sealed class SleepWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        await context.DelayAsync(TimeSpan.FromSeconds(input));
+        return input;
+    }
+}
+
+/// <summary>The benchmark's only activity: returns its input (no I/O, so the numbers are the engine's).</summary>
+public sealed class BenchActivities
+{
+    public static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(60) };
+
+    [Activity]
+    public Task<int> EchoAsync(int value) => Task.FromResult(value);
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Orchestrator.Sdk;
+
+namespace Orchestrator.Bench;
+
+/// <summary>
+/// <c>replay HISTORY WARMUP [REPEATS]</c>: in this fresh process, replays <c>HISTORY</c> (a <c>GET .../history</c> body of a
+/// <see cref="ChainWorkflow"/> run) the way a worker does when its cache does not hold the run: parse the JSON, build a new
+/// instance, apply every event. Prints one JSON line with:
+/// <c>jitColdMs</c> (the very first replay in the process, before anything was compiled), then, after one replay of the
+/// small <c>WARMUP</c> history (what a worker that has served any task already has), <c>REPEATS</c> cache-cold replays of
+/// <c>HISTORY</c>: <c>firstMs</c>, <c>medianMs</c>, <c>minMs</c>, each with a fresh instance.
+/// </summary>
+internal static class ReplayProbe
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            await Console.Error.WriteLineAsync("usage: replay HISTORY.json WARMUP.json [REPEATS] [--jit-cold]");
+            return 2;
+        }
+        var history = await File.ReadAllTextAsync(args[0]);
+        var warmup = await File.ReadAllTextAsync(args[1]);
+        var repeats = args.Length > 2 && int.TryParse(args[2], out var r) ? r : 7;
+        var jitCold = args.Contains("--jit-cold");
+
+        double? jitColdMs = null;
+        if (jitCold)
+        {
+            jitColdMs = await TimeAsync(history);
+        }
+        else
+        {
+            await WorkflowReplayer.ReplayAsync<ChainWorkflow>(warmup);
+        }
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            times.Add(await TimeAsync(history));
+        }
+        var sorted = times.Order().ToList();
+        using var doc = JsonDocument.Parse(history);
+        var result = new
+        {
+            events = doc.RootElement.GetProperty("events").GetArrayLength(),
+            historyBytes = history.Length,
+            jitColdMs,
+            firstMs = times[0],
+            medianMs = sorted[sorted.Count / 2],
+            minMs = sorted[0],
+            allMs = times,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static async Task<double> TimeAsync(string history)
+    {
+        var sw = Stopwatch.StartNew();
+        await WorkflowReplayer.ReplayAsync<ChainWorkflow>(history);
+        return sw.Elapsed.TotalMilliseconds;
+    }
+}
