@@ -10,7 +10,9 @@ var builder = Host.CreateApplicationBuilder(args);
 
 builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<OrderWorkflow>()
-    .AddActivities<OrderActivities>());
+    .AddActivities<OrderActivities>()
+    .AddWorkflow<ApprovalWorkflow>()
+    .AddActivities<ApprovalActivities>());
 
 if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
 {
