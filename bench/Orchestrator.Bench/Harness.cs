@@ -181,7 +181,7 @@ internal static class Harness
             latest["commit"] = o.Commit;
             latest["timestamp"] = started.ToString("o", Inv);
             var json = new JsonSerializerOptions { WriteIndented = true };
-            const string name = "latest";
+            var name = o.Only.Count > 0 ? "partial" : "latest"; // a partial run never replaces the full results
             await File.WriteAllTextAsync(Path.Combine(o.OutDir, $"{name}.json"), latest.ToJsonString(json) + "\n");
             if (!o.Quick && o.Only.Count == 0)
             {
@@ -549,6 +549,7 @@ internal static class Harness
                 ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
                 ["DOTNET_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false", // no file watchers: config does not change during a run
             };
             _engine = ChildProcess.Start("engine", o.EngineDll, ["--urls", EngineUrl.ToString().TrimEnd('/')], common,
                 Path.Combine(o.LogDir, "engine.log"));
