@@ -29,6 +29,17 @@ if ! services_up test; then
   summary_and_exit 0 0 0 1
 fi
 
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ $EUID -eq 0 ]]; then
+    echo "test.sh: installing chromium (browser tests)"
+    (flock 9; apt-get install -y -q chromium > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q chromium > /dev/null; }) \
+      9> "$REPO/.services/.apt.lock" || echo "test.sh: could not install chromium; the browser tests will say so" >&2
+  else
+    echo "test.sh: /usr/bin/chromium is missing (sudo apt-get install chromium); the browser tests will fail" >&2
+  fi
+fi
+
 echo "test.sh: building Orchestrator.sln ($CONFIGURATION)"
 t0=$(date +%s)
 if ! dotnet build "$REPO/Orchestrator.sln" -c "$CONFIGURATION" -nologo < /dev/null; then
