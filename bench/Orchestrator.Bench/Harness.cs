@@ -190,6 +190,7 @@ internal static class Harness
             }
             _details["machine"] = machine.DeepClone();
             _details["commit"] = o.Commit;
+            _details["enginePgSuffix"] = Environment.GetEnvironmentVariable("BENCH_ENGINE_PG_SUFFIX") ?? "";
             _details["timestamp"] = started.ToString("o", Inv);
             _details["loadDuring"] = new JsonObject(_loadAt.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
             await File.WriteAllTextAsync(Path.Combine(o.OutDir, $"{name}.details.json"), _details.ToJsonString(json) + "\n");
@@ -543,7 +544,8 @@ internal static class Harness
             }
             var common = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["Orchestrator__Postgres"] = o.Postgres,
+                // BENCH_ENGINE_PG_SUFFIX: an experiment knob (e.g. ";No Reset On Close=true"); empty in the reported runs
+                ["Orchestrator__Postgres"] = o.Postgres + Environment.GetEnvironmentVariable("BENCH_ENGINE_PG_SUFFIX"),
                 ["Orchestrator__RabbitMq"] = o.RabbitMq,
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
