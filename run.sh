@@ -7,6 +7,19 @@ REPO="$(pwd)"
 CONFIGURATION="${CONFIGURATION:-Debug}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# With a Docker engine (and no servers named in the environment): everything runs from compose/.
+if [[ -z "${Orchestrator__Postgres:-}${Orchestrator__RabbitMq:-}" ]] && command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  COMPOSE=(docker compose -f "$REPO/compose/docker-compose.yml")
+  echo "Docker engine found: starting compose/docker-compose.yml (Ctrl-C stops it)"
+  trap '"${COMPOSE[@]}" down' EXIT
+  "${COMPOSE[@]}" up --build --detach --wait
+  curl -sS -X POST http://127.0.0.1:5080/api/v1/workflows -H 'Content-Type: application/json' \
+    -d '{"workflowType":"OrderWorkflow","input":{"orderId":"demo","amount":42.5,"items":["book"]}}' && echo
+  echo "REST API http://127.0.0.1:5080  Dashboard http://127.0.0.1:5081  RabbitMQ http://127.0.0.1:15672"
+  "${COMPOSE[@]}" logs --follow
+  exit 0
+fi
+
 # shellcheck source=scripts/services.sh
 source "$REPO/scripts/services.sh"
 services_up run

@@ -40,6 +40,12 @@ if [[ ! -x /usr/bin/chromium ]]; then
   fi
 fi
 
+# A test validates compose/docker-compose.yml with docker-compose (no Docker engine needed for that).
+if ! command -v docker-compose >/dev/null && [[ $EUID -eq 0 ]]; then
+  (flock 9; apt-get install -y -q docker-compose > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q docker-compose > /dev/null; }) \
+    9> "$REPO/.services/.apt.lock" || echo "test.sh: could not install docker-compose; the compose test will say so" >&2
+fi
+
 echo "test.sh: building Orchestrator.sln ($CONFIGURATION)"
 t0=$(date +%s)
 if ! dotnet build "$REPO/Orchestrator.sln" -c "$CONFIGURATION" -nologo < /dev/null; then

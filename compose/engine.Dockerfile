@@ -1,0 +1,15 @@
+# The Orchestrator engine (REST API on :5080). Build context: the repository root.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish engine/Orchestrator.Engine/Orchestrator.Engine.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+ENV ASPNETCORE_URLS=http://0.0.0.0:5080
+EXPOSE 5080
+USER app
+HEALTHCHECK --interval=5s --timeout=3s --retries=20 \
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/5080 && printf "GET /health/ready HTTP/1.0\r\n\r\n" >&3 && grep -q " 200 " <&3'
+ENTRYPOINT ["dotnet", "Orchestrator.Engine.dll"]
