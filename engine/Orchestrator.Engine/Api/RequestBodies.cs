@@ -20,7 +20,8 @@ internal static class RequestBodies
         }
         catch (JsonException e)
         {
-            throw new BodyException(Problems.BadRequest($"The request body does not have the expected shape: {e.Message}"));
+            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
+            throw new BodyException(Problems.BadRequest($"The request body does not have the expected shape{where}: a value has the wrong JSON type."));
         }
     }
 
