@@ -30,6 +30,7 @@ internal static class EngineHost
         services.AddSingleton<HistoryStore>();
         services.AddSingleton<DispatchStore>();
         services.AddSingleton<RunCloseNotifier>();
+        services.AddSingleton<TimerWakeup>();
         services.AddSingleton<EngineTelemetry>();
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<TaskAnswerHandler>();

@@ -6,5 +6,24 @@ using Orchestrator.TestWorker;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ThreeStepWorkflow>()
-    .AddActivities<TestActivities>());
+    .AddActivities<TestActivities>()
+    .AddWorkflow<TimerWorkflow>()
+    .AddWorkflow<ManyTimersWorkflow>()
+    .AddWorkflow<SignalWorkflow>()
+    .AddWorkflow<WaitForeverWorkflow>()
+    .AddWorkflow<FailingWorkflow>()
+    .AddWorkflow<DoublingChildWorkflow>()
+    .AddWorkflow<ParentWorkflow>()
+    .AddWorkflow<CounterWorkflow>()
+    .AddWorkflow<CancelCompensationWorkflow>()
+    .AddWorkflow<SlowActivityWorkflow>()
+    .AddActivities<PrimitiveActivities>()
+    .AddWorkflow<FlakyWorkflow>()
+    .AddWorkflow<NonRetryableWorkflow>()
+    .AddWorkflow<HangingAttemptWorkflow>()
+    .AddWorkflow<ScheduleToCloseWorkflow>()
+    .AddWorkflow<HeartbeatStopWorkflow>()
+    .AddWorkflow<ResumableJobWorkflow>()
+    .AddWorkflow<BookingSagaWorkflow>()
+    .AddActivities<FailureActivities>());
 await builder.Build().RunAsync();

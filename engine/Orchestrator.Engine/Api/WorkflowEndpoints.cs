@@ -46,7 +46,7 @@ internal static class WorkflowEndpoints
         var body = await RequestBodies.ReadAsync<StartWorkflowBody>(request, ct);
         if (body is null)
         {
-            return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?}.");
+            return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?, \"runTimeout\"?}.");
         }
         var error = ApiLimits.CheckName("workflowType", body.WorkflowType, required: true)
             ?? ApiLimits.CheckName("taskQueue", body.TaskQueue, required: false)
@@ -67,10 +67,14 @@ internal static class WorkflowEndpoints
                 return Problems.Conflict($"Workflow '{id}' already ran (last run {last.RunId}: {last.Status}) and the id reuse policy is {policy}.");
             }
         }
+        if (body.RunTimeout is { } runTimeout && runTimeout <= TimeSpan.Zero)
+        {
+            return Problems.BadRequest("'runTimeout' must be a positive duration such as \"00:05:00\".");
+        }
         var input = body.Input is { ValueKind: JsonValueKind.Null } ? null : body.Input;
         try
         {
-            var (workflowId, runId) = await engine.StartAsync(new StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input));
+            var (workflowId, runId) = await engine.StartAsync(new StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input, body.RunTimeout));
             return Results.Created($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", new StartWorkflowResponse(workflowId, runId.ToString()));
         }
         catch (WorkflowAlreadyRunningException)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.History;
 using Orchestrator.Contracts.Messages;
 using Orchestrator.Engine.Persistence;
@@ -19,12 +20,16 @@ internal sealed class RunChange : IAsyncDisposable
     private readonly EngineSettings _settings;
     private readonly List<NewEvent> _events = [];
     private readonly List<OutboxRow> _outbox = [];
+    private readonly List<OutboxRow> _written = [];
+    private readonly List<WorkflowRunRecord> _closedRuns = [];
+    private readonly bool _ownsTransaction = true;
     private bool _taskDirty;
     private bool _dispatchTaskNow;
 
     private RunChange(NpgsqlConnection connection, NpgsqlTransaction tx, WorkflowRunRecord run, WorkflowTaskRow? task,
-        HistoryStore history, DispatchStore store, EngineSettings settings)
+        HistoryStore history, DispatchStore store, EngineSettings settings, bool ownsTransaction = true)
     {
+        _ownsTransaction = ownsTransaction;
         _connection = connection;
         Tx = tx;
         Run = run;
@@ -43,6 +48,12 @@ internal sealed class RunChange : IAsyncDisposable
     public WorkflowTaskRow? Task { get; private set; }
 
     public DateTime Now { get; }
+
+    /// <summary>Runs closed by this change (this run, children closed by its parent-close policy), with their final status.</summary>
+    public IReadOnlyList<WorkflowRunRecord> ClosedRuns => _closedRuns;
+
+    /// <summary>The earliest timer this change created (the timer poller is woken for it).</summary>
+    public DateTime? EarliestNewTimer { get; private set; }
 
     /// <summary>Set when this change closed the run (its status).</summary>
     public string? ClosedStatus { get; private set; }
@@ -84,6 +95,21 @@ internal sealed class RunChange : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Begins a change of another run inside this change's transaction (a child closed by its parent's close policy, a
+    /// parent told of its child's close). Lock order is always parent before child. Write it with <see cref="FlushAsync"/>.
+    /// </summary>
+    public async Task<RunChange?> BeginNestedAsync(Guid runId)
+    {
+        var run = await _store.LockRunAsync(Tx, runId);
+        if (run is null)
+        {
+            return null;
+        }
+        var task = await _store.LockWorkflowTaskAsync(Tx, run.RunId);
+        return new RunChange(_connection, Tx, run, task, _history, _store, _settings, ownsTransaction: false);
+    }
+
     /// <summary>Begins a change that creates a run (its first events are appended at commit).</summary>
     public static async Task<RunChange> BeginNewAsync(HistoryStore history, DispatchStore store, EngineSettings settings, WorkflowRunRecord run)
     {
@@ -100,6 +126,9 @@ internal sealed class RunChange : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The timer key of a run's run timeout (workflow timers are <c>t{seq}</c>).</summary>
+    public const string RunTimeoutTimerKey = "run-timeout";
 
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, HistoryJson.Options);
 
@@ -136,6 +165,37 @@ internal sealed class RunChange : IAsyncDisposable
             AppendRaw(type, json);
         }
         ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
+    }
+
+    /// <summary>
+    /// Records an informational event (see <see cref="IsInformational"/>): buffered while a workflow task is in flight (a
+    /// task's events must end with its WorkflowTaskScheduled), else appended; it never schedules a workflow task.
+    /// </summary>
+    public async Task RecordInformationalAsync(string eventType, string attributesJson)
+    {
+        if (!IsOpen)
+        {
+            return;
+        }
+        if (TaskInFlight)
+        {
+            await _store.AddBufferedEventAsync(Tx, Run.RunId, eventType, attributesJson);
+            return;
+        }
+        AppendRaw(eventType, attributesJson);
+    }
+
+    /// <summary>Events that only inform (the workflow code waits for none of them): they need no workflow task.</summary>
+    public static bool IsInformational(string eventType) => eventType == EventTypes.ActivityAttemptFailed;
+
+    /// <summary>Adds a durable timer (in this transaction).</summary>
+    public async Task AddTimerAsync(string timerKey, DateTime fireAt, string payload)
+    {
+        await _store.InsertTimerAsync(Tx, Run.RunId, timerKey, fireAt, payload);
+        if (EarliestNewTimer is not { } earliest || fireAt < earliest)
+        {
+            EarliestNewTimer = fireAt;
+        }
     }
 
     /// <summary>Appends the events buffered while the task was in flight; returns how many.</summary>
@@ -193,34 +253,87 @@ internal sealed class RunChange : IAsyncDisposable
         Task = null;
         _taskDirty = false;
         _dispatchTaskNow = false;
+        _closedRuns.Add(Run with { Status = status, Result = result, Failure = failure });
+        await ApplyParentClosePolicyAsync();
     }
 
     /// <summary>
-    /// Creates the next run of this workflow id in this transaction (continue-as-new): its WorkflowStarted and
-    /// first WorkflowTaskScheduled, its task row and the task's message.
+    /// The run closed: each open child is terminated (default), asked to cancel, or left running (abandon), in this
+    /// transaction. A child closed here needs no notice to its (closed) parent.
     /// </summary>
-    public async Task StartFollowingRunAsync(WorkflowRunRecord next, WorkflowStartedAttributes started)
+    private async Task ApplyParentClosePolicyAsync()
+    {
+        foreach (var (childRunId, policy) in await _store.OpenChildrenAsync(Tx, Run.RunId))
+        {
+            if (policy == "Abandon")
+            {
+                continue;
+            }
+            var child = await BeginNestedAsync(childRunId);
+            if (child is not { IsOpen: true })
+            {
+                continue;
+            }
+            if (policy == "RequestCancel")
+            {
+                if (!child.Run.CancelRequested)
+                {
+                    await _store.SetCancelRequestedAsync(Tx, childRunId);
+                    await child.DeliverAsync((EventTypes.WorkflowCancelRequested,
+                        Json(new WorkflowCancelRequestedAttributes($"The parent run {Run.RunId} closed ({ClosedStatus})."))));
+                }
+            }
+            else
+            {
+                var reason = $"The parent run {Run.RunId} closed ({ClosedStatus}); parent-close policy Terminate.";
+                child.Append(EventTypes.WorkflowTerminated, new WorkflowTerminatedAttributes(reason));
+                await child.CloseAsync(RunStatus.Terminated, null, Json(new FailureInfo("Terminated", reason)));
+                await _store.MarkParentNotifiedAsync(Tx, childRunId);
+            }
+            await child.FlushAsync();
+            _written.AddRange(child._written);
+            _closedRuns.AddRange(child._closedRuns);
+        }
+    }
+
+    /// <summary>
+    /// Creates another run in this transaction (the next run of continue-as-new, or a child): its WorkflowStarted, the
+    /// <paramref name="initialEvents"/> (signals carried over), its first WorkflowTaskScheduled, its task row, its run
+    /// timeout timer and the task's message.
+    /// </summary>
+    public async Task StartOtherRunAsync(WorkflowRunRecord next, WorkflowStartedAttributes started, IReadOnlyList<(string Type, string Json)>? initialEvents = null)
     {
         var now = new DateTimeOffset(Now, TimeSpan.Zero);
-        NewEvent[] first =
-        [
-            new(EventTypes.WorkflowStarted, Json(started), now),
-            new(EventTypes.WorkflowTaskScheduled, Json(new WorkflowTaskScheduledAttributes(1)), now),
-        ];
+        List<NewEvent> first = [new(EventTypes.WorkflowStarted, Json(started), now)];
+        first.AddRange((initialEvents ?? []).Select(e => new NewEvent(e.Type, e.Json, now)));
+        first.Add(new(EventTypes.WorkflowTaskScheduled, Json(new WorkflowTaskScheduledAttributes(1)), now));
         await _history.CreateRunAsync(Tx, next, first);
         await _store.UpsertWorkflowTaskAsync(Tx, new WorkflowTaskRow
         {
-            RunId = next.RunId, ScheduledEventId = 2, Attempt = 1, TaskQueue = next.TaskQueue, EventsFrom = 1,
+            RunId = next.RunId, ScheduledEventId = first.Count, Attempt = 1, TaskQueue = next.TaskQueue, EventsFrom = 1,
             State = TaskState.Dispatched, DispatchAfter = Now + _settings.WorkflowTaskTimeout,
         });
+        if (next.RunTimeout is { } limit)
+        {
+            await _store.InsertTimerAsync(Tx, next.RunId, RunTimeoutTimerKey, Now + limit, Json(new { kind = RunTimeoutTimerKey }));
+            EarliestNewTimer = EarliestNewTimer is { } e && e < Now + limit ? e : Now + limit;
+        }
         var events = first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
-        var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, 2, 1, events, next.TraceParent);
+        var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);
         _outbox.Add(new OutboxRow(QueueNames.WorkflowTasks(next.TaskQueue), OutboxMessageTypes.WorkflowTask, Json(message)));
     }
 
     /// <summary>Writes everything and commits; returns the outbox rows written (with ids) for the relay.</summary>
     /// <exception cref="ConcurrencyConflictException">another writer appended to the run first; nothing was written.</exception>
     public async Task<IReadOnlyList<OutboxRow>> CommitAsync()
+    {
+        await FlushAsync();
+        await Tx.CommitAsync();
+        return _written;
+    }
+
+    /// <summary>Writes everything into the transaction without committing it (nested changes; <see cref="CommitAsync"/>).</summary>
+    public async Task FlushAsync()
     {
         if (_dispatchTaskNow && Task is not null)
         {
@@ -232,8 +345,11 @@ internal sealed class RunChange : IAsyncDisposable
             await _store.UpsertWorkflowTaskAsync(Tx, Task);
         }
         var ids = await _store.InsertOutboxAsync(Tx, _outbox);
-        await Tx.CommitAsync();
-        return _outbox.Select((row, i) => row with { Id = ids[i] }).ToList();
+        _written.AddRange(_outbox.Select((row, i) => row with { Id = ids[i] }));
+        _outbox.Clear();
+        _events.Clear();
+        _dispatchTaskNow = false;
+        _taskDirty = false;
     }
 
     private async Task<OutboxRow> BuildWorkflowTaskMessageAsync(WorkflowTaskRow task)
@@ -267,6 +383,10 @@ internal sealed class RunChange : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!_ownsTransaction)
+        {
+            return;
+        }
         await Tx.DisposeAsync();
         await _connection.DisposeAsync();
     }

@@ -25,14 +25,17 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
 
         var closes = answer.Commands.Any(IsClosing);
-        var unsupported = answer.Commands.OfType<StartChildWorkflowCommand>().Any();
-        var buffered = await change.Store.TakeBufferedEventsAsync(change.Tx, change.Run.RunId);
-        if (unsupported || (closes && buffered.Count > 0))
+        var allBuffered = await change.Store.TakeBufferedEventsAsync(change.Tx, change.Run.RunId);
+        // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
+        foreach (var e in allBuffered.Where(e => RunChange.IsInformational(e.EventType)))
+        {
+            change.AppendRaw(e.EventType, e.AttributesJson);
+        }
+        var buffered = allBuffered.Where(e => !RunChange.IsInformational(e.EventType)).ToList();
+        if (closes && buffered.Count > 0)
         {
             // Closing while new events wait would lose them: fail the task so the code sees them first.
-            var failure = unsupported
-                ? new FailureInfo("UnsupportedCommand", "Child workflows are not supported by this engine version yet.")
-                : new FailureInfo("UnhandledEvents", "New events arrived while the workflow task was closing the run; it runs again with them.");
+            var failure = new FailureInfo("UnhandledEvents", "New events arrived while the workflow task was closing the run; it runs again with them.");
             change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
             change.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, failure));
             foreach (var e in buffered)
@@ -40,7 +43,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 change.AppendRaw(e.EventType, e.AttributesJson);
             }
             change.SetTaskIdle(task.ScheduledEventId);
-            change.ScheduleWorkflowTask(attempt: 1, delay: unsupported ? RetryDelay(task.Attempt) : null, RunChange.Json(failure));
+            change.ScheduleWorkflowTask(attempt: 1, delay: null, RunChange.Json(failure));
             await engine.CommitAsync(change);
             return;
         }
@@ -142,9 +145,21 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         {
             return;
         }
-        if (activity.State == TaskState.Scheduled)
+        var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
+        if (options.ScheduleToCloseTimeout is { } total && change.Now >= activity.ScheduledAt + total)
+        {
+            var failure = activity.LastFailure is { } last ? JsonSerializer.Deserialize<FailureInfo>(last, HistoryJson.Options) : null;
+            await CloseActivityAsync(change, activity, timeoutType: "ScheduleToClose", failure ?? new FailureInfo("ActivityTimedOut",
+                $"Activity '{activity.ActivityName}' passed its ScheduleToCloseTimeout ({total}) at attempt {activity.Attempt}."));
+        }
+        else if (activity.State == TaskState.Scheduled)
         {
             await change.Store.UpdateActivityTaskAsync(change.Tx, SendActivity(change, activity));
+        }
+        else if (activity.AttemptDeadline is { } deadline && change.Now < deadline)
+        {
+            var failure = new FailureInfo("ActivityTimedOut", $"Attempt {activity.Attempt} of activity '{activity.ActivityName}' sent no heartbeat within its HeartbeatTimeout ({options.HeartbeatTimeout}).");
+            await FailAttemptAsync(change, activity, failure, timeoutType: "Heartbeat");
         }
         else
         {
@@ -154,37 +169,71 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         await engine.CommitAsync(change);
     }
 
-    /// <summary>Fires a due timer (once: the timer row is deleted in the same transaction).</summary>
-    public async Task FireTimerAsync(Guid runId, string timerKey)
+    /// <summary>
+    /// Fires every due timer of a run in one transaction (once: the timer rows are deleted in it): workflow timers become
+    /// <c>TimerFired</c> events delivered together (one workflow task), a due run timeout closes the run <c>TimedOut</c>.
+    /// </summary>
+    public async Task FireDueTimersAsync(Guid runId)
     {
         await using var change = await engine.BeginAsync(runId);
         if (change is not { IsOpen: true })
         {
             return;
         }
-        var payload = await change.Store.DeleteTimerAsync(change.Tx, runId, timerKey);
-        if (payload is null)
+        var due = await change.Store.TakeDueTimersAsync(change.Tx, runId, change.Now);
+        if (due.Count == 0)
         {
             return; // fired by another engine, or canceled
         }
-        var timer = JsonSerializer.Deserialize<TimerPayload>(payload, HistoryJson.Options)!;
-        await change.DeliverAsync((EventTypes.TimerFired, RunChange.Json(new TimerFiredAttributes(timer.Seq, timer.StartedEventId))));
+        if (due.Any(t => t.TimerKey == RunChange.RunTimeoutTimerKey))
+        {
+            change.Append(EventTypes.WorkflowTimedOut, new WorkflowTimedOutAttributes());
+            await change.CloseAsync(RunStatus.TimedOut, null, RunChange.Json(new FailureInfo("WorkflowTimedOut",
+                $"The run passed its run timeout ({change.Run.RunTimeout}).")));
+        }
+        else
+        {
+            var fired = due
+                .Select(t => JsonSerializer.Deserialize<TimerPayload>(t.Payload, HistoryJson.Options)!)
+                .OrderBy(t => t.StartedEventId)
+                .Select(t => (EventTypes.TimerFired, RunChange.Json(new TimerFiredAttributes(t.Seq, t.StartedEventId))))
+                .ToArray();
+            await change.DeliverAsync(fired);
+        }
         await engine.CommitAsync(change);
     }
 
+    /// <summary>
+    /// An attempt failed or timed out: retry after the policy's back-off (recording <c>ActivityAttemptFailed</c>), or close
+    /// the activity for good (<c>ActivityFailed</c>, <c>ActivityTimedOut</c>; <c>ScheduleToClose</c> when the next attempt
+    /// would start after that limit).
+    /// </summary>
     private async Task FailAttemptAsync(RunChange change, ActivityTaskRow activity, FailureInfo failure, string? timeoutType)
     {
         var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
         var delay = RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type);
-        if (delay is { } d && (options.ScheduleToCloseTimeout is not { } limit || change.Now + d < activity.ScheduledAt + limit))
+        if (delay is { } d)
         {
+            if (options.ScheduleToCloseTimeout is { } limit && change.Now + d >= activity.ScheduledAt + limit)
+            {
+                await CloseActivityAsync(change, activity, "ScheduleToClose", failure);
+                return;
+            }
+            var failureJson = RunChange.Json(failure);
             await change.Store.UpdateActivityTaskAsync(change.Tx, activity with
             {
                 Attempt = activity.Attempt + 1, State = TaskState.Scheduled, DispatchAfter = change.Now + d,
-                LastFailure = RunChange.Json(failure), StartedAt = null,
+                LastFailure = failureJson, StartedAt = null, AttemptDeadline = null,
             });
+            await change.RecordInformationalAsync(EventTypes.ActivityAttemptFailed, RunChange.Json(new ActivityAttemptFailedAttributes(
+                activity.Seq, activity.ScheduledEventId, activity.Attempt, failure, timeoutType, new DateTimeOffset(change.Now + d, TimeSpan.Zero))));
             return;
         }
+        await CloseActivityAsync(change, activity, timeoutType, failure);
+    }
+
+    private static async Task CloseActivityAsync(RunChange change, ActivityTaskRow activity, string? timeoutType, FailureInfo failure)
+    {
         await change.Store.DeleteActivityTaskAsync(change.Tx, activity.RunId, activity.ScheduledEventId);
         var started = (EventTypes.ActivityStarted, RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt)));
         var closed = timeoutType is null
@@ -217,7 +266,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             {
                 var fireAt = change.Now + c.Duration;
                 var id = change.Append(EventTypes.TimerStarted, new TimerStartedAttributes(c.Seq, c.Duration, new DateTimeOffset(fireAt, TimeSpan.Zero)));
-                await change.Store.InsertTimerAsync(change.Tx, change.Run.RunId, TimerKey(c.Seq), fireAt, RunChange.Json(new TimerPayload(c.Seq, id)));
+                await change.AddTimerAsync(TimerKey(c.Seq), fireAt, RunChange.Json(new TimerPayload(c.Seq, id)));
                 break;
             }
             case CancelTimerCommand c:
@@ -242,23 +291,60 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             case ContinueAsNewCommand c:
                 await ContinueAsNewAsync(change, c);
                 break;
+            case StartChildWorkflowCommand c:
+                await StartChildAsync(change, c);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");
         }
     }
 
-    private async Task ContinueAsNewAsync(RunChange change, ContinueAsNewCommand command)
+    /// <summary>
+    /// Closes the run as ContinuedAsNew and creates the next run in the same transaction, linked both ways. The next run
+    /// keeps the parent links and run timeout, and starts with the signals the code left unconsumed (from the command).
+    /// </summary>
+    private static async Task ContinueAsNewAsync(RunChange change, ContinueAsNewCommand command)
     {
+        var run = change.Run;
         var next = new WorkflowRunRecord
         {
-            RunId = Guid.CreateVersion7(), WorkflowId = change.Run.WorkflowId, WorkflowType = change.Run.WorkflowType,
-            TaskQueue = change.Run.TaskQueue, Status = RunStatus.Running, StartedAt = change.Now, Input = command.Input?.GetRawText(),
-            PreviousRunId = change.Run.RunId, TraceParent = change.Run.TraceParent,
+            RunId = Guid.CreateVersion7(), WorkflowId = run.WorkflowId, WorkflowType = run.WorkflowType,
+            TaskQueue = run.TaskQueue, Status = RunStatus.Running, StartedAt = change.Now, Input = command.Input?.GetRawText(),
+            PreviousRunId = run.RunId, TraceParent = run.TraceParent, ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId,
+            ParentSeq = run.ParentSeq, ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout,
         };
         change.Append(EventTypes.WorkflowContinuedAsNew, new WorkflowContinuedAsNewAttributes(command.Input));
         await change.CloseAsync(RunStatus.ContinuedAsNew, null, null, next.RunId);
-        await change.StartFollowingRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input,
-            Random.Shared.NextInt64(), PreviousRunId: change.Run.RunId.ToString()));
+        var signals = (command.Signals ?? []).Select(s => (EventTypes.SignalReceived, RunChange.Json(s))).ToList();
+        await change.StartOtherRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input,
+            Random.Shared.NextInt64(), run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString()), signals);
+    }
+
+    /// <summary>
+    /// Starts a child run in the parent's transaction (<c>ChildWorkflowStarted</c> in the parent, parent links in the child).
+    /// A child id with an open run fails the child at once (<c>ChildWorkflowFailed</c>, type <c>WorkflowAlreadyStarted</c>).
+    /// </summary>
+    private static async Task StartChildAsync(RunChange change, StartChildWorkflowCommand command)
+    {
+        var parent = change.Run;
+        if (await change.Store.OpenRunExistsAsync(change.Tx, command.WorkflowId))
+        {
+            change.Append(EventTypes.ChildWorkflowStarted, new ChildWorkflowStartedAttributes(command.Seq, command.WorkflowType, command.WorkflowId, ""));
+            await change.DeliverAsync((EventTypes.ChildWorkflowFailed, RunChange.Json(new ChildWorkflowFailedAttributes(command.Seq,
+                new FailureInfo("WorkflowAlreadyStarted", $"A run of workflow '{command.WorkflowId}' is already open.")))));
+            return;
+        }
+        var policy = command.ParentClosePolicy is "RequestCancel" or "Abandon" ? command.ParentClosePolicy : "Terminate";
+        var child = new WorkflowRunRecord
+        {
+            RunId = Guid.CreateVersion7(), WorkflowId = command.WorkflowId, WorkflowType = command.WorkflowType,
+            TaskQueue = command.TaskQueue ?? parent.TaskQueue, Status = RunStatus.Running, StartedAt = change.Now, Input = command.Input?.GetRawText(),
+            TraceParent = parent.TraceParent, ParentWorkflowId = parent.WorkflowId, ParentRunId = parent.RunId, ParentSeq = command.Seq,
+            ParentClosePolicy = policy,
+        };
+        change.Append(EventTypes.ChildWorkflowStarted, new ChildWorkflowStartedAttributes(command.Seq, child.WorkflowType, child.WorkflowId, child.RunId.ToString()));
+        await change.StartOtherRunAsync(child, new WorkflowStartedAttributes(child.WorkflowType, child.TaskQueue, command.Input,
+            Random.Shared.NextInt64(), parent.WorkflowId, parent.RunId.ToString()));
     }
 
     private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity)
@@ -272,10 +358,20 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             heartbeat = doc.RootElement.Clone();
         }
         var timeout = options.StartToCloseTimeout ?? settings.DefaultStartToCloseTimeout;
+        var deadline = change.Now + timeout;
+        if (options.ScheduleToCloseTimeout is { } total && activity.ScheduledAt + total < deadline)
+        {
+            deadline = activity.ScheduledAt + total;
+        }
+        var dueAt = options.HeartbeatTimeout is { } hb && hb > TimeSpan.Zero && change.Now + hb < deadline ? change.Now + hb : deadline;
         var message = new ActivityTaskMessage(activity.RunId, change.Run.WorkflowId, activity.ScheduledEventId, activity.Attempt,
             activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent);
         change.AddOutbox(new OutboxRow(QueueNames.ActivityTasks(activity.TaskQueue), OutboxMessageTypes.ActivityTask, RunChange.Json(message)));
-        return activity with { State = TaskState.Dispatched, DispatchAfter = change.Now + timeout, StartedAt = change.Now };
+        return activity with
+        {
+            State = TaskState.Dispatched, DispatchAfter = dueAt, StartedAt = change.Now, AttemptDeadline = deadline,
+            HeartbeatTimeout = options.HeartbeatTimeout is { } h && h > TimeSpan.Zero ? h : null,
+        };
     }
 
     private TimeSpan RetryDelay(int failedAttempt) =>

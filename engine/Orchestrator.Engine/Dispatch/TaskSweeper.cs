@@ -5,7 +5,8 @@ namespace Orchestrator.Engine.Dispatch;
 /// come in time (a lost message, a dead worker) or whose retry back-off ended, and durable timers. Safe with
 /// several engines: each item is re-checked under its run's lock, so it is acted on once.
 /// </summary>
-internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHandler handler, EngineSettings settings, ILogger<TaskSweeper> logger)
+internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHandler handler, WorkflowEngine engine, TimerWakeup wakeup,
+    EngineSettings settings, ILogger<TaskSweeper> logger)
     : BackgroundService
 {
     private const int Limit = 200;
@@ -28,6 +29,13 @@ internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHan
                 {
                     await handler.DispatchDueActivityAsync(runId, scheduledEventId);
                 }
+                foreach (var childRunId in await store.UnnotifiedChildrenAsync(Limit))
+                {
+                    if (await engine.History.GetRunAsync(childRunId) is { ParentRunId: { } parent })
+                    {
+                        await engine.NotifyParentAsync(parent, childRunId);
+                    }
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -46,16 +54,22 @@ internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHan
         {
             try
             {
-                var due = await store.DueTimersAsync(Limit * 5);
-                if (due.Count > 0)
+                // Each run's due timers fire together in one transaction; runs in random order so that two engines
+                // mostly take different runs (a run taken twice is harmless: the second finds its timers gone).
+                var due = (await store.DueTimerRunsAsync(Limit)).ToArray();
+                if (due.Length > 0)
                 {
-                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-                        async (timer, _) => await handler.FireTimerAsync(timer.RunId, timer.TimerKey));
+                    Random.Shared.Shuffle(due);
+                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+                        async (runId, _) => await handler.FireDueTimersAsync(runId));
                     continue;
                 }
                 var next = await store.NextTimerDueAsync();
                 var wait = next is { } at ? at - DateTime.UtcNow : settings.TimerPollInterval;
-                await Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > settings.TimerPollInterval ? settings.TimerPollInterval : wait, ct);
+                wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > settings.TimerPollInterval ? settings.TimerPollInterval : wait;
+                wakeup.SetNextLook(DateTime.UtcNow + wait);
+                await wakeup.WaitAsync(wait, ct);
+                wakeup.SetNextLook(DateTime.MaxValue);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Orchestrator.Contracts;
 using Orchestrator.Contracts.History;
 using Orchestrator.Engine.Persistence;
 
@@ -7,7 +8,7 @@ namespace Orchestrator.Engine.Dispatch;
 
 /// <summary>What a client asks for: start, signal, cancel, terminate. Each is one run transaction.</summary>
 internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, EngineSettings settings, OutboxRelay relay,
-    RunCloseNotifier closes, EngineTelemetry telemetry)
+    RunCloseNotifier closes, EngineTelemetry telemetry, TimerWakeup timers)
 {
     public HistoryStore History => history;
 
@@ -22,11 +23,53 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
     {
         var outbox = await change.CommitAsync();
         relay.Enqueue(outbox);
-        if (change.ClosedStatus is not null)
+        if (change.EarliestNewTimer is { } fireAt)
         {
-            closes.Notify(change.Run.WorkflowId);
-            telemetry.RunClosed(change.ClosedStatus);
+            timers.TimerAdded(fireAt);
         }
+        foreach (var closed in change.ClosedRuns)
+        {
+            closes.Notify(closed.WorkflowId);
+            telemetry.RunClosed(closed.Status);
+        }
+        if (change.ClosedStatus is { } status && status != RunStatus.ContinuedAsNew && change.Run.ParentRunId is { } parent)
+        {
+            await NotifyParentAsync(parent, change.Run.RunId);
+        }
+    }
+
+    /// <summary>
+    /// Tells a parent how its child closed (<c>ChildWorkflowCompleted</c> / <c>ChildWorkflowFailed</c>), once: the child's
+    /// <c>parent_notified</c> flag is set in the same transaction. Called after the child's close commits, and by the
+    /// sweeper for closes whose notice was lost in a crash.
+    /// </summary>
+    public async Task NotifyParentAsync(Guid parentRunId, Guid childRunId)
+    {
+        await using var change = await BeginAsync(parentRunId);
+        if (change is null)
+        {
+            return;
+        }
+        var child = await store.LockRunAsync(change.Tx, childRunId);
+        if (child is null || child.ParentNotified || child.Status is RunStatus.Running or RunStatus.ContinuedAsNew)
+        {
+            return;
+        }
+        await store.MarkParentNotifiedAsync(change.Tx, childRunId);
+        var seq = child.ParentSeq ?? 0;
+        if (child.Status == RunStatus.Completed)
+        {
+            JsonElement? result = child.Result is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null;
+            await change.DeliverAsync((EventTypes.ChildWorkflowCompleted, RunChange.Json(new ChildWorkflowCompletedAttributes(seq, result))));
+        }
+        else
+        {
+            var failure = child.Status == RunStatus.Failed && child.Failure is { } f
+                ? JsonSerializer.Deserialize<FailureInfo>(f, HistoryJson.Options)!
+                : new FailureInfo("ChildWorkflow" + child.Status, $"Child workflow '{child.WorkflowId}' (run {child.RunId}) closed as {child.Status}.");
+            await change.DeliverAsync((EventTypes.ChildWorkflowFailed, RunChange.Json(new ChildWorkflowFailedAttributes(seq, failure))));
+        }
+        await CommitAsync(change);
     }
 
     public async Task<(string WorkflowId, Guid RunId)> StartAsync(StartWorkflowRequest request, string? previousRunIdForContinue = null)
@@ -36,11 +79,16 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
             RunId = Guid.CreateVersion7(), WorkflowId = request.WorkflowId ?? Guid.NewGuid().ToString(), WorkflowType = request.WorkflowType,
             TaskQueue = request.TaskQueue ?? "default", Status = RunStatus.Running, StartedAt = DateTime.UtcNow,
             Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = EngineTelemetry.NewTraceParent(),
+            RunTimeout = request.RunTimeout,
         };
         await using var change = await RunChange.BeginNewAsync(history, store, settings, run);
         change.Append(EventTypes.WorkflowStarted, new WorkflowStartedAttributes(
             run.WorkflowType, run.TaskQueue, request.Input, Random.Shared.NextInt64(), PreviousRunId: previousRunIdForContinue));
         change.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
+        if (run.RunTimeout is { } limit)
+        {
+            await change.AddTimerAsync(RunChange.RunTimeoutTimerKey, change.Now + limit, RunChange.Json(new { kind = RunChange.RunTimeoutTimerKey }));
+        }
         await CommitAsync(change);
         telemetry.RunStarted(run.WorkflowType);
         return (run.WorkflowId, run.RunId);
@@ -85,11 +133,11 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
             return false;
         }
         change.Append(EventTypes.WorkflowTerminated, new WorkflowTerminatedAttributes(reason));
-        await change.CloseAsync(RunStatus.Terminated, null, RunChange.Json(new { type = "Terminated", message = reason ?? "terminated" }));
+        await change.CloseAsync(RunStatus.Terminated, null, RunChange.Json(new FailureInfo("Terminated", reason ?? "terminated")));
         await CommitAsync(change);
         return true;
     }
 }
 
 /// <summary>A validated start request.</summary>
-internal sealed record StartWorkflowRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input);
+internal sealed record StartWorkflowRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, TimeSpan? RunTimeout = null);

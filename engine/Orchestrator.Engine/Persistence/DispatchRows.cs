@@ -39,6 +39,8 @@ internal sealed record ActivityTaskRow
     public string? HeartbeatDetails { get; init; }
     public DateTime? HeartbeatAt { get; init; }
     public string? LastFailure { get; init; }
+    public DateTime? AttemptDeadline { get; init; }
+    public TimeSpan? HeartbeatTimeout { get; init; }
 }
 
 /// <summary>A message for RabbitMQ written in the state change's transaction.</summary>

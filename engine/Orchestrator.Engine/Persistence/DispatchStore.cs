@@ -109,11 +109,29 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks, new { Limit = limit })).ToList();
     }
 
-    public async Task<IReadOnlyList<(Guid RunId, string TimerKey)>> DueTimersAsync(int limit)
+    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(int limit)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<(Guid, string)>(SqlStatements.DueTimers, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Limit = limit })).ToList();
     }
+
+    public async Task<IReadOnlyList<Guid>> UnnotifiedChildrenAsync(int limit)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return (await connection.QueryAsync<Guid>(SqlStatements.UnnotifiedChildren, new { Limit = limit })).ToList();
+    }
+
+    /// <summary>Deletes and returns every timer of the run due by <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyList<(string TimerKey, string Payload)>> TakeDueTimersAsync(NpgsqlTransaction tx, Guid runId, DateTime now) =>
+        (await tx.Connection!.QueryAsync<(string, string)>(new CommandDefinition(SqlStatements.TakeDueTimers, new { RunId = runId, Now = now }, tx))).ToList();
+
+    public Task<bool> OpenRunExistsAsync(NpgsqlTransaction tx, string workflowId) =>
+        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(SqlStatements.OpenRunExists, new { WorkflowId = workflowId }, tx));
+
+    public async Task<IReadOnlyList<(Guid RunId, string? Policy)>> OpenChildrenAsync(NpgsqlTransaction tx, Guid runId) =>
+        (await tx.Connection!.QueryAsync<(Guid, string?)>(new CommandDefinition(SqlStatements.OpenChildren, new { RunId = runId }, tx))).ToList();
+
+    public Task MarkParentNotifiedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.MarkParentNotified, new { RunId = runId });
 
     public async Task<DateTime?> NextTimerDueAsync()
     {

@@ -25,6 +25,10 @@ internal sealed record WorkflowRunRecord
     public Guid? ParentRunId { get; init; }
     public string? TraceParent { get; init; }
     public bool CancelRequested { get; init; }
+    public int? ParentSeq { get; init; }
+    public string? ParentClosePolicy { get; init; }
+    public bool ParentNotified { get; init; }
+    public TimeSpan? RunTimeout { get; init; }
     public long NextEventId { get; init; } = 1;
 }
 

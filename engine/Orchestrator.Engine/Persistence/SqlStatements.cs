@@ -9,14 +9,14 @@ internal static class SqlStatements
     private const string RunColumns = """
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
-        parent_run_id, trace_parent, cancel_requested, next_event_id
+        parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout
         """;
 
     public const string InsertRun = """
         INSERT INTO workflow_runs (run_id, workflow_id, workflow_type, task_queue, status, input, started_at,
-            previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id)
+            previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id, parent_seq, parent_close_policy, run_timeout)
         VALUES (@RunId, @WorkflowId, @WorkflowType, @TaskQueue, @Status, @Input::json, @StartedAt,
-            @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1)
+            @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1, @ParentSeq, @ParentClosePolicy, @RunTimeout)
         """;
 
     /// <summary>
@@ -100,15 +100,15 @@ internal static class SqlStatements
 
     public const string InsertActivityTask = """
         INSERT INTO activity_tasks (run_id, scheduled_event_id, seq, activity_name, task_queue, input, options, attempt, state,
-            scheduled_at, dispatch_after)
+            scheduled_at, dispatch_after, started_at, attempt_deadline, heartbeat_timeout)
         VALUES (@RunId, @ScheduledEventId, @Seq, @ActivityName, @TaskQueue, @Input::json, @Options::json, @Attempt, @State,
-            @ScheduledAt, @DispatchAfter)
+            @ScheduledAt, @DispatchAfter, @StartedAt, @AttemptDeadline, @HeartbeatTimeout)
         """;
 
     private const string ActivityColumns = """
         run_id, scheduled_event_id, seq, activity_name, task_queue, input::text AS input, options::text AS options, attempt, state,
         scheduled_at, started_at, dispatch_after, heartbeat_details::text AS heartbeat_details, heartbeat_at,
-        last_failure::text AS last_failure
+        last_failure::text AS last_failure, attempt_deadline, heartbeat_timeout
         """;
 
     public const string LockActivityTask = $"""
@@ -117,20 +117,35 @@ internal static class SqlStatements
 
     public const string UpdateActivityTask = """
         UPDATE activity_tasks SET attempt = @Attempt, state = @State, started_at = @StartedAt, dispatch_after = @DispatchAfter,
-            last_failure = @LastFailure::json
+            last_failure = @LastFailure::json, attempt_deadline = @AttemptDeadline, heartbeat_timeout = @HeartbeatTimeout
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId
         """;
 
     public const string DeleteActivityTask = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId";
 
     public const string RecordHeartbeat = """
-        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now()
-        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt
+        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now(),
+            dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN dispatch_after
+                                  ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
+        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
         """;
 
     public const string PendingActivities = $"SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId ORDER BY scheduled_event_id";
 
     public const string InsertTimer = "INSERT INTO timers (run_id, timer_key, fire_at, payload) VALUES (@RunId, @TimerKey, @FireAt, @Payload::json)";
+
+    /// <summary>Takes every timer of a run due by @Now (run transaction: fired once).</summary>
+    public const string TakeDueTimers = """
+        DELETE FROM timers WHERE run_id = @RunId AND fire_at <= @Now RETURNING timer_key, payload::text AS payload
+        """;
+
+    public const string OpenRunExists = "SELECT EXISTS (SELECT 1 FROM workflow_runs WHERE workflow_id = @WorkflowId AND status = 'Running')";
+
+    public const string OpenChildren = """
+        SELECT run_id, parent_close_policy FROM workflow_runs WHERE parent_run_id = @RunId AND status = 'Running' ORDER BY started_at
+        """;
+
+    public const string MarkParentNotified = "UPDATE workflow_runs SET parent_notified = true WHERE run_id = @RunId";
 
     public const string DeleteTimer = "DELETE FROM timers WHERE run_id = @RunId AND timer_key = @TimerKey RETURNING payload::text";
 
@@ -158,7 +173,14 @@ internal static class SqlStatements
         SELECT run_id, scheduled_event_id FROM activity_tasks WHERE dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
         """;
 
-    public const string DueTimers = "SELECT run_id, timer_key FROM timers WHERE fire_at <= now() ORDER BY fire_at LIMIT @Limit";
+    /// <summary>Runs with due timers (each run's due timers are then fired together, in one run transaction).</summary>
+    public const string DueTimerRuns = "SELECT run_id FROM timers WHERE fire_at <= now() GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit";
+
+    public const string UnnotifiedChildren = """
+        SELECT run_id FROM workflow_runs
+        WHERE parent_run_id IS NOT NULL AND NOT parent_notified AND status NOT IN ('Running', 'ContinuedAsNew')
+        ORDER BY closed_at LIMIT @Limit
+        """;
 
     public const string NextTimerDue = "SELECT min(fire_at) FROM timers";
 

@@ -9,7 +9,11 @@ namespace Orchestrator.Contracts.Commands;
 /// Becomes <c>WorkflowContinuedAsNew</c> (<see cref="WorkflowContinuedAsNewAttributes"/>).
 /// </summary>
 /// <param name="Input">The next run's input (any JSON value, or null).</param>
-public sealed record ContinueAsNewCommand(JsonElement? Input) : WorkflowCommand
+/// <param name="Signals">
+/// Signals this run received and its code did not consume, in arrival order: the engine appends them as <c>SignalReceived</c>
+/// events at the start of the next run, so no signal is lost in the hand-over.
+/// </param>
+public sealed record ContinueAsNewCommand(JsonElement? Input, IReadOnlyList<SignalReceivedAttributes>? Signals = null) : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

@@ -29,5 +29,6 @@ public static class EventTypes
     public const string WorkflowTerminated = nameof(WorkflowTerminated);
     public const string WorkflowContinuedAsNew = nameof(WorkflowContinuedAsNew);
     public const string WorkflowTimedOut = nameof(WorkflowTimedOut);
+    public const string ActivityAttemptFailed = nameof(ActivityAttemptFailed);
 #pragma warning restore CS1591
 }

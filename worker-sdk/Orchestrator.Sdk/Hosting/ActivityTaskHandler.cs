@@ -31,6 +31,9 @@ internal sealed class ActivityTaskHandler
         _logger = logger;
     }
 
+    /// <summary>How long after its HeartbeatTimeout a silent attempt's token is cancelled by the worker.</summary>
+    internal static readonly TimeSpan HeartbeatGrace = TimeSpan.FromSeconds(1);
+
     public async Task HandleAsync(ConsumeContext<ActivityTaskMessage> context)
     {
         var task = context.Message;
@@ -50,14 +53,30 @@ internal sealed class ActivityTaskHandler
         {
             timeout.CancelAfter(limit);
         }
-        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.CancellationToken, _lifetime.Stopping);
+        // The engine times an attempt out when its heartbeats stop for HeartbeatTimeout (its sweeper acts within about a
+        // second); the worker cancels the attempt on its own a second after that (each heartbeat call pushes the deadline
+        // on), so an attempt the engine has superseded stops.
+        using var heartbeatWatch = new CancellationTokenSource();
+        var heartbeatTimeout = task.HeartbeatTimeout is { } hb && hb > TimeSpan.Zero ? hb + HeartbeatGrace : (TimeSpan?)null;
+        if (heartbeatTimeout is { } initial)
+        {
+            heartbeatWatch.CancelAfter(initial);
+        }
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, heartbeatWatch.Token, context.CancellationToken, _lifetime.Stopping);
         ActivityResult result;
         var heartbeats = new HeartbeatSender(_sender, task, _logger);
         await using (heartbeats.ConfigureAwait(false))
         {
             var executionContext = new ActivityExecutionContext(
                 task.ActivityName, task.WorkflowId, task.RunId.ToString(), task.Attempt, attemptToken.Token,
-                heartbeats.HeartbeatAsync, task.HeartbeatDetails, _options.JsonSerializerOptions);
+                (ctx, details) =>
+                {
+                    if (heartbeatTimeout is { } limit && !heartbeatWatch.IsCancellationRequested)
+                    {
+                        heartbeatWatch.CancelAfter(limit);
+                    }
+                    return heartbeats.HeartbeatAsync(ctx, details);
+                }, task.HeartbeatDetails, _options.JsonSerializerOptions);
             var scope = _scopes.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
@@ -67,13 +86,20 @@ internal sealed class ActivityTaskHandler
 
         if (result.Failure is { } failure)
         {
-            if ((context.CancellationToken.IsCancellationRequested || _lifetime.Stopping.IsCancellationRequested) && !timeout.IsCancellationRequested)
+            if ((context.CancellationToken.IsCancellationRequested || _lifetime.Stopping.IsCancellationRequested) && !timeout.IsCancellationRequested && !heartbeatWatch.IsCancellationRequested)
             {
                 // Interrupted by shutdown: no answer. The task goes back to its queue for another worker (a copy is sent
                 // there before this message is acknowledged; MassTransit would move a faulted message to the _error queue).
                 _logger.ActivityInterrupted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
                 var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress).ConfigureAwait(false);
                 await queue.Send(task, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            if (heartbeatWatch.IsCancellationRequested && !timeout.IsCancellationRequested)
+            {
+                // Cancelled by its own heartbeat deadline: the engine records the heartbeat timeout (it owns timeouts) and
+                // retries; an answer here would race it and be counted as an ordinary failure.
+                _logger.ActivityHeartbeatTimedOut(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
                 return;
             }
             _logger.ActivityFailed(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failure.Type, failure.Message);

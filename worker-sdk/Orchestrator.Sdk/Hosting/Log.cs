@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(1202, LogLevel.Information, "Activity {ActivityName} of {WorkflowId}/{RunId} (event {ScheduledEventId}, attempt {Attempt}) was interrupted by shutdown; its message goes back to the broker")]
     public static partial void ActivityInterrupted(this ILogger logger, string activityName, string workflowId, Guid runId, long scheduledEventId, int attempt);
 
+    [LoggerMessage(1204, LogLevel.Information, "Activity {ActivityName} of {WorkflowId}/{RunId} (event {ScheduledEventId}, attempt {Attempt}) sent no heartbeat within its HeartbeatTimeout and was cancelled; the engine records the timeout")]
+    public static partial void ActivityHeartbeatTimedOut(this ILogger logger, string activityName, string workflowId, Guid runId, long scheduledEventId, int attempt);
+
     [LoggerMessage(1203, LogLevel.Warning, "Heartbeat of activity {ActivityName} (event {ScheduledEventId}, attempt {Attempt}) could not be sent")]
     public static partial void HeartbeatFailed(this ILogger logger, Exception exception, string activityName, long scheduledEventId, int attempt);
 }

@@ -295,7 +295,7 @@ internal sealed class WorkflowInstance : TaskScheduler
         return error switch
         {
             NonDeterminismException nd => throw nd,
-            ContinueAsNewException can => new ContinueAsNewCommand(can.Input),
+            ContinueAsNewException can => new ContinueAsNewCommand(can.Input, _state.UnconsumedSignals() is { Count: > 0 } signals ? signals : null),
             OperationCanceledException when _state.CancelRequested => new CancelWorkflowCommand(),
             _ => new FailWorkflowCommand(FailureInfo.FromException(error)),
         };

@@ -13,7 +13,8 @@ internal sealed class WorkflowState
 {
     private readonly Action<string> _ensureOnScheduler;
     private readonly Dictionary<int, PendingOperation> _pending = [];
-    private readonly Dictionary<string, Queue<JsonElement?>> _signals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(long Order, JsonElement? Input)>> _signals = new(StringComparer.Ordinal);
+    private long _signalOrder;
     private readonly List<SignalWaiter> _waiters = [];
     private readonly Dictionary<string, bool> _patchDecisions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _patchesInHistory = new(StringComparer.Ordinal);
@@ -167,10 +168,17 @@ internal sealed class WorkflowState
         }
         if (!_signals.TryGetValue(name, out var queue))
         {
-            _signals[name] = queue = new Queue<JsonElement?>();
+            _signals[name] = queue = new Queue<(long, JsonElement?)>();
         }
-        queue.Enqueue(input);
+        queue.Enqueue((_signalOrder++, input));
     }
+
+    /// <summary>Signals received and not consumed by the code, in arrival order (carried over by continue-as-new).</summary>
+    public IReadOnlyList<SignalReceivedAttributes> UnconsumedSignals() =>
+        _signals.SelectMany(pair => pair.Value.Select(s => (pair.Key, s.Order, s.Input)))
+            .OrderBy(s => s.Order)
+            .Select(s => new SignalReceivedAttributes(s.Key, s.Input))
+            .ToList();
 
     private void RequestCancel()
     {
@@ -265,7 +273,7 @@ internal sealed class WorkflowState
         _ensureOnScheduler("WaitForSignalAsync");
         if (_signals.TryGetValue(signalName, out var queue) && queue.Count > 0)
         {
-            return Task.FromResult(queue.Dequeue());
+            return Task.FromResult(queue.Dequeue().Input);
         }
         var waiter = new SignalWaiter(signalName);
         _waiters.Add(waiter);
