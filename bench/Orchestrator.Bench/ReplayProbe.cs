@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Orchestrator.Contracts.History;
 using Orchestrator.Sdk;
 
 namespace Orchestrator.Bench;
@@ -41,6 +42,18 @@ internal static class ReplayProbe
             times.Add(await TimeAsync(history));
         }
         var sorted = times.Order().ToList();
+        // the two halves of a replay: parsing the history JSON, and walking the parsed events through a new instance
+        var parse = new List<double>();
+        var walk = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var events = HistoryJson.ParseHistoryPage(history).Events;
+            parse.Add(sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            await WorkflowReplayer.ReplayAsync<ChainWorkflow>(events);
+            walk.Add(sw.Elapsed.TotalMilliseconds);
+        }
         using var doc = JsonDocument.Parse(history);
         var result = new
         {
@@ -51,6 +64,8 @@ internal static class ReplayProbe
             medianMs = sorted[sorted.Count / 2],
             minMs = sorted[0],
             allMs = times,
+            parseMedianMs = parse.Order().ElementAt(parse.Count / 2),
+            walkMedianMs = walk.Order().ElementAt(walk.Count / 2),
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
