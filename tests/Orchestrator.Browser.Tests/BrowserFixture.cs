@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Orchestrator.Browser.Tests;
 
-/// <summary>One engine (fake unless <c>ORCHESTRATOR_E2E_ENGINE_URL</c>), one dashboard process and one headless Chromium for all browser tests.</summary>
+/// <summary>One engine and sample worker (their own processes unless <c>ORCHESTRATOR_E2E_ENGINE_URL</c>), one dashboard process and one headless Chromium for all browser tests.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";

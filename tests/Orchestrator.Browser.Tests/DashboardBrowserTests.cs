@@ -4,19 +4,23 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Orchestrator.Browser.Tests;
 
-/// <summary>The dashboard in real Chromium against an engine (fake by default; see <see cref="EngineUnderTest"/>).</summary>
+/// <summary>
+/// The dashboard in real Chromium against the real engine and the sample worker (<c>samples/OrderSample</c>), each its
+/// own process (see <see cref="EngineUnderTest"/>): <c>OrderWorkflow</c> where a run with activities is needed,
+/// <c>ApprovalWorkflow</c> (open until signal <c>approve</c>) where an open run is.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class DashboardBrowserTests(BrowserFixture fixture)
 {
     private const int TestTimeout = 90_000;
-    private static readonly TimeSpan EngineWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan EngineWait = TimeSpan.FromSeconds(30);
 
     private EngineUnderTest Engine => fixture.Engine;
 
     [Fact(Timeout = TestTimeout)]
     public async Task List_StartedWorkflow_ShowsUpWithCountsAndLinksToItsRun()
     {
-        var id = await Engine.StartWorkflowAsync("list");
+        var id = await Engine.StartApprovalAsync("list");
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync("/");
@@ -34,8 +38,8 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
     [Fact(Timeout = TestTimeout)]
     public async Task List_FilterByIdPrefix_ShowsOnlyMatchingRuns()
     {
-        var id = await Engine.StartWorkflowAsync("filter");
-        var other = await Engine.StartWorkflowAsync("other");
+        var id = await Engine.StartApprovalAsync("filter");
+        var other = await Engine.StartApprovalAsync("other");
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync("/");
@@ -50,23 +54,31 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
     [Fact(Timeout = TestTimeout)]
     public async Task RunPage_ShowsEventsTimelineAndPendingActivities()
     {
-        var id = await Engine.StartWorkflowAsync("run");
+        var id = await Engine.StartOrderAsync("order");
+        await Engine.WaitUntilAsync(async () => await Engine.StatusAsync(id) != "Running", EngineWait, $"order {id} to close");
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync($"/workflows/{id}");
 
+        await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Completed");
         await Expect(page.Locator("tr[data-event-type=WorkflowStarted]")).ToBeVisibleAsync();
+        await Expect(page.Locator("tr[data-event-type=WorkflowCompleted]")).ToBeVisibleAsync();
         await Expect(page.Locator(".timeline-row[data-kind=Workflow]")).ToHaveCountAsync(1);
-        await Expect(page.Locator(".timeline-row[data-kind=Activity]").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".timeline-row[data-kind=Activity][data-outcome=Completed]")).ToHaveCountAsync(3); // charge, reserve, ship
+        await Expect(page.Locator("body")).ToContainTextAsync($"trk-{id}");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "run.png") });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "run-full.png"), FullPage = true });
         await page.Locator("tr[data-event-type=WorkflowStarted]").ClickAsync();
         await Expect(page.Locator("tr[data-attributes-for='1'] pre.json")).ToContainTextAsync("\"workflowType\"");
-        if (Engine.Fake is not null)
-        {
-            await Expect(page.Locator(".timeline-row[data-outcome=Retried]")).ToHaveCountAsync(2);
-            await Expect(page.Locator("table.pending")).ToContainTextAsync("ReserveStock");
-        }
+
+        // a failed order: the shipment fails for good, the saga releases the stock and refunds the charge
+        var failed = await Engine.StartOrderAsync("order-failed", failAt: "ship");
+        await Engine.WaitUntilAsync(async () => await Engine.StatusAsync(failed) != "Running", EngineWait, $"order {failed} to close");
+        await page.GotoAsync($"/workflows/{failed}");
+        await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Failed");
+        await Expect(page.Locator(".timeline-row[data-kind=Activity][data-outcome=Failed]")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".timeline-row[data-kind=Activity]")).ToHaveCountAsync(5); // charge, reserve, ship, release, refund
+        await Expect(page.Locator("body")).ToContainTextAsync("ShippingFailedException");
 
         var dark = await fixture.NewPageAsync(ColorScheme.Dark);
         await dark.GotoAsync($"/workflows/{id}");
@@ -77,7 +89,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
     [Fact(Timeout = TestTimeout)]
     public async Task Signal_SentFromPage_ArrivesInHistory()
     {
-        var id = await Engine.StartWorkflowAsync("signal");
+        var id = await Engine.StartApprovalAsync("signal");
         var page = await OpenRunAsync(id);
 
         await page.FillAsync("input[name=signal-name]", "approve");
@@ -86,14 +98,16 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
         await page.ClickAsync(".signal-form button[data-action=confirm]");
 
         await Expect(page.Locator(".signal-form [data-result=ok]")).ToContainTextAsync("202");
-        await EngineUnderTest.WaitUntilAsync(async () => (await Engine.HistoryAsync(id)).Any(IsSignal("approve", "from the browser")), EngineWait, "the signal in the history");
+        await Engine.WaitUntilAsync(async () => (await Engine.HistoryAsync(id)).Any(IsSignal("approve", "from the browser")), EngineWait, "the signal in the history");
         await Expect(page.Locator("tr[data-event-type=SignalReceived]").First).ToContainTextAsync("approve");
+        await Engine.WaitUntilAsync(async () => await Engine.StatusAsync(id) == "Completed", EngineWait, "the approval to complete");
+        await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Completed");
     }
 
     [Fact(Timeout = TestTimeout)]
     public async Task Signal_BadJson_ShowsErrorAndSendsNothing()
     {
-        var id = await Engine.StartWorkflowAsync("badjson");
+        var id = await Engine.StartApprovalAsync("badjson");
         var page = await OpenRunAsync(id);
 
         await page.FillAsync("input[name=signal-name]", "approve");
@@ -102,41 +116,37 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
 
         await Expect(page.Locator(".signal-form [data-result=invalid]")).ToContainTextAsync("not valid JSON");
         await Expect(page.Locator(".signal-form button[data-action=confirm]")).ToHaveCountAsync(0);
+        await Task.Delay(500); // a signal that was sent would be in the history by now (the engine appends it before its 202)
         Assert.DoesNotContain(await Engine.HistoryAsync(id), e => e.EventType == EventTypes.SignalReceived);
-        if (Engine.Fake is { } fake)
-        {
-            Assert.DoesNotContain(fake.Posts, p => p.Path.Contains(id, StringComparison.Ordinal));
-        }
+        Assert.Equal("Running", await Engine.StatusAsync(id));
     }
 
     [Fact(Timeout = TestTimeout)]
     public async Task Cancel_FromPage_RequestsCancellation()
     {
-        var id = await Engine.StartWorkflowAsync("cancel");
+        var id = await Engine.StartApprovalAsync("cancel");
         var page = await OpenRunAsync(id);
 
         await page.ClickAsync("button[data-action=cancel]");
         await page.ClickAsync(".cancel-form button[data-action=confirm]");
 
         await Expect(page.Locator(".cancel-form [data-result=ok]")).ToContainTextAsync("202");
-        await EngineUnderTest.WaitUntilAsync(async () => (await Engine.HistoryAsync(id)).Any(e => e.EventType == EventTypes.WorkflowCancelRequested), EngineWait, "WorkflowCancelRequested");
-        if (Engine.Fake is { } fake)
-        {
-            Assert.Contains(fake.Posts, p => p.Path == $"/api/v1/workflows/{id}/cancel");
-        }
+        await Engine.WaitUntilAsync(async () => (await Engine.HistoryAsync(id)).Any(e => e.EventType == EventTypes.WorkflowCancelRequested), EngineWait, "WorkflowCancelRequested");
+        await Engine.WaitUntilAsync(async () => await Engine.StatusAsync(id) == "Canceled", EngineWait, "status Canceled");
+        await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Canceled");
     }
 
     [Fact(Timeout = TestTimeout)]
     public async Task Terminate_FromPage_TerminatesWithReason()
     {
-        var id = await Engine.StartWorkflowAsync("terminate");
+        var id = await Engine.StartApprovalAsync("terminate");
         var page = await OpenRunAsync(id);
 
         await page.FillAsync("input[name=terminate-reason]", "stuck in the browser test");
         await page.ClickAsync("button[data-action=terminate]");
         await page.ClickAsync(".terminate-form button[data-action=confirm]");
 
-        await EngineUnderTest.WaitUntilAsync(async () => await Engine.StatusAsync(id) == "Terminated", EngineWait, "status Terminated");
+        await Engine.WaitUntilAsync(async () => await Engine.StatusAsync(id) == "Terminated", EngineWait, "status Terminated");
         await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Terminated");
         var terminated = (await Engine.HistoryAsync(id)).Single(e => e.EventType == EventTypes.WorkflowTerminated);
         Assert.Equal("stuck in the browser test", terminated.GetAttributes<WorkflowTerminatedAttributes>().Reason);
@@ -145,15 +155,20 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
     [Fact(Timeout = TestTimeout)]
     public async Task OpenPage_NewEventArrives_ShowsItWithoutReload()
     {
-        var id = await Engine.StartWorkflowAsync("live");
+        var id = await Engine.StartApprovalAsync("live");
         var page = await OpenRunAsync(id);
         await page.EvaluateAsync("() => { window.__notReloaded = true; }");
+        await Expect(page.Locator(".timeline-row[data-kind=Activity]")).ToHaveCountAsync(0);
 
-        using var response = await Engine.Http.PostAsync(new Uri($"api/v1/workflows/{id}/signals/poke", UriKind.Relative), new StringContent("\"live\"", System.Text.Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
+        // through the REST API, not the page: the worker then runs the approval's activity and completes the run
+        using var response = await Engine.Http.PostAsync(new Uri($"api/v1/workflows/{id}/signals/approve", UriKind.Relative), new StringContent("""{"by": "ana"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(202, (int)response.StatusCode);
 
-        await Expect(page.Locator("tr[data-event-type=SignalReceived]").First).ToContainTextAsync("poke", new() { Timeout = 10_000 });
+        await Expect(page.Locator("tr[data-event-type=SignalReceived]").First).ToContainTextAsync("approve", new() { Timeout = 10_000 });
         await Expect(page.Locator(".timeline-row[data-kind=Signal]")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".timeline-row[data-kind=Activity][data-outcome=Completed]")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Expect(page.Locator("tr[data-event-type=WorkflowCompleted]")).ToBeVisibleAsync();
+        await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Completed");
         Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"));
     }
 
@@ -162,7 +177,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
     {
         if (Engine.ApiKey is null)
         {
-            return; // a real engine without a key: nothing to check
+            return; // a given engine without a key: nothing to check
         }
         using (var bare = new HttpClient())
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
 
 namespace Orchestrator.Browser.Tests;
@@ -33,11 +32,7 @@ internal sealed class DashboardProcess : IAsyncDisposable
 
     public static async Task<DashboardProcess> StartAsync(string engineUrl, string? apiKey, TimeSpan timeout)
     {
-        var dll = typeof(DashboardProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "DashboardDll").Value!;
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"The dashboard is not built: {dll}. Build Orchestrator.sln first.", dll);
-        }
+        var dll = EngineUnderTest.BuildOutput("DashboardDll");
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { dll, "--urls", url })
@@ -96,7 +91,7 @@ internal sealed class DashboardProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace Orchestrator.EndToEnd.Tests;
+namespace Orchestrator.TestSupport;
 
-/// <summary>A process started by a test (engine or worker), its output kept in a log file; killed with SIGKILL.</summary>
+/// <summary>
+/// A process started by a test (<c>dotnet some.dll</c>: engine, worker), its output kept in a log file under
+/// <c>e2e-logs/</c> in the test output; killed with SIGKILL. Used by the end-to-end and browser tests.
+/// </summary>
 public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
