@@ -54,6 +54,14 @@ if [[ "${_SVC_STARTED_PG:-0}" == 1 ]]; then
   fi
 fi
 
+# a fresh database for every run on a server we started: no schema left by an earlier build of the migrations
+if [[ "${_SVC_STARTED_PG:-0}" == 1 ]]; then
+  PSQL0=("$SERVICES_PG_BIN/psql" -h "$PGDIR" -p "$SVC_PG_PORT" -U orchestrator -d postgres -qtAX)
+  _svc_pg_as "${PSQL0[@]}" -c "DROP DATABASE IF EXISTS orchestrator_bench WITH (FORCE)"
+  _svc_pg_as "${PSQL0[@]}" -c "CREATE DATABASE orchestrator_bench"
+  export Orchestrator__Postgres="${Orchestrator__Postgres/Database=orchestrator;/Database=orchestrator_bench;}"
+fi
+
 echo "bench.sh: migrations"
 dotnet "$ENGINE_DLL" migrate < /dev/null | tail -n 2
 

@@ -215,8 +215,8 @@ internal static class Harness
             {
                 conns.Add(await ds.OpenConnectionAsync());
             }
-            var stop = DateTime.UtcNow;
             var counts = new long[clients];
+            var cpu0 = Cpu();
             var sw = Stopwatch.StartNew();
             var deadline = TimeSpan.FromSeconds(seconds);
             await Task.WhenAll(conns.Select(async (c, i) =>
@@ -231,11 +231,31 @@ internal static class Harness
                 }
             }));
             var elapsed = sw.Elapsed.TotalSeconds;
+            var total = counts.Sum();
+            d["cpuMsPerTransaction"] = CpuAccounting.PerUnit(cpu0, Cpu(), (int)total, elapsed);
+            // the same with 10 rows per transaction (one multi-row INSERT): what batching buys per durable commit
+            Array.Clear(counts);
+            sw.Restart();
+            cpu0 = Cpu();
+            var batchedDeadline = TimeSpan.FromSeconds(o.Quick ? 2 : 5);
+            await Task.WhenAll(conns.Select(async (c, i) =>
+            {
+                await using var cmd = new NpgsqlCommand("INSERT INTO bench_ceiling (v) SELECT $1 FROM generate_series(1, 10)", c);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = "x" });
+                await cmd.PrepareAsync();
+                while (sw.Elapsed < batchedDeadline)
+                {
+                    await cmd.ExecuteNonQueryAsync();
+                    counts[i]++;
+                }
+            }));
+            var batchedSeconds = sw.Elapsed.TotalSeconds;
+            d["tenRowTransactionsPerSec"] = Math.Round(counts.Sum() / batchedSeconds, 1);
+            d["tenRowCpuMsPerTransaction"] = CpuAccounting.PerUnit(cpu0, Cpu(), (int)counts.Sum(), batchedSeconds);
             foreach (var c in conns)
             {
                 await c.DisposeAsync();
             }
-            var total = counts.Sum();
             _results["pgCeilingTps"] = total / elapsed;
             d["clients"] = clients;
             d["seconds"] = elapsed;
