@@ -89,6 +89,33 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
     }
 
     [Fact]
+    public async Task WorkflowRetryPolicy_RetriesAFailedRunWithBackOff_UntilItSucceeds()
+    {
+        var id = "wf-retry-" + Guid.NewGuid().ToString("N")[..6];
+        var retryPolicy = new { initialInterval = "00:00:01", backoffCoefficient = 1.0, maximumInterval = "00:00:01", maximumAttempts = 5, nonRetryableErrorTypes = Array.Empty<string>() };
+        var (status, _) = await StartAsync(Cluster, "FailTwiceWorkflow", "x", id, retryPolicy: retryPolicy);
+        Assert.Equal(HttpStatusCode.Created, status);
+
+        var closed = await Cluster.WaitClosedAsync(id);
+        Assert.Equal("Completed", Status(closed));
+        Assert.Equal(3, closed.GetProperty("result").GetInt32());
+        var runs = (await Cluster.AllRunsAsync()).Where(r => r.WorkflowId == id).ToList();
+        Assert.Equal(3, runs.Count);
+        Assert.Equal(2, runs.Count(r => r.Status == "Failed"));
+        Assert.Single(runs, r => r.Status == "Completed");
+        var history = await Cluster.HistoryAsync(id);
+        var started = history[0];
+        Assert.Equal(3, Attr(started, "attempt").GetInt32());
+        Assert.NotNull(Attr(started, "previousRunId").GetString());
+
+        var noRetry = "wf-retry-none-" + Guid.NewGuid().ToString("N")[..6];
+        var once = new { initialInterval = "00:00:01", backoffCoefficient = 1.0, maximumInterval = "00:00:01", maximumAttempts = 2, nonRetryableErrorTypes = new[] { "InvalidOperationException" } };
+        await StartAsync(Cluster, "FailTwiceWorkflow", "y", noRetry, retryPolicy: once);
+        Assert.Equal("Failed", Status(await Cluster.WaitClosedAsync(noRetry)));
+        Assert.Single(await Cluster.AllRunsAsync(), r => r.WorkflowId == noRetry);
+    }
+
+    [Fact]
     public async Task UnhandledExceptionInWorkflowCode_FailsTheRun_WithTypeMessageAndStackTrace()
     {
         var id = "fails-" + Guid.NewGuid().ToString("N")[..6];

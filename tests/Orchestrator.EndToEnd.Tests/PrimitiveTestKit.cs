@@ -10,10 +10,10 @@ internal static class PrimitiveTestKit
 {
     /// <summary>POST /api/v1/workflows with any body (the cluster's task queue is added); returns status and body.</summary>
     public static async Task<(HttpStatusCode Status, JsonElement Body)> StartAsync(Cluster cluster, string workflowType, object? input,
-        string? workflowId = null, string? idReusePolicy = null, string? runTimeout = null)
+        string? workflowId = null, string? idReusePolicy = null, string? runTimeout = null, object? retryPolicy = null)
     {
         using var response = await cluster.Http.PostAsJsonAsync(new Uri(cluster.EngineUrl(), "/api/v1/workflows"),
-            new { workflowType, workflowId, taskQueue = cluster.TaskQueue, input, idReusePolicy, runTimeout });
+            new { workflowType, workflowId, taskQueue = cluster.TaskQueue, input, idReusePolicy, runTimeout, retryPolicy });
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default);
     }

@@ -84,6 +84,21 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ScheduleToStartTimeout_TimesOutATaskNoWorkerTakes_ButNotOneThatRunsLongerOnceTaken()
+    {
+        var id = await Cluster.StartWorkflowAsync("ScheduleToStartWorkflow", new { dir = "" }, "s2s-" + Guid.NewGuid().ToString("N")[..6]);
+
+        var closed = await Cluster.WaitClosedAsync(id);
+        Assert.Equal("step1;ActivityTimedOut", closed.GetProperty("result").GetString());
+        var history = await Cluster.HistoryAsync(id);
+        var timedOut = history.Single(e => e.EventType == "ActivityTimedOut");
+        Assert.Equal("ScheduleToStart", Attr(timedOut, "timeoutType").GetString());
+        var scheduled = history.Last(e => e.EventType == "ActivityScheduled").Timestamp;
+        Assert.InRange((timedOut.Timestamp - scheduled).TotalSeconds, 2.0, 4.5);
+        Assert.DoesNotContain(history, e => e.EventType == "ActivityAttemptFailed");
+    }
+
+    [Fact]
     public async Task HeartbeatingActivityThatStopsHeartbeating_TimesOutAfterHeartbeatTimeout_AndItsTokenIsCanceled()
     {
         var dir = NewMarkDirectory();

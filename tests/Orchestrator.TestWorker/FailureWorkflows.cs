@@ -258,3 +258,35 @@ public sealed class FailureActivities
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// ScheduleToStartTimeout 2 s: an activity on a task queue no worker serves times out (ScheduleToStart); one that a
+/// worker takes runs past that limit and completes.
+/// </summary>
+[Workflow]
+public sealed class ScheduleToStartWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync(WorkflowContext context, FailureInput input)
+    {
+        var served = await context.ExecuteActivityAsync((TestActivities t) => t.StepAsync(1, 3000), new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromSeconds(30),
+            ScheduleToStartTimeout = TimeSpan.FromSeconds(2),
+        });
+        try
+        {
+            await context.ExecuteActivityAsync((TestActivities t) => t.StepAsync(2, 0), new ActivityOptions
+            {
+                TaskQueue = "nobody-serves-" + context.WorkflowId,
+                StartToCloseTimeout = TimeSpan.FromSeconds(30),
+                ScheduleToStartTimeout = TimeSpan.FromSeconds(2),
+            });
+            return "unexpected";
+        }
+        catch (ActivityFailedException e)
+        {
+            return $"{served};{e.ErrorType}";
+        }
+    }
+}

@@ -206,3 +206,18 @@ public sealed class PrimitiveActivities
         return "late";
     }
 }
+
+/// <summary>Fails its first two attempts (workflow-level retry test), then returns its attempt.</summary>
+[Workflow]
+public sealed class FailTwiceWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(WorkflowContext context, string label)
+    {
+        if (context.Attempt < 3)
+        {
+            throw new InvalidOperationException($"{label}: attempt {context.Attempt} fails");
+        }
+        return Task.FromResult(context.Attempt);
+    }
+}

@@ -12,6 +12,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<SignalWorkflow>()
     .AddWorkflow<WaitForeverWorkflow>()
     .AddWorkflow<FailingWorkflow>()
+    .AddWorkflow<FailTwiceWorkflow>()
     .AddWorkflow<DoublingChildWorkflow>()
     .AddWorkflow<ParentWorkflow>()
     .AddWorkflow<CounterWorkflow>()
@@ -25,5 +26,6 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<HeartbeatStopWorkflow>()
     .AddWorkflow<ResumableJobWorkflow>()
     .AddWorkflow<BookingSagaWorkflow>()
+    .AddWorkflow<ScheduleToStartWorkflow>()
     .AddActivities<FailureActivities>());
 await builder.Build().RunAsync();

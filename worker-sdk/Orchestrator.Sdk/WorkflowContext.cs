@@ -35,6 +35,9 @@ public sealed class WorkflowContext
     /// <summary>The task queue of this run's workflow tasks.</summary>
     public string TaskQueue => _state.Started?.TaskQueue ?? "";
 
+    /// <summary>The attempt of this run when the workflow was started with a retry policy: 1 for the first run, 2 for its first retry, ...</summary>
+    public int Attempt => _state.Started?.Attempt ?? 1;
+
     /// <summary>The current time as recorded in history: the timestamp of the current workflow task's <c>WorkflowTaskScheduled</c> event.</summary>
     public DateTimeOffset UtcNow => _state.UtcNow;
 

@@ -4,7 +4,8 @@ using Orchestrator.Contracts.History;
 namespace Orchestrator.Engine.Api;
 
 /// <summary>Body of <c>POST /api/v1/workflows</c>.</summary>
-internal sealed record StartWorkflowBody(string? WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, string? IdReusePolicy, TimeSpan? RunTimeout = null);
+internal sealed record StartWorkflowBody(string? WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, string? IdReusePolicy, TimeSpan? RunTimeout = null,
+    Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy = null);
 
 /// <summary>Answer of a start.</summary>
 internal sealed record StartWorkflowResponse(string WorkflowId, string RunId);

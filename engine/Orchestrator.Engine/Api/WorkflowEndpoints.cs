@@ -46,7 +46,7 @@ internal static class WorkflowEndpoints
         var body = await RequestBodies.ReadAsync<StartWorkflowBody>(request, ct);
         if (body is null)
         {
-            return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?, \"runTimeout\"?}.");
+            return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?, \"runTimeout\"?, \"retryPolicy\"?}.");
         }
         var error = ApiLimits.CheckName("workflowType", body.WorkflowType, required: true)
             ?? ApiLimits.CheckName("taskQueue", body.TaskQueue, required: false)
@@ -71,10 +71,16 @@ internal static class WorkflowEndpoints
         {
             return Problems.BadRequest("'runTimeout' must be a positive duration such as \"00:05:00\".");
         }
+        if (body.RetryPolicy is { } retry && (retry.InitialInterval < TimeSpan.Zero || retry.MaximumInterval < TimeSpan.Zero
+            || retry.MaximumAttempts < 0 || retry.BackoffCoefficient < 1 || retry.NonRetryableErrorTypes is null))
+        {
+            return Problems.BadRequest("'retryPolicy' needs {\"initialInterval\",\"backoffCoefficient\" (>= 1),\"maximumInterval\",\"maximumAttempts\" (>= 0),\"nonRetryableErrorTypes\":[]}.");
+        }
         var input = body.Input is { ValueKind: JsonValueKind.Null } ? null : body.Input;
         try
         {
-            var (workflowId, runId) = await engine.StartAsync(new StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input, body.RunTimeout));
+            var (workflowId, runId) = await engine.StartAsync(new StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input,
+                body.RunTimeout, body.RetryPolicy));
             return Results.Created($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", new StartWorkflowResponse(workflowId, runId.ToString()));
         }
         catch (WorkflowAlreadyRunningException)

@@ -9,7 +9,8 @@ internal sealed class EngineConsumer(TaskAnswerHandler handler) :
     IConsumer<WorkflowTaskFailedMessage>,
     IConsumer<ActivityTaskCompletedMessage>,
     IConsumer<ActivityTaskFailedMessage>,
-    IConsumer<ActivityHeartbeatMessage>
+    IConsumer<ActivityHeartbeatMessage>,
+    IConsumer<ActivityTaskStartedMessage>
 {
     public async Task Consume(ConsumeContext<WorkflowTaskCompletedMessage> context)
     {
@@ -36,4 +37,6 @@ internal sealed class EngineConsumer(TaskAnswerHandler handler) :
     }
 
     public Task Consume(ConsumeContext<ActivityHeartbeatMessage> context) => handler.HandleAsync(context.Message);
+
+    public Task Consume(ConsumeContext<ActivityTaskStartedMessage> context) => handler.HandleAsync(context.Message);
 }

@@ -301,7 +301,9 @@ internal sealed class RunChange : IAsyncDisposable
     /// <paramref name="initialEvents"/> (signals carried over), its first WorkflowTaskScheduled, its task row, its run
     /// timeout timer and the task's message.
     /// </summary>
-    public async Task StartOtherRunAsync(WorkflowRunRecord next, WorkflowStartedAttributes started, IReadOnlyList<(string Type, string Json)>? initialEvents = null)
+    /// <param name="firstTaskDelay">When set (a workflow retry's back-off), the first workflow task is sent by the sweeper after it.</param>
+    public async Task StartOtherRunAsync(WorkflowRunRecord next, WorkflowStartedAttributes started, IReadOnlyList<(string Type, string Json)>? initialEvents = null,
+        TimeSpan? firstTaskDelay = null)
     {
         var now = new DateTimeOffset(Now, TimeSpan.Zero);
         List<NewEvent> first = [new(EventTypes.WorkflowStarted, Json(started), now)];
@@ -311,12 +313,17 @@ internal sealed class RunChange : IAsyncDisposable
         await _store.UpsertWorkflowTaskAsync(Tx, new WorkflowTaskRow
         {
             RunId = next.RunId, ScheduledEventId = first.Count, Attempt = 1, TaskQueue = next.TaskQueue, EventsFrom = 1,
-            State = TaskState.Dispatched, DispatchAfter = Now + _settings.WorkflowTaskTimeout,
+            State = firstTaskDelay is null ? TaskState.Dispatched : TaskState.Scheduled,
+            DispatchAfter = Now + (firstTaskDelay ?? _settings.WorkflowTaskTimeout),
         });
         if (next.RunTimeout is { } limit)
         {
             await _store.InsertTimerAsync(Tx, next.RunId, RunTimeoutTimerKey, Now + limit, Json(new { kind = RunTimeoutTimerKey }));
             EarliestNewTimer = EarliestNewTimer is { } e && e < Now + limit ? e : Now + limit;
+        }
+        if (firstTaskDelay is not null)
+        {
+            return;
         }
         var events = first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
         var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);

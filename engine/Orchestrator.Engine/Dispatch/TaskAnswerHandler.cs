@@ -121,6 +121,10 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         await engine.CommitAsync(change);
     }
 
+    /// <summary>A worker took the attempt: the ScheduleToStart limit no longer applies to it.</summary>
+    public Task HandleAsync(ActivityTaskStartedMessage started) =>
+        engine.Store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt);
+
     public Task HandleAsync(ActivityHeartbeatMessage heartbeat) =>
         engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText());
 
@@ -151,6 +155,13 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             var failure = activity.LastFailure is { } last ? JsonSerializer.Deserialize<FailureInfo>(last, HistoryJson.Options) : null;
             await CloseActivityAsync(change, activity, timeoutType: "ScheduleToClose", failure ?? new FailureInfo("ActivityTimedOut",
                 $"Activity '{activity.ActivityName}' passed its ScheduleToCloseTimeout ({total}) at attempt {activity.Attempt}."));
+        }
+        else if (activity.State == TaskState.Dispatched && activity.PickedUpAt is null && options.ScheduleToStartTimeout is { } toStart
+            && activity.StartedAt is { } sent && change.Now >= sent + toStart)
+        {
+            // Not retried (as Temporal): no worker took the task in time, another attempt would wait the same way.
+            await CloseActivityAsync(change, activity, timeoutType: "ScheduleToStart", new FailureInfo("ActivityTimedOut",
+                $"No worker took attempt {activity.Attempt} of activity '{activity.ActivityName}' within its ScheduleToStartTimeout ({toStart})."));
         }
         else if (activity.State == TaskState.Scheduled)
         {
@@ -282,7 +293,14 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 break;
             case FailWorkflowCommand c:
                 change.Append(EventTypes.WorkflowFailed, new WorkflowFailedAttributes(c.Failure));
-                await change.CloseAsync(RunStatus.Failed, null, RunChange.Json(c.Failure));
+                if (WorkflowRetryDelay(change.Run, c.Failure) is { } delay)
+                {
+                    await RetryRunAsync(change, c.Failure, delay);
+                }
+                else
+                {
+                    await change.CloseAsync(RunStatus.Failed, null, RunChange.Json(c.Failure));
+                }
                 break;
             case CancelWorkflowCommand:
                 change.Append(EventTypes.WorkflowCanceled, new WorkflowCanceledAttributes());
@@ -318,6 +336,37 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         var signals = (command.Signals ?? []).Select(s => (EventTypes.SignalReceived, RunChange.Json(s))).ToList();
         await change.StartOtherRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input,
             Random.Shared.NextInt64(), run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString()), signals);
+    }
+
+    /// <summary>The back-off before retrying a failed run, or null when it has no retry policy or the policy says no.</summary>
+    private static TimeSpan? WorkflowRetryDelay(WorkflowRunRecord run, FailureInfo failure) =>
+        run.RetryPolicy is { } json && JsonSerializer.Deserialize<RetryPolicyInfo>(json, HistoryJson.Options) is { } policy
+            ? RetryMath.NextDelay(policy, run.Attempt, failure.Type)
+            : null;
+
+    /// <summary>
+    /// Workflow-level retry: the run closes Failed (with its failure) and, in the same transaction, the next attempt starts
+    /// with the same input, linked as by continue-as-new; its first workflow task is sent when the back-off ends. A parent
+    /// hears only of the last attempt.
+    /// </summary>
+    private static async Task RetryRunAsync(RunChange change, FailureInfo failure, TimeSpan delay)
+    {
+        var run = change.Run;
+        var next = new WorkflowRunRecord
+        {
+            RunId = Guid.CreateVersion7(), WorkflowId = run.WorkflowId, WorkflowType = run.WorkflowType, TaskQueue = run.TaskQueue,
+            Status = RunStatus.Running, StartedAt = change.Now, Input = run.Input, PreviousRunId = run.RunId, TraceParent = run.TraceParent,
+            ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId, ParentSeq = run.ParentSeq,
+            ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout, RetryPolicy = run.RetryPolicy, Attempt = run.Attempt + 1,
+        };
+        await change.CloseAsync(RunStatus.Failed, null, RunChange.Json(failure), next.RunId);
+        if (run.ParentRunId is not null)
+        {
+            await change.Store.MarkParentNotifiedAsync(change.Tx, run.RunId);
+        }
+        JsonElement? input = run.Input is { } text ? JsonDocument.Parse(text).RootElement.Clone() : null;
+        await change.StartOtherRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, input, Random.Shared.NextInt64(),
+            run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString(), Attempt: next.Attempt), firstTaskDelay: delay);
     }
 
     /// <summary>
@@ -364,12 +413,17 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             deadline = activity.ScheduledAt + total;
         }
         var dueAt = options.HeartbeatTimeout is { } hb && hb > TimeSpan.Zero && change.Now + hb < deadline ? change.Now + hb : deadline;
+        var reportStart = options.ScheduleToStartTimeout is { } toStart && toStart > TimeSpan.Zero;
+        if (reportStart && change.Now + options.ScheduleToStartTimeout!.Value < dueAt)
+        {
+            dueAt = change.Now + options.ScheduleToStartTimeout.Value;
+        }
         var message = new ActivityTaskMessage(activity.RunId, change.Run.WorkflowId, activity.ScheduledEventId, activity.Attempt,
-            activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent);
+            activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent, reportStart);
         change.AddOutbox(new OutboxRow(QueueNames.ActivityTasks(activity.TaskQueue), OutboxMessageTypes.ActivityTask, RunChange.Json(message)));
         return activity with
         {
-            State = TaskState.Dispatched, DispatchAfter = dueAt, StartedAt = change.Now, AttemptDeadline = deadline,
+            State = TaskState.Dispatched, DispatchAfter = dueAt, StartedAt = change.Now, AttemptDeadline = deadline, PickedUpAt = null,
             HeartbeatTimeout = options.HeartbeatTimeout is { } h && h > TimeSpan.Zero ? h : null,
         };
     }

@@ -79,7 +79,7 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
             RunId = Guid.CreateVersion7(), WorkflowId = request.WorkflowId ?? Guid.NewGuid().ToString(), WorkflowType = request.WorkflowType,
             TaskQueue = request.TaskQueue ?? "default", Status = RunStatus.Running, StartedAt = DateTime.UtcNow,
             Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = EngineTelemetry.NewTraceParent(),
-            RunTimeout = request.RunTimeout,
+            RunTimeout = request.RunTimeout, RetryPolicy = request.RetryPolicy is { } policy ? RunChange.Json(policy) : null,
         };
         await using var change = await RunChange.BeginNewAsync(history, store, settings, run);
         change.Append(EventTypes.WorkflowStarted, new WorkflowStartedAttributes(
@@ -140,4 +140,5 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
 }
 
 /// <summary>A validated start request.</summary>
-internal sealed record StartWorkflowRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, TimeSpan? RunTimeout = null);
+internal sealed record StartWorkflowRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, TimeSpan? RunTimeout = null,
+    Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy = null);

@@ -41,6 +41,7 @@ internal sealed record ActivityTaskRow
     public string? LastFailure { get; init; }
     public DateTime? AttemptDeadline { get; init; }
     public TimeSpan? HeartbeatTimeout { get; init; }
+    public DateTime? PickedUpAt { get; init; }
 }
 
 /// <summary>A message for RabbitMQ written in the state change's transaction.</summary>

@@ -66,6 +66,12 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
             new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details }) > 0;
     }
 
+    public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt });
+    }
+
     public Task InsertTimerAsync(NpgsqlTransaction tx, Guid runId, string timerKey, DateTime fireAt, string payload) =>
         Exec(tx, SqlStatements.InsertTimer, new { RunId = runId, TimerKey = timerKey, FireAt = fireAt, Payload = payload });
 

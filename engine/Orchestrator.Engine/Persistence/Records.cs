@@ -29,6 +29,8 @@ internal sealed record WorkflowRunRecord
     public string? ParentClosePolicy { get; init; }
     public bool ParentNotified { get; init; }
     public TimeSpan? RunTimeout { get; init; }
+    public string? RetryPolicy { get; init; }
+    public int Attempt { get; init; } = 1;
     public long NextEventId { get; init; } = 1;
 }
 

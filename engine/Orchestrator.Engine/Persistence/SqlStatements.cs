@@ -9,14 +9,17 @@ internal static class SqlStatements
     private const string RunColumns = """
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
-        parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout
+        parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout,
+        retry_policy::text AS retry_policy, attempt
         """;
 
     public const string InsertRun = """
         INSERT INTO workflow_runs (run_id, workflow_id, workflow_type, task_queue, status, input, started_at,
-            previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id, parent_seq, parent_close_policy, run_timeout)
+            previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id, parent_seq, parent_close_policy, run_timeout,
+            retry_policy, attempt)
         VALUES (@RunId, @WorkflowId, @WorkflowType, @TaskQueue, @Status, @Input::json, @StartedAt,
-            @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1, @ParentSeq, @ParentClosePolicy, @RunTimeout)
+            @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1, @ParentSeq, @ParentClosePolicy, @RunTimeout,
+            @RetryPolicy::json, @Attempt)
         """;
 
     /// <summary>
@@ -108,7 +111,7 @@ internal static class SqlStatements
     private const string ActivityColumns = """
         run_id, scheduled_event_id, seq, activity_name, task_queue, input::text AS input, options::text AS options, attempt, state,
         scheduled_at, started_at, dispatch_after, heartbeat_details::text AS heartbeat_details, heartbeat_at,
-        last_failure::text AS last_failure, attempt_deadline, heartbeat_timeout
+        last_failure::text AS last_failure, attempt_deadline, heartbeat_timeout, picked_up_at
         """;
 
     public const string LockActivityTask = $"""
@@ -117,17 +120,27 @@ internal static class SqlStatements
 
     public const string UpdateActivityTask = """
         UPDATE activity_tasks SET attempt = @Attempt, state = @State, started_at = @StartedAt, dispatch_after = @DispatchAfter,
-            last_failure = @LastFailure::json, attempt_deadline = @AttemptDeadline, heartbeat_timeout = @HeartbeatTimeout
+            last_failure = @LastFailure::json, attempt_deadline = @AttemptDeadline, heartbeat_timeout = @HeartbeatTimeout,
+            picked_up_at = @PickedUpAt
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId
         """;
 
     public const string DeleteActivityTask = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId";
 
     public const string RecordHeartbeat = """
-        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now(),
-            dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN dispatch_after
+        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now(), picked_up_at = COALESCE(picked_up_at, now()),
+            dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
                                   ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
+        """;
+
+    /// <summary>A worker took the attempt: ScheduleToStart no longer applies; the next check is the heartbeat or the deadline.</summary>
+    public const string RecordPickUp = """
+        UPDATE activity_tasks SET picked_up_at = now(),
+            dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
+                                  ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
+        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
+          AND picked_up_at IS NULL
         """;
 
     public const string PendingActivities = $"SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId ORDER BY scheduled_event_id";

@@ -3,12 +3,13 @@ using Orchestrator.Contracts.Commands;
 
 namespace Orchestrator.Contracts.History;
 
-/// <summary>Attributes of <c>WorkflowStarted</c>, always event 1 of a run. JSON: <c>{"workflowType","taskQueue","input","randomSeed","parentWorkflowId"?,"parentRunId"?,"previousRunId"?}</c>.</summary>
+/// <summary>Attributes of <c>WorkflowStarted</c>, always event 1 of a run. JSON: <c>{"workflowType","taskQueue","input","randomSeed","parentWorkflowId"?,"parentRunId"?,"previousRunId"?,"attempt"}</c>.</summary>
 /// <param name="WorkflowType">The workflow type name.</param>
 /// <param name="TaskQueue">The task queue its workflow tasks go to.</param>
 /// <param name="Input">The run input (any JSON value; null when none).</param>
 /// <param name="RandomSeed">Seed of the run's deterministic random numbers and GUIDs.</param>
 /// <param name="ParentWorkflowId">The parent's workflow id when started as a child.</param>
 /// <param name="ParentRunId">The parent's run id when started as a child.</param>
-/// <param name="PreviousRunId">The previous run when this run was started by continue-as-new.</param>
-public sealed record WorkflowStartedAttributes(string WorkflowType, string TaskQueue, JsonElement? Input, long RandomSeed, string? ParentWorkflowId = null, string? ParentRunId = null, string? PreviousRunId = null);
+/// <param name="PreviousRunId">The previous run when this run was started by continue-as-new or is a workflow retry.</param>
+/// <param name="Attempt">The attempt of a workflow with a retry policy (1 for the first run, 2 for its first retry...).</param>
+public sealed record WorkflowStartedAttributes(string WorkflowType, string TaskQueue, JsonElement? Input, long RandomSeed, string? ParentWorkflowId = null, string? ParentRunId = null, string? PreviousRunId = null, int Attempt = 1);

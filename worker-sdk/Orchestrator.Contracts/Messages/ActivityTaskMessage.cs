@@ -14,6 +14,11 @@ namespace Orchestrator.Contracts.Messages;
 /// <param name="HeartbeatTimeout">Maximum time between heartbeats, if any.</param>
 /// <param name="HeartbeatDetails">The last heartbeat details recorded by an earlier attempt.</param>
 /// <param name="TraceParent">W3C trace context of the run.</param>
+/// <param name="ReportStart">
+/// The activity has a ScheduleToStartTimeout: the worker sends <see cref="ActivityTaskStartedMessage"/> when it takes the
+/// task, before running it.
+/// </param>
 public sealed record ActivityTaskMessage(
     Guid RunId, string WorkflowId, long ScheduledEventId, int Attempt, string ActivityName, string TaskQueue,
-    JsonElement Input, TimeSpan? StartToCloseTimeout, TimeSpan? HeartbeatTimeout, JsonElement? HeartbeatDetails, string? TraceParent);
+    JsonElement Input, TimeSpan? StartToCloseTimeout, TimeSpan? HeartbeatTimeout, JsonElement? HeartbeatDetails, string? TraceParent,
+    bool ReportStart = false);

@@ -41,3 +41,13 @@ public sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEventId
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Details">Progress details (null for none).</param>
 public sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Details);
+
+/// <summary>
+/// Worker → engine: a worker took an activity attempt and starts running it (sent only when
+/// <see cref="ActivityTaskMessage.ReportStart"/> is set, i.e. the activity has a ScheduleToStartTimeout).
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
+/// <param name="Attempt">The attempt.</param>
+/// <param name="Identity">The worker's identity.</param>
+public sealed record ActivityTaskStartedMessage(Guid RunId, long ScheduledEventId, int Attempt, string Identity);

@@ -52,7 +52,8 @@ public sealed class OrchestratorClient : IDisposable
     public async Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
-        var body = new StartRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy);
+        var body = new StartRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
+            options?.RunTimeout, options?.RetryPolicy?.ToInfo());
         using var response = await _http.PostAsJsonAsync(Url("api/v1/workflows"), body, ProtocolJson, cancellationToken).ConfigureAwait(false);
         var started = await ReadAsync<StartResponse>(response, cancellationToken).ConfigureAwait(false);
         return new WorkflowHandle(this, started.WorkflowId, started.RunId);
@@ -266,7 +267,8 @@ public sealed class OrchestratorClient : IDisposable
         return options;
     }
 
-    private sealed record StartRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, WorkflowIdReusePolicy? IdReusePolicy);
+    private sealed record StartRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, WorkflowIdReusePolicy? IdReusePolicy,
+        TimeSpan? RunTimeout, Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy);
 
     private sealed record StartResponse(string WorkflowId, string RunId);
 

@@ -11,4 +11,13 @@ public sealed class StartWorkflowOptions
 
     /// <summary>Whether the id of a closed run may be used again; default: the engine's (<see cref="WorkflowIdReusePolicy.AllowDuplicate"/>).</summary>
     public WorkflowIdReusePolicy? IdReusePolicy { get; set; }
+
+    /// <summary>Limit of each run: when it passes, the run closes <see cref="WorkflowStatus.TimedOut"/>. Default: none.</summary>
+    public TimeSpan? RunTimeout { get; set; }
+
+    /// <summary>
+    /// Retry the whole run when it fails (an exception escapes the workflow code): the next attempt starts with the same
+    /// input after the policy's back-off. Default: none (a failed run stays failed).
+    /// </summary>
+    public RetryPolicy? RetryPolicy { get; set; }
 }

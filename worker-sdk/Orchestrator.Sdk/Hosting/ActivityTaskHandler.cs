@@ -48,6 +48,10 @@ internal sealed class ActivityTaskHandler
             span.SetTag(WorkerDiagnostics.AttemptTag, task.Attempt);
         }
 
+        if (task.ReportStart)
+        {
+            await _sender.SendAsync(new ActivityTaskStartedMessage(task.RunId, task.ScheduledEventId, task.Attempt, _options.Identity), context.CancellationToken).ConfigureAwait(false);
+        }
         using var timeout = new CancellationTokenSource();
         if (task.StartToCloseTimeout is { } limit && limit > TimeSpan.Zero)
         {
