@@ -65,6 +65,8 @@ fi
 echo "bench.sh: migrations"
 dotnet "$ENGINE_DLL" migrate < /dev/null | tail -n 2
 
+# CPU accounting counts only our servers' processes (other agents may run theirs on this machine)
+[[ "${_SVC_STARTED_RABBIT:-0}" == 1 ]] && export BENCH_RABBIT_PID_FILE="$RABBITDIR/rabbit.pid"
 COMMIT="$(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git -C "$REPO" status --porcelain -- engine worker-sdk migrations bench/Orchestrator.Bench 2>/dev/null)" ]]; then
   COMMIT="$COMMIT+uncommitted"   # the measured code is not exactly that commit

@@ -123,6 +123,8 @@ internal static class Harness
             {
                 await ExecAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             }
+            await FindPostmasterAsync();
+            Say($"  postmaster pid {_postmasterPid}, RabbitMQ node pid {RabbitPid()}");
 
             if (Wants("ceiling"))
             {
@@ -624,7 +626,31 @@ internal static class Harness
             Say($"  engine pid {_engine.Pid}, worker pid {_worker.Pid}");
         }
 
-        private Dictionary<string, double> Cpu() => CpuAccounting.Snapshot(_engine?.Pid ?? -1, _worker?.Pid ?? -1);
+        private int _postmasterPid = -1;
+
+        private Dictionary<string, double> Cpu() => CpuAccounting.Snapshot(_engine?.Pid ?? -1, _worker?.Pid ?? -1, _postmasterPid, RabbitPid());
+
+        /// <summary>RabbitMQ's node pid: BENCH_RABBIT_PID_FILE (bench.sh passes the node's pid file), else unknown.</summary>
+        private static int RabbitPid()
+        {
+            var file = Environment.GetEnvironmentVariable("BENCH_RABBIT_PID_FILE");
+            return file is { Length: > 0 } && File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : -1;
+        }
+
+        /// <summary>The postmaster of the server we use: the parent of one of our backends (when it is on this machine).</summary>
+        private async Task FindPostmasterAsync()
+        {
+            try
+            {
+                var backend = (int)await ScalarAsync("SELECT pg_backend_pid()");
+                var stat = await File.ReadAllTextAsync($"/proc/{backend}/stat");
+                _postmasterPid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], Inv);
+            }
+            catch (IOException)
+            {
+                _postmasterPid = -1; // a remote server: PostgreSQL CPU then counts every local postgres process
+            }
+        }
 
         private async Task WaitReadyAsync()
         {
