@@ -8,6 +8,8 @@ namespace Orchestrator.Engine.Api;
 /// <summary>The REST API of DESIGN.md under <c>/api/v1</c>.</summary>
 internal static class WorkflowEndpoints
 {
+    private static readonly TimeSpan ResultReread = TimeSpan.FromSeconds(2);
+
     private static readonly string[] ReusePolicies = ["AllowDuplicate", "AllowDuplicateFailedOnly", "RejectDuplicate"];
 
     public static void MapWorkflowApi(this IEndpointRouteBuilder app)
@@ -173,8 +175,8 @@ internal static class WorkflowEndpoints
                 var description = await DescribeRunAsync(engine, run, detailed: false);
                 return done ? Results.Ok(description) : Results.Json(description, statusCode: StatusCodes.Status202Accepted);
             }
-            // closes by this engine wake us at once; closes by another engine are seen at the next re-read
-            await Task.WhenAny(closed, Task.Delay(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500), ct));
+            // closes by this engine wake us at once; closes by another engine are seen at the next re-read (≤ 2 s)
+            await Task.WhenAny(closed, Task.Delay(left < ResultReread ? left : ResultReread, ct));
         }
     }
 
