@@ -293,9 +293,9 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 break;
             case FailWorkflowCommand c:
                 change.Append(EventTypes.WorkflowFailed, new WorkflowFailedAttributes(c.Failure));
-                if (WorkflowRetryDelay(change.Run, c.Failure) is { } delay)
+                if (RunStarts.WorkflowRetryDelay(change.Run, c.Failure) is { } delay)
                 {
-                    await RetryRunAsync(change, c.Failure, delay);
+                    await RunStarts.RetryRunAsync(change, c.Failure, delay);
                 }
                 else
                 {
@@ -307,93 +307,14 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 await change.CloseAsync(RunStatus.Canceled, null, RunChange.Json(new FailureInfo("Canceled", "The workflow was canceled.")));
                 break;
             case ContinueAsNewCommand c:
-                await ContinueAsNewAsync(change, c);
+                await RunStarts.ContinueAsNewAsync(change, c);
                 break;
             case StartChildWorkflowCommand c:
-                await StartChildAsync(change, c);
+                await RunStarts.StartChildAsync(change, c);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");
         }
-    }
-
-    /// <summary>
-    /// Closes the run as ContinuedAsNew and creates the next run in the same transaction, linked both ways. The next run
-    /// keeps the parent links and run timeout, and starts with the signals the code left unconsumed (from the command).
-    /// </summary>
-    private static async Task ContinueAsNewAsync(RunChange change, ContinueAsNewCommand command)
-    {
-        var run = change.Run;
-        var next = new WorkflowRunRecord
-        {
-            RunId = Guid.CreateVersion7(), WorkflowId = run.WorkflowId, WorkflowType = run.WorkflowType,
-            TaskQueue = run.TaskQueue, Status = RunStatus.Running, StartedAt = change.Now, Input = command.Input?.GetRawText(),
-            PreviousRunId = run.RunId, TraceParent = run.TraceParent, ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId,
-            ParentSeq = run.ParentSeq, ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout,
-        };
-        change.Append(EventTypes.WorkflowContinuedAsNew, new WorkflowContinuedAsNewAttributes(command.Input));
-        await change.CloseAsync(RunStatus.ContinuedAsNew, null, null, next.RunId);
-        var signals = (command.Signals ?? []).Select(s => (EventTypes.SignalReceived, RunChange.Json(s))).ToList();
-        await change.StartOtherRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input,
-            Random.Shared.NextInt64(), run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString()), signals);
-    }
-
-    /// <summary>The back-off before retrying a failed run, or null when it has no retry policy or the policy says no.</summary>
-    private static TimeSpan? WorkflowRetryDelay(WorkflowRunRecord run, FailureInfo failure) =>
-        run.RetryPolicy is { } json && JsonSerializer.Deserialize<RetryPolicyInfo>(json, HistoryJson.Options) is { } policy
-            ? RetryMath.NextDelay(policy, run.Attempt, failure.Type)
-            : null;
-
-    /// <summary>
-    /// Workflow-level retry: the run closes Failed (with its failure) and, in the same transaction, the next attempt starts
-    /// with the same input, linked as by continue-as-new; its first workflow task is sent when the back-off ends. A parent
-    /// hears only of the last attempt.
-    /// </summary>
-    private static async Task RetryRunAsync(RunChange change, FailureInfo failure, TimeSpan delay)
-    {
-        var run = change.Run;
-        var next = new WorkflowRunRecord
-        {
-            RunId = Guid.CreateVersion7(), WorkflowId = run.WorkflowId, WorkflowType = run.WorkflowType, TaskQueue = run.TaskQueue,
-            Status = RunStatus.Running, StartedAt = change.Now, Input = run.Input, PreviousRunId = run.RunId, TraceParent = run.TraceParent,
-            ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId, ParentSeq = run.ParentSeq,
-            ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout, RetryPolicy = run.RetryPolicy, Attempt = run.Attempt + 1,
-        };
-        await change.CloseAsync(RunStatus.Failed, null, RunChange.Json(failure), next.RunId);
-        if (run.ParentRunId is not null)
-        {
-            await change.Store.MarkParentNotifiedAsync(change.Tx, run.RunId);
-        }
-        JsonElement? input = run.Input is { } text ? JsonDocument.Parse(text).RootElement.Clone() : null;
-        await change.StartOtherRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, input, Random.Shared.NextInt64(),
-            run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString(), Attempt: next.Attempt), firstTaskDelay: delay);
-    }
-
-    /// <summary>
-    /// Starts a child run in the parent's transaction (<c>ChildWorkflowStarted</c> in the parent, parent links in the child).
-    /// A child id with an open run fails the child at once (<c>ChildWorkflowFailed</c>, type <c>WorkflowAlreadyStarted</c>).
-    /// </summary>
-    private static async Task StartChildAsync(RunChange change, StartChildWorkflowCommand command)
-    {
-        var parent = change.Run;
-        if (await change.Store.OpenRunExistsAsync(change.Tx, command.WorkflowId))
-        {
-            change.Append(EventTypes.ChildWorkflowStarted, new ChildWorkflowStartedAttributes(command.Seq, command.WorkflowType, command.WorkflowId, ""));
-            await change.DeliverAsync((EventTypes.ChildWorkflowFailed, RunChange.Json(new ChildWorkflowFailedAttributes(command.Seq,
-                new FailureInfo("WorkflowAlreadyStarted", $"A run of workflow '{command.WorkflowId}' is already open.")))));
-            return;
-        }
-        var policy = command.ParentClosePolicy is "RequestCancel" or "Abandon" ? command.ParentClosePolicy : "Terminate";
-        var child = new WorkflowRunRecord
-        {
-            RunId = Guid.CreateVersion7(), WorkflowId = command.WorkflowId, WorkflowType = command.WorkflowType,
-            TaskQueue = command.TaskQueue ?? parent.TaskQueue, Status = RunStatus.Running, StartedAt = change.Now, Input = command.Input?.GetRawText(),
-            TraceParent = parent.TraceParent, ParentWorkflowId = parent.WorkflowId, ParentRunId = parent.RunId, ParentSeq = command.Seq,
-            ParentClosePolicy = policy,
-        };
-        change.Append(EventTypes.ChildWorkflowStarted, new ChildWorkflowStartedAttributes(command.Seq, child.WorkflowType, child.WorkflowId, child.RunId.ToString()));
-        await change.StartOtherRunAsync(child, new WorkflowStartedAttributes(child.WorkflowType, child.TaskQueue, command.Input,
-            Random.Shared.NextInt64(), parent.WorkflowId, parent.RunId.ToString()));
     }
 
     private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity)
