@@ -234,6 +234,16 @@ internal sealed class RunChange : IAsyncDisposable
         _taskDirty = true;
     }
 
+    /// <summary>
+    /// The retry of a failed workflow task failed again: the same task is sent again after <paramref name="delay"/>,
+    /// with no new events (as Temporal, history keeps the first failure only, so a run waiting for a fix does not grow).
+    /// </summary>
+    public void RetryWorkflowTaskLater(int attempt, TimeSpan delay, string lastFailure)
+    {
+        Task = Task! with { State = TaskState.Scheduled, Attempt = attempt, DispatchAfter = Now + delay, LastFailure = lastFailure };
+        _taskDirty = true;
+    }
+
     /// <summary>Marks the current task as dispatched again (sweeper), with its next deadline.</summary>
     public void RedispatchWorkflowTask(int attempt)
     {

@@ -83,6 +83,13 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             return;
         }
         Log.WorkflowTaskFailed(logger, change.Run.WorkflowId, answer.RunId, answer.Failure.Type, answer.Failure.Message);
+        if (task is { LastFailure: not null, Attempt: > 1 })
+        {
+            // a retry of a failed task failed again: history already holds the first failure
+            change.RetryWorkflowTaskLater(task.Attempt + 1, RetryDelay(task.Attempt), RunChange.Json(answer.Failure));
+            await engine.CommitAsync(change);
+            return;
+        }
         change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
         change.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, answer.Failure));
         await change.AppendBufferedAsync();
