@@ -41,7 +41,9 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
         Assert.Equal("operator", Attr(history[^1], "reason").GetString());
 
         await WaitUntilAsync(() => File.Exists(Path.Combine(dir, "slow-done")), TimeSpan.FromSeconds(30), "the activity to finish");
-        await Task.Delay(1000); // the late answer travels worker -> broker -> engine (dropped without a trace): give it a moment
+        var runId = describe.GetProperty("runId").GetString();
+        await Cluster.WaitForEngineLogAsync(l => l.Contains($"Dropped stale activity result for run {runId}", StringComparison.Ordinal),
+            "that it dropped the late activity result");
         Assert.Equal(history.Count, (await Cluster.HistoryAsync(id)).Count);
         Assert.Equal("Terminated", Status(await DescribeAsync(Cluster, id)));
     }

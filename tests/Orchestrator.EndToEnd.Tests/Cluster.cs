@@ -67,6 +67,8 @@ public sealed class Cluster : IAsyncDisposable
             ["Orchestrator__Postgres"] = Postgres,
             ["Orchestrator__RabbitMq"] = RabbitMq,
             ["Orchestrator__EngineQueue"] = _engineQueue,
+            // "Dropped stale ..." lines: tests wait for them to know a late answer reached the engine
+            ["Logging__LogLevel__Orchestrator.Engine.Dispatch.TaskAnswerHandler"] = "Debug",
         };
         var process = ChildProcess.Start("engine", Binary("engine/Orchestrator.Engine", "Orchestrator.Engine.dll"), env, "--urls", $"http://127.0.0.1:{p}");
         if (replaceIndex is { } i)
@@ -185,6 +187,17 @@ public sealed class Cluster : IAsyncDisposable
                 events.Select(e => e.Attributes).ToArray()));
         }
         return result;
+    }
+
+    /// <summary>Polls the engines' logs until a line satisfies <paramref name="line"/> (e.g. a dropped stale answer).</summary>
+    public async Task WaitForEngineLogAsync(Func<string, bool> line, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!_engines.Any(e => e.Process.ReadLog().Split('\n').Any(line)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The engine never logged {what}.\n{Logs()}");
+            await Task.Delay(100);
+        }
     }
 
     public string Logs() => string.Join("\n", _engines.Select(e => "--- engine log ---\n" + Tail(e.Process.ReadLog()))

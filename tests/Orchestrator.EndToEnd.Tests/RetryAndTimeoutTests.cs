@@ -63,7 +63,10 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         var timedOut = history.Single(e => e.EventType == "ActivityAttemptFailed");
         Assert.Equal("StartToClose", Attr(timedOut, "timeoutType").GetString());
         Assert.Single(history, e => e.EventType == "ActivityCompleted");
-        await Task.Delay(1000); // attempt 1's late answer reaches the engine and is dropped
+        var runId = closed.GetProperty("runId").GetString();
+        await Cluster.WaitForEngineLogAsync(
+            l => l.Contains($"Dropped stale activity result for run {runId}", StringComparison.Ordinal) && l.Contains("attempt 1)", StringComparison.Ordinal),
+            "that it dropped attempt 1's late result");
         Assert.Equal(history.Count, (await Cluster.HistoryAsync(id)).Count);
     }
 
