@@ -7,7 +7,6 @@ namespace Orchestrator.Engine.Dispatch;
 internal sealed class EngineTelemetry
 {
     public const string Name = "Orchestrator.Engine";
-    public const string WorkflowIdTag = "orchestrator.workflow.id";
     public const string RunIdTag = "orchestrator.run.id";
     public const string WorkflowTypeTag = "orchestrator.workflow.type";
 

@@ -68,8 +68,6 @@ internal sealed class RunChange : IAsyncDisposable
 
     public DispatchStore Store => _store;
 
-    public EngineSettings Settings => _settings;
-
     /// <summary>Begins a change of an existing run (locks it); null when the run does not exist.</summary>
     public static async Task<RunChange?> BeginAsync(HistoryStore history, DispatchStore store, EngineSettings settings,
         Guid? runId, string? openWorkflowId = null)

@@ -14,8 +14,6 @@ internal sealed class HistoryStore(NpgsqlDataSource dataSource)
 
     static HistoryStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public NpgsqlDataSource DataSource => dataSource;
-
     /// <summary>Creates a run and appends its first events (ids 1..n).</summary>
     /// <exception cref="WorkflowAlreadyRunningException">a run with that workflow id is still open.</exception>
     public async Task CreateRunAsync(NpgsqlTransaction tx, WorkflowRunRecord run, IReadOnlyList<NewEvent> firstEvents, CancellationToken ct = default)
