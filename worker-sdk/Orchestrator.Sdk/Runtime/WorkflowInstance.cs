@@ -302,7 +302,7 @@ internal sealed class WorkflowInstance : TaskScheduler
     }
 
     /// <summary>
-    /// Runs <paramref name="walk"/> (the history walk, which runs the workflow code) on a fresh thread and watches it: when a
+    /// Runs <paramref name="walk"/> (the history walk, which runs the workflow code) on a workflow thread (<see cref="WorkflowThreads"/>) and watches it: when a
     /// workflow task runs longer than the deadlock timeout without yielding, the activation fails (the stuck thread is
     /// abandoned with the faulted instance). With an infinite timeout the walk runs on the calling thread.
     /// </summary>
@@ -314,25 +314,9 @@ internal sealed class WorkflowInstance : TaskScheduler
             RunHere(walk);
             return;
         }
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                RunHere(walk);
-            }
-            catch (Exception ex)
-            {
-                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = $"workflow {_definition.Name} {Context.WorkflowId}",
-        };
-        thread.Start();
+        var work = WorkflowThreads.Start(() => RunHere(walk));
         var poll = timeout < TimeSpan.FromMilliseconds(100) ? timeout : TimeSpan.FromMilliseconds(100);
-        while (!thread.Join(poll))
+        while (!work.Wait(poll))
         {
             var startedAt = Volatile.Read(ref _taskStartedAt);
             if (startedAt != 0 && Stopwatch.GetElapsedTime(startedAt) >= timeout)
@@ -344,7 +328,6 @@ internal sealed class WorkflowInstance : TaskScheduler
                     _state.HistoryLength);
             }
         }
-        failure?.Throw();
     }
 
     private void RunHere(Action walk)
