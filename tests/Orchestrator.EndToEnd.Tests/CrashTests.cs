@@ -77,6 +77,33 @@ public sealed class CrashTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 20);
     }
 
+    [Fact]
+    public async Task WorkflowTaskMessageLost_TheSweeperSendsItAgain_AndTheWorkflowCompletes()
+    {
+        // Workflow task messages have no outbox row: the workflow_tasks row is their durable record. Lose one on purpose
+        // (no worker yet, queue purged) and the engine must send the task again after the workflow task timeout.
+        var rabbitmqctl = Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_RABBITMQCTL");
+        Assert.False(string.IsNullOrEmpty(rabbitmqctl),
+            "ORCHESTRATOR_TEST_RABBITMQCTL is not set: run through ./test.sh, which starts the broker and says how to stop it.");
+        await using var cluster = await Cluster.StartAsync(workers: 0,
+            engineEnvironment: new Dictionary<string, string> { ["Orchestrator__Engine__WorkflowTaskTimeout"] = "00:00:02" });
+        var id = await cluster.StartWorkflowAsync("ThreeStepWorkflow", 0, "lost-task");
+        var queue = $"orchestrator-workflow-{cluster.TaskQueue}";
+        var deadline = DateTime.UtcNow + Cluster.Timeout;
+        while (await QueueDepthAsync(rabbitmqctl!, queue) != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the workflow task never reached {queue}.\n{cluster.Logs()}");
+            await Task.Delay(100);
+        }
+        await RunAsync(rabbitmqctl!, $"purge_queue {queue}");
+        Assert.Equal(0, await QueueDepthAsync(rabbitmqctl!, queue));
+
+        cluster.StartWorker();
+
+        Assert.Equal("Completed", (await cluster.WaitClosedAsync(id)).GetProperty("status").GetString());
+        await Invariants.AssertAllRunsSoundAsync(cluster, 1);
+    }
+
     private static async Task WaitForEventAsync(Cluster cluster, string workflowId, string eventType)
     {
         var deadline = DateTime.UtcNow + Cluster.Timeout;
@@ -87,10 +114,19 @@ public sealed class CrashTests
         }
     }
 
-    private static async Task RunAsync(string script, string argument)
+    private static async Task<int?> QueueDepthAsync(string rabbitmqctl, string queue)
+    {
+        var lines = (await RunAsync(rabbitmqctl, "list_queues -q name messages")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = lines.Select(l => l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).FirstOrDefault(p => p.Length == 2 && p[0] == queue);
+        return line is null ? null : int.Parse(line[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> RunAsync(string script, string argument)
     {
         using var process = Process.Start(new ProcessStartInfo(script, argument) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(process.ExitCode == 0, $"{script} {argument} failed: {await process.StandardError.ReadToEndAsync()}");
+        return await output;
     }
 }

@@ -160,10 +160,12 @@ internal static class WorkflowEndpoints
     {
         var wait = Math.Clamp(waitSeconds ?? ApiLimits.DefaultResultWaitSeconds, 0, ApiLimits.MaxResultWaitSeconds);
         var deadline = DateTime.UtcNow.AddSeconds(wait);
+        WorkflowRunRecord? closedHere = null;
         while (true)
         {
             var closed = closes.WaitAsync(workflowId); // taken before the read, so a close in between is not missed
-            var run = await engine.History.GetLatestRunAsync(workflowId, ct);
+            var run = closedHere ?? await engine.History.GetLatestRunAsync(workflowId, ct);
+            closedHere = null;
             if (run is null)
             {
                 return NotFound(workflowId, null);
@@ -175,8 +177,14 @@ internal static class WorkflowEndpoints
                 var description = await DescribeRunAsync(engine, run, detailed: false);
                 return done ? Results.Ok(description) : Results.Json(description, statusCode: StatusCodes.Status202Accepted);
             }
-            // closes by this engine wake us at once; closes by another engine are seen at the next re-read (≤ 2 s)
-            await Task.WhenAny(closed, Task.Delay(left < ResultReread ? left : ResultReread, ct));
+            // closes by this engine wake us at once with the closed run (no read); closes by another engine are seen at
+            // the next re-read (≤ 2 s); a run followed by another (continue-as-new, workflow retry) is followed by reading
+            // the latest run again
+            if (await Task.WhenAny(closed, Task.Delay(left < ResultReread ? left : ResultReread, ct)) == closed
+                && closed.Result.NextRunId is null)
+            {
+                closedHere = closed.Result;
+            }
         }
     }
 

@@ -10,9 +10,10 @@ using Orchestrator.Engine.Persistence;
 namespace Orchestrator.Engine.Dispatch;
 
 /// <summary>
-/// Publishes outbox rows to RabbitMQ (publisher confirms) and only then deletes them. Rows committed by this
-/// engine are handed over in memory and sent at once, many per batch; a slower sweep takes rows older than a
-/// few seconds (left by a crash, a broker outage or another engine) with <c>FOR UPDATE SKIP LOCKED</c>.
+/// Sends what committed changes produced to RabbitMQ (publisher confirms), many per batch. Activity tasks have an outbox
+/// row, deleted once sent; a slower sweep takes rows older than a few seconds (left by a crash, a broker outage or another
+/// engine) with <c>FOR UPDATE SKIP LOCKED</c>. Workflow tasks have no outbox row: their <c>workflow_tasks</c> row is the
+/// durable record, and the sweeper sends a task again when no answer came within the workflow task timeout.
 /// A message sent twice is harmless: every answer is checked against its task's token.
 /// </summary>
 internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore store, IServiceProvider services, ILogger<OutboxRelay> logger)
@@ -20,10 +21,10 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
 {
     private const int BatchSize = 256;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
-    private readonly Channel<OutboxRow> _fresh = Channel.CreateUnbounded<OutboxRow>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<OutgoingMessage> _fresh = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, ISendEndpoint> _endpoints = new(StringComparer.Ordinal);
 
-    public void Enqueue(IReadOnlyList<OutboxRow> rows)
+    public void Enqueue(IReadOnlyList<OutgoingMessage> rows)
     {
         foreach (var row in rows)
         {
@@ -34,7 +35,7 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sweep = SweepLoopAsync(stoppingToken);
-        var batch = new List<OutboxRow>(BatchSize);
+        var batch = new List<OutgoingMessage>(BatchSize);
         try
         {
             while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
@@ -47,10 +48,12 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
                 try
                 {
                     await SendAsync(batch, stoppingToken);
-                    await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                    await using var tx = await connection.BeginTransactionAsync(stoppingToken);
-                    await store.DeleteOutboxAsync(tx, batch.Select(r => r.Id).ToArray());
-                    await tx.CommitAsync(stoppingToken);
+                    var sent = batch.Where(m => m.OutboxId != 0).Select(m => m.OutboxId).ToArray();
+                    if (sent.Length > 0)
+                    {
+                        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                        await store.DeleteOutboxAsync(connection, sent);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -80,7 +83,7 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
                     taken = rows.Count;
                     if (taken > 0)
                     {
-                        await SendAsync(rows, stoppingToken);
+                        await SendAsync(rows.Select(r => new OutgoingMessage(r.Destination, Deserialize(r), r.Id)).ToList(), stoppingToken);
                         await store.DeleteOutboxAsync(tx, rows.Select(r => r.Id).ToArray());
                     }
                     await tx.CommitAsync(stoppingToken);
@@ -98,7 +101,14 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
         }
     }
 
-    private async Task SendAsync(IReadOnlyList<OutboxRow> rows, CancellationToken ct)
+    private static object Deserialize(OutboxRow row) => row.MessageType switch
+    {
+        OutboxMessageTypes.WorkflowTask => JsonSerializer.Deserialize<WorkflowTaskMessage>(row.Message, HistoryJson.Options)!,
+        OutboxMessageTypes.ActivityTask => JsonSerializer.Deserialize<ActivityTaskMessage>(row.Message, HistoryJson.Options)!,
+        _ => throw new InvalidOperationException($"Unknown outbox message type '{row.MessageType}'."),
+    };
+
+    private async Task SendAsync(IReadOnlyList<OutgoingMessage> rows, CancellationToken ct)
     {
         var bus = services.GetRequiredService<IBus>();
         var sends = new List<Task>(rows.Count);
@@ -109,11 +119,11 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
                 endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
                 _endpoints[row.Destination] = endpoint;
             }
-            sends.Add(row.MessageType switch
+            sends.Add(row.Message switch
             {
-                OutboxMessageTypes.WorkflowTask => endpoint.Send(JsonSerializer.Deserialize<WorkflowTaskMessage>(row.Message, HistoryJson.Options)!, ct),
-                OutboxMessageTypes.ActivityTask => endpoint.Send(JsonSerializer.Deserialize<ActivityTaskMessage>(row.Message, HistoryJson.Options)!, ct),
-                _ => throw new InvalidOperationException($"Unknown outbox message type '{row.MessageType}'."),
+                WorkflowTaskMessage m => endpoint.Send(m, ct),
+                ActivityTaskMessage m => endpoint.Send(m, ct),
+                _ => throw new InvalidOperationException($"Unknown message {row.Message.GetType().Name}."),
             });
         }
         await Task.WhenAll(sends);

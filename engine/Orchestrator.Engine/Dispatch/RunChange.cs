@@ -19,9 +19,13 @@ internal sealed class RunChange : IAsyncDisposable
     private readonly DispatchStore _store;
     private readonly EngineSettings _settings;
     private readonly List<NewEvent> _events = [];
-    private readonly List<OutboxRow> _outbox = [];
-    private readonly List<OutboxRow> _written = [];
+    private readonly List<(OutboxRow Row, object Message)> _outbox = [];
+    private readonly List<OutgoingMessage> _written = [];
     private readonly List<WorkflowRunRecord> _closedRuns = [];
+    private readonly List<long> _closedActivities = [];
+    private int _ownCloseIndex = -1;
+    private IReadOnlyList<StoredEvent>? _tail;
+    private long _tailFrom;
     private readonly bool _ownsTransaction = true;
     private bool _taskDirty;
     private bool _dispatchTaskNow;
@@ -37,7 +41,9 @@ internal sealed class RunChange : IAsyncDisposable
         _history = history;
         _store = store;
         _settings = settings;
-        Now = DateTime.UtcNow;
+        // PostgreSQL keeps microseconds: events sent to a worker from memory must carry the timestamps a replay reads back
+        var now = DateTime.UtcNow;
+        Now = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
     }
 
     public NpgsqlTransaction Tx { get; }
@@ -49,7 +55,10 @@ internal sealed class RunChange : IAsyncDisposable
 
     public DateTime Now { get; }
 
-    /// <summary>Runs closed by this change (this run, children closed by its parent-close policy), with their final status.</summary>
+    /// <summary>
+    /// Runs closed by this change (this run, children closed by its parent-close policy), as their rows read after the
+    /// commit: final status, result or failure, close time and history length.
+    /// </summary>
     public IReadOnlyList<WorkflowRunRecord> ClosedRuns => _closedRuns;
 
     /// <summary>The earliest timer this change created (the timer poller is woken for it).</summary>
@@ -69,21 +78,34 @@ internal sealed class RunChange : IAsyncDisposable
     public DispatchStore Store => _store;
 
     /// <summary>Begins a change of an existing run (locks it); null when the run does not exist.</summary>
+    /// <param name="activityScheduledEventId">Also lock this activity's row (<see cref="Activity"/>), in the same round trip.</param>
+    /// <param name="takeBuffered">Also take the buffered events (<see cref="TakenBuffered"/>), in the same round trip.</param>
     public static async Task<RunChange?> BeginAsync(HistoryStore history, DispatchStore store, EngineSettings settings,
-        Guid? runId, string? openWorkflowId = null)
+        Guid? runId, string? openWorkflowId = null, long? activityScheduledEventId = null, bool takeBuffered = false)
     {
         var (connection, tx) = await history.BeginAsync();
         try
         {
-            var run = runId is { } id ? await store.LockRunAsync(tx, id) : await store.LockOpenRunAsync(tx, openWorkflowId!);
-            if (run is null)
+            RunLock locked;
+            if (runId is { } id)
+            {
+                locked = await store.LockRunAsync(tx, id, activityScheduledEventId, takeBuffered);
+            }
+            else
+            {
+                var open = await store.LockOpenRunAsync(tx, openWorkflowId!);
+                locked = new RunLock(open, open is null ? null : await store.LockWorkflowTaskAsync(tx, open.RunId), null, null);
+            }
+            if (locked.Run is not { } run)
             {
                 await tx.DisposeAsync();
                 await connection.DisposeAsync();
                 return null;
             }
-            var task = await store.LockWorkflowTaskAsync(tx, run.RunId);
-            return new RunChange(connection, tx, run, task, history, store, settings);
+            return new RunChange(connection, tx, run, locked.Task, history, store, settings)
+            {
+                Activity = locked.Activity, TakenBuffered = locked.Buffered, _tail = locked.Tail, _tailFrom = locked.Task?.EventsFrom ?? 0,
+            };
         }
         catch
         {
@@ -93,19 +115,20 @@ internal sealed class RunChange : IAsyncDisposable
         }
     }
 
+    /// <summary>The activity row locked by <see cref="BeginAsync"/> when asked for (null when it does not exist).</summary>
+    public ActivityTaskRow? Activity { get; private init; }
+
+    /// <summary>The buffered events taken by <see cref="BeginAsync"/> when asked for, in arrival order.</summary>
+    public IReadOnlyList<BufferedEventRow>? TakenBuffered { get; private init; }
+
     /// <summary>
     /// Begins a change of another run inside this change's transaction (a child closed by its parent's close policy, a
     /// parent told of its child's close). Lock order is always parent before child. Write it with <see cref="FlushAsync"/>.
     /// </summary>
     public async Task<RunChange?> BeginNestedAsync(Guid runId)
     {
-        var run = await _store.LockRunAsync(Tx, runId);
-        if (run is null)
-        {
-            return null;
-        }
-        var task = await _store.LockWorkflowTaskAsync(Tx, run.RunId);
-        return new RunChange(_connection, Tx, run, task, _history, _store, _settings, ownsTransaction: false);
+        var locked = await _store.LockRunAsync(Tx, runId, null, false);
+        return locked.Run is { } run ? new RunChange(_connection, Tx, run, locked.Task, _history, _store, _settings, ownsTransaction: false) : null;
     }
 
     /// <summary>Begins a change that creates a run (its first events are appended at commit).</summary>
@@ -250,28 +273,36 @@ internal sealed class RunChange : IAsyncDisposable
         _dispatchTaskNow = true;
     }
 
-    public void AddOutbox(OutboxRow row) => _outbox.Add(row);
+    /// <summary>Adds a message that is written to the outbox in this transaction and sent after the commit (an activity task).</summary>
+    public void AddOutbox(OutboxRow row, object message) => _outbox.Add((row, message));
+
+    /// <summary>The activity closed (result, failure, timeout): its row is deleted with this change's writes.</summary>
+    public void DeleteActivityTask(long scheduledEventId) => _closedActivities.Add(scheduledEventId);
+
+    /// <summary>Adds a message sent after the commit with no outbox row: a workflow task, whose task row is its durable record.</summary>
+    private void SendAfterCommit(string destination, object message) => _written.Add(new OutgoingMessage(destination, message));
 
     /// <summary>Closes the run: status, result/failure, and no more pending work.</summary>
     public async Task CloseAsync(string status, string? result, string? failure, Guid? nextRunId = null)
     {
-        await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId);
-        await _store.DeleteRunWorkAsync(Tx, Run.RunId);
+        var openChildren = await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId); // and deletes its pending work
+        _closedActivities.Clear();
         ClosedStatus = status;
         Task = null;
         _taskDirty = false;
         _dispatchTaskNow = false;
-        _closedRuns.Add(Run with { Status = status, Result = result, Failure = failure });
-        await ApplyParentClosePolicyAsync();
+        _ownCloseIndex = _closedRuns.Count;
+        _closedRuns.Add(Run with { Status = status, Result = result, Failure = failure, ClosedAt = Now, NextRunId = nextRunId });
+        await ApplyParentClosePolicyAsync(openChildren);
     }
 
     /// <summary>
     /// The run closed: each open child is terminated (default), asked to cancel, or left running (abandon), in this
     /// transaction. A child closed here needs no notice to its (closed) parent.
     /// </summary>
-    private async Task ApplyParentClosePolicyAsync()
+    private async Task ApplyParentClosePolicyAsync(IReadOnlyList<(Guid RunId, string? Policy)> openChildren)
     {
-        foreach (var (childRunId, policy) in await _store.OpenChildrenAsync(Tx, Run.RunId))
+        foreach (var (childRunId, policy) in openChildren)
         {
             if (policy == "Abandon")
             {
@@ -335,12 +366,12 @@ internal sealed class RunChange : IAsyncDisposable
         }
         var events = first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
         var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);
-        _outbox.Add(new OutboxRow(QueueNames.WorkflowTasks(next.TaskQueue), OutboxMessageTypes.WorkflowTask, Json(message)));
+        SendAfterCommit(QueueNames.WorkflowTasks(next.TaskQueue), message);
     }
 
-    /// <summary>Writes everything and commits; returns the outbox rows written (with ids) for the relay.</summary>
+    /// <summary>Writes everything and commits; returns the messages to send now (the relay's).</summary>
     /// <exception cref="ConcurrencyConflictException">another writer appended to the run first; nothing was written.</exception>
-    public async Task<IReadOnlyList<OutboxRow>> CommitAsync()
+    public async Task<IReadOnlyList<OutgoingMessage>> CommitAsync()
     {
         await FlushAsync();
         await Tx.CommitAsync();
@@ -352,27 +383,32 @@ internal sealed class RunChange : IAsyncDisposable
     {
         if (_dispatchTaskNow && Task is not null)
         {
-            _outbox.Add(await BuildWorkflowTaskMessageAsync(Task));
+            SendAfterCommit(QueueNames.WorkflowTasks(Run.TaskQueue), await BuildWorkflowTaskMessageAsync(Task));
         }
-        await _history.AppendAsync(Tx, Run.RunId, Run.NextEventId, _events);
-        if (_taskDirty && Task is not null)
+        var ids = await _store.WriteChangeAsync(Tx, Run.RunId, Run.NextEventId, _events, _taskDirty ? Task : null, _outbox.Select(o => o.Row).ToList(),
+            _closedActivities);
+        _closedActivities.Clear();
+        if (_ownCloseIndex >= 0)
         {
-            await _store.UpsertWorkflowTaskAsync(Tx, Task);
+            _closedRuns[_ownCloseIndex] = _closedRuns[_ownCloseIndex] with { NextEventId = NextEventId };
         }
-        var ids = await _store.InsertOutboxAsync(Tx, _outbox);
-        _written.AddRange(_outbox.Select((row, i) => row with { Id = ids[i] }));
+        _written.AddRange(_outbox.Select((o, i) => new OutgoingMessage(o.Row.Destination, o.Message, ids[i])));
         _outbox.Clear();
         _events.Clear();
         _dispatchTaskNow = false;
         _taskDirty = false;
     }
 
-    private async Task<OutboxRow> BuildWorkflowTaskMessageAsync(WorkflowTaskRow task)
+    private async Task<WorkflowTaskMessage> BuildWorkflowTaskMessageAsync(WorkflowTaskRow task)
     {
         var events = new List<HistoryEvent>();
         if (task.EventsFrom < Run.NextEventId)
         {
-            foreach (var stored in await _store.ReadEventsAsync(Tx, Run.RunId, task.EventsFrom, Run.NextEventId))
+            // read with the lock when this change began for an activity answer (the same range), else now
+            var tail = _tail is { } t && _tailFrom == task.EventsFrom && (t.Count == 0 ? task.EventsFrom : t[^1].EventId + 1) == Run.NextEventId
+                ? t
+                : await _store.ReadEventsAsync(Tx, Run.RunId, task.EventsFrom, Run.NextEventId);
+            foreach (var stored in tail)
             {
                 events.Add(ToHistoryEvent(stored.EventId, stored.EventType, stored.Timestamp, stored.AttributesJson));
             }
@@ -385,9 +421,8 @@ internal sealed class RunChange : IAsyncDisposable
                 events.Add(ToHistoryEvent(id, _events[i].EventType, _events[i].Timestamp, _events[i].AttributesJson));
             }
         }
-        var message = new WorkflowTaskMessage(Run.RunId, Run.WorkflowId, Run.WorkflowType, Run.TaskQueue, task.ScheduledEventId,
+        return new WorkflowTaskMessage(Run.RunId, Run.WorkflowId, Run.WorkflowType, Run.TaskQueue, task.ScheduledEventId,
             task.Attempt, events, Run.TraceParent);
-        return new OutboxRow(QueueNames.WorkflowTasks(Run.TaskQueue), OutboxMessageTypes.WorkflowTask, Json(message));
     }
 
     public static HistoryEvent ToHistoryEvent(long id, string type, DateTimeOffset timestamp, string attributesJson)

@@ -16,7 +16,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 {
     public async Task HandleAsync(WorkflowTaskCompletedMessage answer)
     {
-        await using var change = await engine.BeginAsync(answer.RunId);
+        await using var change = await engine.BeginForWorkflowTaskAnswerAsync(answer.RunId);
         if (change is null || !change.IsOpen || change.Task is not { State: TaskState.Dispatched } task
             || task.ScheduledEventId != answer.ScheduledEventId)
         {
@@ -25,7 +25,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
 
         var closes = answer.Commands.Any(IsClosing);
-        var allBuffered = await change.Store.TakeBufferedEventsAsync(change.Tx, change.Run.RunId);
+        var allBuffered = change.TakenBuffered!;
         // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
         foreach (var e in allBuffered.Where(e => RunChange.IsInformational(e.EventType)))
         {
@@ -101,14 +101,14 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 
     public async Task HandleAsync(ActivityTaskCompletedMessage answer)
     {
-        await using var change = await engine.BeginAsync(answer.RunId);
-        var activity = change is { IsOpen: true } ? await change.Store.LockActivityTaskAsync(change.Tx, answer.RunId, answer.ScheduledEventId) : null;
+        await using var change = await engine.BeginForActivityAsync(answer.RunId, answer.ScheduledEventId);
+        var activity = change is { IsOpen: true } ? change.Activity : null;
         if (change is null || activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
         {
             Log.StaleAnswer(logger, "activity result", answer.RunId, answer.ScheduledEventId, answer.Attempt);
             return;
         }
-        await change.Store.DeleteActivityTaskAsync(change.Tx, answer.RunId, answer.ScheduledEventId);
+        change.DeleteActivityTask(answer.ScheduledEventId);
         await change.DeliverAsync(
             (EventTypes.ActivityStarted, RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt))),
             (EventTypes.ActivityCompleted, RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result))));
@@ -117,8 +117,8 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 
     public async Task HandleAsync(ActivityTaskFailedMessage answer)
     {
-        await using var change = await engine.BeginAsync(answer.RunId);
-        var activity = change is { IsOpen: true } ? await change.Store.LockActivityTaskAsync(change.Tx, answer.RunId, answer.ScheduledEventId) : null;
+        await using var change = await engine.BeginForActivityAsync(answer.RunId, answer.ScheduledEventId);
+        var activity = change is { IsOpen: true } ? change.Activity : null;
         if (change is null || activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
         {
             Log.StaleAnswer(logger, "activity failure", answer.RunId, answer.ScheduledEventId, answer.Attempt);
@@ -150,8 +150,8 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     /// <summary>Sends an activity attempt that is due (first send after back-off) or times out one that ran too long.</summary>
     public async Task DispatchDueActivityAsync(Guid runId, long scheduledEventId)
     {
-        await using var change = await engine.BeginAsync(runId);
-        var activity = change is { IsOpen: true } ? await change.Store.LockActivityTaskAsync(change.Tx, runId, scheduledEventId) : null;
+        await using var change = await engine.BeginForActivityAsync(runId, scheduledEventId);
+        var activity = change is { IsOpen: true } ? change.Activity : null;
         if (change is null || activity is null || activity.DispatchAfter > change.Now)
         {
             return;
@@ -252,7 +252,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 
     private static async Task CloseActivityAsync(RunChange change, ActivityTaskRow activity, string? timeoutType, FailureInfo failure)
     {
-        await change.Store.DeleteActivityTaskAsync(change.Tx, activity.RunId, activity.ScheduledEventId);
+        change.DeleteActivityTask(activity.ScheduledEventId);
         var started = (EventTypes.ActivityStarted, RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt)));
         var closed = timeoutType is null
             ? (EventTypes.ActivityFailed, RunChange.Json(new ActivityFailedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt, failure)))
@@ -348,7 +348,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         var message = new ActivityTaskMessage(activity.RunId, change.Run.WorkflowId, activity.ScheduledEventId, activity.Attempt,
             activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent, reportStart);
-        change.AddOutbox(new OutboxRow(QueueNames.ActivityTasks(activity.TaskQueue), OutboxMessageTypes.ActivityTask, RunChange.Json(message)));
+        change.AddOutbox(new OutboxRow(QueueNames.ActivityTasks(activity.TaskQueue), OutboxMessageTypes.ActivityTask, RunChange.Json(message)), message);
         return activity with
         {
             State = TaskState.Dispatched, DispatchAfter = dueAt, StartedAt = change.Now, AttemptDeadline = deadline, PickedUpAt = null,

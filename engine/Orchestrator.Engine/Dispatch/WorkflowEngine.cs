@@ -16,6 +16,13 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
 
     public Task<RunChange?> BeginAsync(Guid runId) => RunChange.BeginAsync(history, store, settings, runId);
 
+    /// <summary>Begins a change for an activity's answer or deadline: the activity row is locked with the run (<see cref="RunChange.Activity"/>).</summary>
+    public Task<RunChange?> BeginForActivityAsync(Guid runId, long scheduledEventId) =>
+        RunChange.BeginAsync(history, store, settings, runId, activityScheduledEventId: scheduledEventId);
+
+    /// <summary>Begins a change for a workflow task's answer: the buffered events are taken with the lock (<see cref="RunChange.TakenBuffered"/>).</summary>
+    public Task<RunChange?> BeginForWorkflowTaskAnswerAsync(Guid runId) => RunChange.BeginAsync(history, store, settings, runId, takeBuffered: true);
+
     public Task<RunChange?> BeginOpenAsync(string workflowId) => RunChange.BeginAsync(history, store, settings, null, workflowId);
 
     /// <summary>Commits a change and hands its messages to the relay and its closing to waiters.</summary>
@@ -29,7 +36,7 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
         }
         foreach (var closed in change.ClosedRuns)
         {
-            closes.Notify(closed.WorkflowId);
+            closes.Notify(closed);
             telemetry.RunClosed(closed.Status);
         }
         if (change.ClosedStatus is { } status && status != RunStatus.ContinuedAsNew && change.Run.ParentRunId is { } parent)

@@ -47,5 +47,17 @@ internal sealed record ActivityTaskRow
 /// <summary>A message for RabbitMQ written in the state change's transaction.</summary>
 internal sealed record OutboxRow(string Destination, string MessageType, string Message, long Id = 0);
 
+/// <summary>
+/// A message to send once the change that made it commits: <paramref name="Message"/> is the message object;
+/// <paramref name="OutboxId"/> is its outbox row (deleted after the send), or 0 when no row backs it (a workflow task,
+/// whose <c>workflow_tasks</c> row is the durable record: the sweeper sends it again when its answer does not come).
+/// </summary>
+internal sealed record OutgoingMessage(string Destination, object Message, long OutboxId = 0);
+
 /// <summary>An event that arrived while a workflow task was in flight.</summary>
 internal sealed record BufferedEventRow(long Id, string EventType, string AttributesJson);
+
+/// <summary>What a run transaction read and locked first (<see cref="DispatchStore.LockRunAsync(Npgsql.NpgsqlTransaction, Guid, long?, bool)"/>).</summary>
+/// <remarks><c>Tail</c>: with an activity, when the workflow task was idle, the events from its <c>events_from</c> on.</remarks>
+internal sealed record RunLock(WorkflowRunRecord? Run, WorkflowTaskRow? Task, ActivityTaskRow? Activity, IReadOnlyList<BufferedEventRow>? Buffered,
+    IReadOnlyList<StoredEvent>? Tail = null);

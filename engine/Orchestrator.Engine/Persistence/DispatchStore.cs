@@ -19,15 +19,98 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task<WorkflowRunRecord?> LockRunAsync(NpgsqlTransaction tx, Guid runId) => One<WorkflowRunRecord>(tx, SqlStatements.LockRun, new { RunId = runId });
 
+    /// <summary>
+    /// The reads that open a run transaction, in one round trip: the run and its workflow task row (locked), and the
+    /// activity row an activity answer is for (locked) or the buffered events a workflow task answer takes (deleted; they
+    /// come back if the transaction does not commit).
+    /// </summary>
+    public async Task<RunLock> LockRunAsync(NpgsqlTransaction tx, Guid runId, long? activityScheduledEventId, bool takeBuffered)
+    {
+        var sql = activityScheduledEventId is not null ? SqlStatements.LockRunTaskAndActivity
+            : takeBuffered ? SqlStatements.LockRunTaskAndTakeBuffered : SqlStatements.LockRunAndTask;
+        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql,
+            new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0 }, tx));
+        var run = await grid.ReadSingleOrDefaultAsync<WorkflowRunRecord>();
+        var task = await grid.ReadSingleOrDefaultAsync<WorkflowTaskRow>();
+        ActivityTaskRow? activity = null;
+        IReadOnlyList<StoredEvent>? tail = null;
+        if (activityScheduledEventId is not null)
+        {
+            activity = await grid.ReadSingleOrDefaultAsync<ActivityTaskRow>();
+            tail = task is { State: TaskState.Idle }
+                ? (await grid.ReadAsync<(long EventId, string EventType, DateTime Timestamp, string AttributesJson)>())
+                    .Select(r => new StoredEvent(r.EventId, r.EventType, new DateTimeOffset(r.Timestamp, TimeSpan.Zero), r.AttributesJson)).ToList()
+                : null;
+        }
+        var buffered = takeBuffered ? (await grid.ReadAsync<BufferedEventRow>()).OrderBy(r => r.Id).ToList() : null;
+        return new RunLock(run, task, activity, buffered, tail);
+    }
+
+    /// <summary>
+    /// The writes that end a run change, in one round trip: closed activities' rows deleted, the workflow task row
+    /// (upsert), the events (optimistic append) and the outbox rows; returns the outbox ids.
+    /// </summary>
+    /// <exception cref="ConcurrencyConflictException">another writer appended to the run first (the transaction must roll back).</exception>
+    public async Task<IReadOnlyList<long>> WriteChangeAsync(NpgsqlTransaction tx, Guid runId, long expectedNextEventId, IReadOnlyList<NewEvent> events,
+        WorkflowTaskRow? task, IReadOnlyList<OutboxRow> outbox, IReadOnlyList<long> closedActivities)
+    {
+        if (task is null && events.Count == 0 && outbox.Count == 0 && closedActivities.Count == 0)
+        {
+            return [];
+        }
+        // statements without results first: an error in any of them is thrown before the results are read
+        var statements = new List<string>(4);
+        var args = new DynamicParameters();
+        args.Add("RunId", runId);
+        if (closedActivities.Count > 0)
+        {
+            statements.Add(SqlStatements.DeleteActivityTasks);
+            args.Add("ClosedActivityIds", closedActivities.ToArray());
+        }
+        if (task is not null)
+        {
+            statements.Add(SqlStatements.UpsertWorkflowTask);
+            args.AddDynamicParams(new { task.ScheduledEventId, task.Attempt, task.TaskQueue, task.EventsFrom, task.State, task.DispatchAfter, task.LastFailure });
+        }
+        if (events.Count > 0)
+        {
+            statements.Add(SqlStatements.AppendEventsCounted);
+            args.AddDynamicParams(new
+            {
+                Expected = expectedNextEventId,
+                Types = events.Select(e => e.EventType).ToArray(),
+                Timestamps = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
+                Attributes = events.Select(e => e.AttributesJson).ToArray(),
+            });
+        }
+        if (outbox.Count > 0)
+        {
+            statements.Add(SqlStatements.InsertOutbox);
+            args.AddDynamicParams(new
+            {
+                OutboxDestinations = outbox.Select(r => r.Destination).ToArray(),
+                OutboxTypes = outbox.Select(r => r.MessageType).ToArray(),
+                OutboxMessages = outbox.Select(r => r.Message).ToArray(),
+            });
+        }
+        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), args, tx));
+        if (events.Count > 0 && await grid.ReadSingleAsync<long>() != events.Count)
+        {
+            throw new ConcurrencyConflictException(runId, expectedNextEventId);
+        }
+        return outbox.Count > 0 ? (await grid.ReadAsync<long>()).ToList() : [];
+    }
+
     public Task<WorkflowRunRecord?> LockOpenRunAsync(NpgsqlTransaction tx, string workflowId) =>
         One<WorkflowRunRecord>(tx, SqlStatements.LockOpenRun, new { WorkflowId = workflowId });
 
-    public Task CloseRunAsync(NpgsqlTransaction tx, Guid runId, string status, string? result, string? failure, DateTime closedAt, Guid? nextRunId) =>
-        Exec(tx, SqlStatements.CloseRun, new { RunId = runId, Status = status, Result = result, Failure = failure, ClosedAt = closedAt, NextRunId = nextRunId });
+    /// <summary>Closes a run (row, pending work deleted) and returns its open children, in one round trip.</summary>
+    public async Task<IReadOnlyList<(Guid RunId, string? Policy)>> CloseRunAsync(NpgsqlTransaction tx, Guid runId, string status, string? result,
+        string? failure, DateTime closedAt, Guid? nextRunId) =>
+        (await tx.Connection!.QueryAsync<(Guid, string?)>(new CommandDefinition(SqlStatements.CloseRunAndListChildren,
+            new { RunId = runId, Status = status, Result = result, Failure = failure, ClosedAt = closedAt, NextRunId = nextRunId }, tx))).ToList();
 
     public Task SetCancelRequestedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.SetCancelRequested, new { RunId = runId });
-
-    public Task DeleteRunWorkAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.DeleteRunWork, new { RunId = runId });
 
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlTransaction tx, Guid runId, long from, long until)
     {
@@ -51,13 +134,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task InsertActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.InsertActivityTask, row);
 
-    public Task<ActivityTaskRow?> LockActivityTaskAsync(NpgsqlTransaction tx, Guid runId, long scheduledEventId) =>
-        One<ActivityTaskRow>(tx, SqlStatements.LockActivityTask, new { RunId = runId, ScheduledEventId = scheduledEventId });
-
     public Task UpdateActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.UpdateActivityTask, row);
-
-    public Task DeleteActivityTaskAsync(NpgsqlTransaction tx, Guid runId, long scheduledEventId) =>
-        Exec(tx, SqlStatements.DeleteActivityTask, new { RunId = runId, ScheduledEventId = scheduledEventId });
 
     public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details)
     {
@@ -79,21 +156,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     public Task<string?> DeleteTimerAsync(NpgsqlTransaction tx, Guid runId, string timerKey) =>
         One<string>(tx, SqlStatements.DeleteTimer, new { RunId = runId, TimerKey = timerKey });
 
-    public async Task<IReadOnlyList<long>> InsertOutboxAsync(NpgsqlTransaction tx, IReadOnlyList<OutboxRow> rows)
-    {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-        var ids = await tx.Connection!.QueryAsync<long>(new CommandDefinition(SqlStatements.InsertOutbox, new
-        {
-            Destinations = rows.Select(r => r.Destination).ToArray(),
-            Types = rows.Select(r => r.MessageType).ToArray(),
-            Messages = rows.Select(r => r.Message).ToArray(),
-        }, tx));
-        return ids.ToList();
-    }
-
     public async Task<IReadOnlyList<OutboxRow>> TakeOutboxBatchAsync(NpgsqlTransaction tx, int limit)
     {
         var rows = await tx.Connection!.QueryAsync<(long Id, string Destination, string MessageType, string Message)>(
@@ -102,6 +164,10 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     }
 
     public Task DeleteOutboxAsync(NpgsqlTransaction tx, long[] ids) => Exec(tx, SqlStatements.DeleteOutbox, new { Ids = ids });
+
+    /// <summary>Deletes sent outbox rows in a statement of its own (one implicit transaction).</summary>
+    public Task DeleteOutboxAsync(NpgsqlConnection connection, long[] ids) =>
+        connection.ExecuteAsync(new CommandDefinition(SqlStatements.DeleteOutbox, new { Ids = ids }));
 
     public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(int limit)
     {
@@ -133,9 +199,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task<bool> OpenRunExistsAsync(NpgsqlTransaction tx, string workflowId) =>
         tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(SqlStatements.OpenRunExists, new { WorkflowId = workflowId }, tx));
-
-    public async Task<IReadOnlyList<(Guid RunId, string? Policy)>> OpenChildrenAsync(NpgsqlTransaction tx, Guid runId) =>
-        (await tx.Connection!.QueryAsync<(Guid, string?)>(new CommandDefinition(SqlStatements.OpenChildren, new { RunId = runId }, tx))).ToList();
 
     public Task MarkParentNotifiedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.MarkParentNotified, new { RunId = runId });
 

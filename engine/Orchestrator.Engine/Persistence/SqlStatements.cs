@@ -38,6 +38,22 @@ internal static class SqlStatements
                  AS e(event_type, ts, attributes, ord)
         """;
 
+    /// <summary><see cref="AppendEvents"/> that answers how many events it inserted (used inside a combined write).</summary>
+    public const string AppendEventsCounted = """
+        WITH advanced AS (
+            UPDATE workflow_runs SET next_event_id = @Expected + cardinality(@Types::text[])
+            WHERE run_id = @RunId AND next_event_id = @Expected
+            RETURNING run_id),
+        inserted AS (
+            INSERT INTO history_events (run_id, event_id, event_type, "timestamp", attributes)
+            SELECT a.run_id, @Expected + e.ord - 1, e.event_type, e.ts, e.attributes::json
+            FROM advanced a,
+                 unnest(@Types::text[], @Timestamps::timestamptz[], @Attributes::text[]) WITH ORDINALITY
+                     AS e(event_type, ts, attributes, ord)
+            RETURNING 1)
+        SELECT count(*) FROM inserted
+        """;
+
     public const string ReadHistoryPage = """
         SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
         FROM history_events
@@ -74,10 +90,32 @@ internal static class SqlStatements
         DELETE FROM buffered_events WHERE run_id = @RunId;
         """;
 
+    /// <summary>
+    /// A run closes, in one round trip: its row, its pending work deleted, and its open children (for the parent-close policy).
+    /// </summary>
+    public const string CloseRunAndListChildren = CloseRun + ";\n" + DeleteRunWork + "\n" + OpenChildren;
+
     public const string ReadEventsRange = """
         SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
         FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until ORDER BY event_id
         """;
+
+    /// <summary>The start of every run transaction, in one round trip: the run row, then its workflow task row, locked.</summary>
+    public const string LockRunAndTask = LockRun + ";\n" + LockWorkflowTask;
+
+    /// <summary>
+    /// <see cref="LockRunAndTask"/>, the activity row an activity answer is for, and, when the workflow task is idle, the
+    /// events since it was last answered (what the next workflow task message carries, if the answer schedules one).
+    /// </summary>
+    public const string LockRunTaskAndActivity = LockRunAndTask + ";\n" + LockActivityTask + ";\n" + """
+        SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
+        FROM history_events
+        WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
+        ORDER BY event_id
+        """;
+
+    /// <summary><see cref="LockRunAndTask"/> and the events buffered while the workflow task was in flight (a workflow task answer).</summary>
+    public const string LockRunTaskAndTakeBuffered = LockRunAndTask + ";\n" + TakeBufferedEvents;
 
     public const string LockWorkflowTask = """
         SELECT run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure
@@ -125,7 +163,8 @@ internal static class SqlStatements
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId
         """;
 
-    public const string DeleteActivityTask = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId";
+    /// <summary>Activities closed by a run change (inside its combined write).</summary>
+    public const string DeleteActivityTasks = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = ANY(@ClosedActivityIds)";
 
     public const string RecordHeartbeat = """
         UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now(), picked_up_at = COALESCE(picked_up_at, now()),
@@ -162,9 +201,10 @@ internal static class SqlStatements
 
     public const string DeleteTimer = "DELETE FROM timers WHERE run_id = @RunId AND timer_key = @TimerKey RETURNING payload::text";
 
+    /// <summary>The outbox insert (inside the combined write of a run change: parameter names apart from the append's).</summary>
     public const string InsertOutbox = """
         INSERT INTO outbox (destination, message_type, message)
-        SELECT * FROM unnest(@Destinations::text[], @Types::text[], @Messages::text[]::json[])
+        SELECT * FROM unnest(@OutboxDestinations::text[], @OutboxTypes::text[], @OutboxMessages::text[]::json[])
         RETURNING id
         """;
 
