@@ -6,6 +6,9 @@ internal static partial class Log
     [LoggerMessage(100, LogLevel.Debug, "Dropped stale {What} for run {RunId} (scheduled event {ScheduledEventId}, attempt {Attempt})")]
     public static partial void StaleAnswer(ILogger logger, string what, Guid runId, long scheduledEventId, int attempt);
 
+    [LoggerMessage(105, LogLevel.Debug, "Workflow task continued after activity {ScheduledEventId} of run {RunId} not applied: it assumed event {AssumedEventId}, the run is at {NextEventId}; the result is recorded alone")]
+    public static partial void ContinuationNotApplied(ILogger logger, Guid runId, long scheduledEventId, long assumedEventId, long nextEventId);
+
     [LoggerMessage(101, LogLevel.Warning, "Workflow task of {WorkflowId} (run {RunId}) failed: {FailureType}: {FailureMessage}")]
     public static partial void WorkflowTaskFailed(ILogger logger, string workflowId, Guid runId, string failureType, string failureMessage);
 

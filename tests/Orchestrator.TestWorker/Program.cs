@@ -7,6 +7,8 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ThreeStepWorkflow>()
     .AddActivities<TestActivities>()
+    .AddWorkflow<ClockWorkflow>()
+    .AddActivities<ClockActivities>()
     .AddWorkflow<TimerWorkflow>()
     .AddWorkflow<ManyTimersWorkflow>()
     .AddWorkflow<SignalWorkflow>()

@@ -104,6 +104,13 @@ internal sealed class WorkerFixture : IAsyncDisposable
     }
 
     /// <summary>The next answer on the engine queue, which must be a <typeparamref name="T"/>.</summary>
+    /// <summary>The next message on the engine queue, whatever its type.</summary>
+    public async Task<object> NextAnswerAsync()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return await _answers.Reader.ReadAsync(cts.Token);
+    }
+
     public async Task<T> NextAnswerAsync<T>()
     {
         using var cts = new CancellationTokenSource(Timeout);

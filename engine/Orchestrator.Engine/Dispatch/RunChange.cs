@@ -20,6 +20,7 @@ internal sealed class RunChange : IAsyncDisposable
     private readonly EngineSettings _settings;
     private readonly List<NewEvent> _events = [];
     private readonly List<(OutboxRow Row, object Message)> _outbox = [];
+    private readonly List<(ActivityTaskMessage Message, bool WithTail)> _activityTasks = [];
     private readonly List<OutgoingMessage> _written = [];
     private readonly List<WorkflowRunRecord> _closedRuns = [];
     private readonly List<long> _closedActivities = [];
@@ -156,10 +157,13 @@ internal sealed class RunChange : IAsyncDisposable
     /// <summary>Appends an event to the history; returns its id.</summary>
     public long Append<TAttributes>(string eventType, TAttributes attributes) => AppendRaw(eventType, Json(attributes));
 
-    public long AppendRaw(string eventType, string attributesJson)
+    /// <param name="eventType">The event type.</param>
+    /// <param name="attributesJson">The attributes, as JSON.</param>
+    /// <param name="timestamp">The event's timestamp; default this change's <see cref="Now"/>.</param>
+    public long AppendRaw(string eventType, string attributesJson, DateTimeOffset? timestamp = null)
     {
         var id = NextEventId;
-        _events.Add(new NewEvent(eventType, attributesJson, new DateTimeOffset(Now, TimeSpan.Zero)));
+        _events.Add(new NewEvent(eventType, attributesJson, timestamp ?? new DateTimeOffset(Now, TimeSpan.Zero)));
         return id;
     }
 
@@ -234,10 +238,17 @@ internal sealed class RunChange : IAsyncDisposable
     /// Appends WorkflowTaskScheduled (the last event of this change) and sends the task now, or at
     /// <paramref name="delay"/> from now (retry back-off; the sweeper sends it).
     /// </summary>
-    public void ScheduleWorkflowTask(int attempt, TimeSpan? delay, string? lastFailure)
+    /// <param name="attempt">The task's attempt.</param>
+    /// <param name="delay">The retry back-off, or null to send now.</param>
+    /// <param name="lastFailure">The failure of the previous attempt, if any.</param>
+    /// <param name="continuedAt">
+    /// The task already ran on a worker (<see cref="Orchestrator.Contracts.Messages.ContinuedWorkflowTask"/>): it is not
+    /// sent, and its <c>WorkflowTaskScheduled</c> carries the timestamp the code saw as UtcNow.
+    /// </param>
+    public void ScheduleWorkflowTask(int attempt, TimeSpan? delay, string? lastFailure, DateTimeOffset? continuedAt = null)
     {
         var eventsFrom = Task?.EventsFrom ?? 1;
-        var scheduledId = Append(EventTypes.WorkflowTaskScheduled, new WorkflowTaskScheduledAttributes(attempt));
+        var scheduledId = AppendRaw(EventTypes.WorkflowTaskScheduled, Json(new WorkflowTaskScheduledAttributes(attempt)), continuedAt);
         Task = new WorkflowTaskRow
         {
             RunId = Run.RunId, ScheduledEventId = scheduledId, Attempt = attempt, TaskQueue = Run.TaskQueue, EventsFrom = eventsFrom,
@@ -245,7 +256,7 @@ internal sealed class RunChange : IAsyncDisposable
             DispatchAfter = Now + (delay ?? _settings.WorkflowTaskTimeout), LastFailure = lastFailure,
         };
         _taskDirty = true;
-        _dispatchTaskNow = delay is null;
+        _dispatchTaskNow = delay is null && continuedAt is null;
     }
 
     /// <summary>The answered task is done: no task is open until the next event arrives.</summary>
@@ -273,8 +284,16 @@ internal sealed class RunChange : IAsyncDisposable
         _dispatchTaskNow = true;
     }
 
-    /// <summary>Adds a message that is written to the outbox in this transaction and sent after the commit (an activity task).</summary>
-    public void AddOutbox(OutboxRow row, object message) => _outbox.Add((row, message));
+    /// <summary>
+    /// Adds an activity task, written to the outbox in this transaction and sent after the commit. With
+    /// <paramref name="withTail"/> (the first attempt, scheduled by the workflow task this change answers), the message
+    /// carries the events this change recorded since that task when they are few (<see cref="ActivityTaskMessage.WorkflowTail"/>).
+    /// </summary>
+    public void AddActivityTask(ActivityTaskMessage message, bool withTail) => _activityTasks.Add((message, withTail));
+
+    /// <summary>Most events an activity task carries as its workflow tail, and most JSON characters.</summary>
+    private const int MaxTailEvents = 16;
+    private const int MaxTailChars = 16 * 1024;
 
     /// <summary>The activity closed (result, failure, timeout): its row is deleted with this change's writes.</summary>
     public void DeleteActivityTask(long scheduledEventId) => _closedActivities.Add(scheduledEventId);
@@ -287,6 +306,7 @@ internal sealed class RunChange : IAsyncDisposable
     {
         var openChildren = await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId); // and deletes its pending work
         _closedActivities.Clear();
+        _activityTasks.Clear(); // scheduled by the task that closed the run: never sent
         ClosedStatus = status;
         Task = null;
         _taskDirty = false;
@@ -385,6 +405,16 @@ internal sealed class RunChange : IAsyncDisposable
         {
             SendAfterCommit(QueueNames.WorkflowTasks(Run.TaskQueue), await BuildWorkflowTaskMessageAsync(Task));
         }
+        if (_activityTasks.Count > 0)
+        {
+            var tail = _activityTasks.Any(a => a.WithTail) ? WorkflowTail() : null;
+            foreach (var (message, withTail) in _activityTasks)
+            {
+                var sent = withTail && tail is not null ? message with { WorkflowTail = tail } : message;
+                _outbox.Add((new OutboxRow(QueueNames.ActivityTasks(sent.TaskQueue), OutboxMessageTypes.ActivityTask, Json(sent)), sent));
+            }
+            _activityTasks.Clear();
+        }
         var ids = await _store.WriteChangeAsync(Tx, Run.RunId, Run.NextEventId, _events, _taskDirty ? Task : null, _outbox.Select(o => o.Row).ToList(),
             _closedActivities);
         _closedActivities.Clear();
@@ -397,6 +427,25 @@ internal sealed class RunChange : IAsyncDisposable
         _events.Clear();
         _dispatchTaskNow = false;
         _taskDirty = false;
+    }
+
+    /// <summary>
+    /// The events since the answered workflow task, when all of them are this change's (the task is idle again and nothing
+    /// else was recorded in between) and they are few; else null (the activity's worker then answers the result alone).
+    /// </summary>
+    private List<HistoryEvent>? WorkflowTail()
+    {
+        if (Task is not { State: TaskState.Idle } idle || idle.EventsFrom < Run.NextEventId || idle.EventsFrom >= NextEventId
+            || NextEventId - idle.EventsFrom > MaxTailEvents)
+        {
+            return null;
+        }
+        var skip = (int)(idle.EventsFrom - Run.NextEventId);
+        if (_events.Skip(skip).Sum(e => e.AttributesJson.Length) > MaxTailChars)
+        {
+            return null;
+        }
+        return _events.Skip(skip).Select((e, i) => ToHistoryEvent(idle.EventsFrom + i, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
     }
 
     private async Task<WorkflowTaskMessage> BuildWorkflowTaskMessageAsync(WorkflowTaskRow task)

@@ -24,8 +24,17 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             return;
         }
 
-        var closes = answer.Commands.Any(IsClosing);
-        var allBuffered = change.TakenBuffered!;
+        await ApplyAnswerAsync(change, task, answer.Commands, change.TakenBuffered!);
+        await engine.CommitAsync(change);
+    }
+
+    /// <summary>
+    /// Applies a workflow task's commands (the task's <c>WorkflowTaskStarted</c>, <c>WorkflowTaskCompleted</c>, then one
+    /// change per command), with the events buffered while it was in flight; the caller commits.
+    /// </summary>
+    private async Task ApplyAnswerAsync(RunChange change, WorkflowTaskRow task, IReadOnlyList<WorkflowCommand> commands, IReadOnlyList<BufferedEventRow> allBuffered)
+    {
+        var closes = commands.Any(IsClosing);
         // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
         foreach (var e in allBuffered.Where(e => RunChange.IsInformational(e.EventType)))
         {
@@ -44,14 +53,13 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             }
             change.SetTaskIdle(task.ScheduledEventId);
             change.ScheduleWorkflowTask(attempt: 1, delay: null, RunChange.Json(failure));
-            await engine.CommitAsync(change);
             return;
         }
 
         change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
         change.Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(task.ScheduledEventId));
         change.SetTaskIdle(task.ScheduledEventId);
-        foreach (var command in answer.Commands)
+        foreach (var command in commands)
         {
             await ApplyAsync(change, command);
             if (!change.IsOpen)
@@ -70,7 +78,6 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 change.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
             }
         }
-        await engine.CommitAsync(change);
     }
 
     public async Task HandleAsync(WorkflowTaskFailedMessage answer)
@@ -109,9 +116,25 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             return;
         }
         change.DeleteActivityTask(answer.ScheduledEventId);
-        await change.DeliverAsync(
-            (EventTypes.ActivityStarted, RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt))),
-            (EventTypes.ActivityCompleted, RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result))));
+        var started = RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt));
+        var completed = RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result));
+        if (answer.Continuation is { } next)
+        {
+            if (change.Task is { State: TaskState.Idle } idle && idle.EventsFrom == next.TailFrom && change.NextEventId == next.FirstEventId)
+            {
+                // The worker ran the next workflow task on the history it assumed, which still holds: record the result and
+                // that task's answer together (the timestamps it saw), with no workflow task message and no second transaction.
+                var at = new DateTimeOffset(next.Timestamp.UtcTicks - next.Timestamp.UtcTicks % 10, TimeSpan.Zero);
+                change.AppendRaw(EventTypes.ActivityStarted, started, at);
+                change.AppendRaw(EventTypes.ActivityCompleted, completed, at);
+                change.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null, continuedAt: at);
+                await ApplyAnswerAsync(change, change.Task!, next.Commands, []);
+                await engine.CommitAsync(change);
+                return;
+            }
+            Log.ContinuationNotApplied(logger, answer.RunId, answer.ScheduledEventId, next.FirstEventId, change.NextEventId);
+        }
+        await change.DeliverAsync((EventTypes.ActivityStarted, started), (EventTypes.ActivityCompleted, completed));
         await engine.CommitAsync(change);
     }
 
@@ -172,7 +195,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         else if (activity.State == TaskState.Scheduled)
         {
-            await change.Store.UpdateActivityTaskAsync(change.Tx, SendActivity(change, activity));
+            await change.Store.UpdateActivityTaskAsync(change.Tx, SendActivity(change, activity, withTail: false));
         }
         else if (activity.AttemptDeadline is { } deadline && change.Now < deadline)
         {
@@ -276,7 +299,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                     TaskQueue = c.TaskQueue ?? change.Run.TaskQueue, Input = c.Input.GetRawText(), Options = optionsJson, Attempt = 1,
                     State = TaskState.Dispatched, ScheduledAt = change.Now, DispatchAfter = change.Now,
                 };
-                row = SendActivity(change, row);
+                row = SendActivity(change, row, withTail: true);
                 await change.Store.InsertActivityTaskAsync(change.Tx, row);
                 break;
             }
@@ -324,7 +347,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
     }
 
-    private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity)
+    private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity, bool withTail)
     {
         var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
         using var input = JsonDocument.Parse(activity.Input ?? "[]");
@@ -347,8 +370,9 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             dueAt = change.Now + options.ScheduleToStartTimeout.Value;
         }
         var message = new ActivityTaskMessage(activity.RunId, change.Run.WorkflowId, activity.ScheduledEventId, activity.Attempt,
-            activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent, reportStart);
-        change.AddOutbox(new OutboxRow(QueueNames.ActivityTasks(activity.TaskQueue), OutboxMessageTypes.ActivityTask, RunChange.Json(message)), message);
+            activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent, reportStart,
+            activity.Seq);
+        change.AddActivityTask(message, withTail);
         return activity with
         {
             State = TaskState.Dispatched, DispatchAfter = dueAt, StartedAt = change.Now, AttemptDeadline = deadline, PickedUpAt = null,

@@ -18,7 +18,14 @@ namespace Orchestrator.Contracts.Messages;
 /// The activity has a ScheduleToStartTimeout: the worker sends <see cref="ActivityTaskStartedMessage"/> when it takes the
 /// task, before running it.
 /// </param>
+/// <param name="Seq">The activity's sequence number in the workflow (its <c>ActivityScheduled</c> seq).</param>
+/// <param name="WorkflowTail">
+/// Set on the first attempt of an activity scheduled by a workflow task whose answer added few events: the events the run
+/// recorded since that task (its <c>WorkflowTaskStarted</c> on, this activity's <c>ActivityScheduled</c> among them). A
+/// worker that holds the run's instance can then run the next workflow task right after the activity (see
+/// <see cref="ContinuedWorkflowTask"/>).
+/// </param>
 public sealed record ActivityTaskMessage(
     Guid RunId, string WorkflowId, long ScheduledEventId, int Attempt, string ActivityName, string TaskQueue,
     JsonElement Input, TimeSpan? StartToCloseTimeout, TimeSpan? HeartbeatTimeout, JsonElement? HeartbeatDetails, string? TraceParent,
-    bool ReportStart = false);
+    bool ReportStart = false, int Seq = 0, IReadOnlyList<History.HistoryEvent>? WorkflowTail = null);

@@ -25,7 +25,23 @@ public sealed record WorkflowTaskFailedMessage(Guid RunId, long ScheduledEventId
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Result">The JSON result (null for none).</param>
 /// <param name="Identity">The worker's identity.</param>
-public sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Result, string Identity);
+/// <param name="Continuation">The next workflow task, already run by this worker on the result (null when it did not).</param>
+public sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Result, string Identity,
+    ContinuedWorkflowTask? Continuation = null);
+
+/// <summary>
+/// The workflow task a worker ran right after an activity completed, on the run's instance it holds: it assumed the run's
+/// history is the <see cref="ActivityTaskMessage.WorkflowTail"/> from <paramref name="TailFrom"/>, then, from
+/// <paramref name="FirstEventId"/>, <c>ActivityStarted</c>, <c>ActivityCompleted</c> and <c>WorkflowTaskScheduled</c>
+/// (attempt 1) at <paramref name="Timestamp"/>. The engine records the result and this task's commands in one transaction
+/// when that still holds (nothing else happened to the run meanwhile), else records the result alone and sends a workflow
+/// task as usual (the worker's instance then no longer follows on and is replayed).
+/// </summary>
+/// <param name="TailFrom">The first event id of the tail the worker applied.</param>
+/// <param name="FirstEventId">The id the worker gave <c>ActivityStarted</c>.</param>
+/// <param name="Timestamp">The timestamp of the three events (whole microseconds): the task's <c>WorkflowContext.UtcNow</c>.</param>
+/// <param name="Commands">The task's commands, in order.</param>
+public sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, DateTimeOffset Timestamp, IReadOnlyList<WorkflowCommand> Commands);
 
 /// <summary>Worker → engine: an activity attempt threw.</summary>
 /// <param name="RunId">The run.</param>

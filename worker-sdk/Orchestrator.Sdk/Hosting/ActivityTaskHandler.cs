@@ -20,9 +20,12 @@ internal sealed class ActivityTaskHandler
     private readonly OrchestratorWorkerOptions _options;
     private readonly ILogger _logger;
     private readonly WorkerLifetime _lifetime;
+    private readonly WorkflowTaskHandler _workflowTasks;
 
-    public ActivityTaskHandler(WorkerRegistrations registrations, IServiceProvider services, IServiceScopeFactory scopes, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, WorkerLifetime lifetime, ILogger<ActivityTaskHandler> logger)
+    public ActivityTaskHandler(WorkerRegistrations registrations, IServiceProvider services, IServiceScopeFactory scopes, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, WorkerLifetime lifetime,
+        WorkflowTaskHandler workflowTasks, ILogger<ActivityTaskHandler> logger)
     {
+        _workflowTasks = workflowTasks;
         _lifetime = lifetime;
         _options = options.Value;
         _invoker = new ActivityInvoker(registrations.Activities, services, _options.JsonSerializerOptions);
@@ -113,7 +116,9 @@ internal sealed class ActivityTaskHandler
         else
         {
             _logger.ActivityCompleted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
-            await _sender.SendAsync(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, _options.Identity), context.CancellationToken).ConfigureAwait(false);
+            var continuation = await _workflowTasks.TryContinueAsync(task, result.Result, context.CancellationToken).ConfigureAwait(false);
+            await _sender.SendAsync(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, _options.Identity, continuation),
+                context.CancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(1105, LogLevel.Error, "Workflow task {WorkflowId}/{RunId} at event {ScheduledEventId} threw")]
     public static partial void WorkflowTaskError(this ILogger logger, Exception exception, string workflowId, Guid runId, long scheduledEventId);
 
+    [LoggerMessage(1106, LogLevel.Debug, "Workflow task {WorkflowId}/{RunId} continued after activity {ScheduledEventId} was not run here: {Reason}")]
+    public static partial void ContinuationSkipped(this ILogger logger, string workflowId, Guid runId, long scheduledEventId, string reason);
+
     [LoggerMessage(1200, LogLevel.Debug, "Activity {ActivityName} of {WorkflowId}/{RunId} (event {ScheduledEventId}, attempt {Attempt}) completed")]
     public static partial void ActivityCompleted(this ILogger logger, string activityName, string workflowId, Guid runId, long scheduledEventId, int attempt);
 

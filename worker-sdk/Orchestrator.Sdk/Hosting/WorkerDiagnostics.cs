@@ -16,6 +16,7 @@ internal static class WorkerDiagnostics
     public const string AttemptTag = "orchestrator.attempt";
     public const string ActivityNameTag = "orchestrator.activity.name";
     public const string FailureTypeTag = "orchestrator.failure.type";
+    public const string ContinuedTag = "orchestrator.workflow_task.continued"; // run right after its activity, answered with the result
 
     public static readonly ActivitySource Source = new(SourceName, typeof(WorkerDiagnostics).Assembly.GetName().Version?.ToString());
 

@@ -147,6 +147,78 @@ internal sealed class WorkflowTaskHandler : IDisposable
         return new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, _options.Identity);
     }
 
+    /// <summary>
+    /// Runs the workflow task that follows a completed activity on the cached instance of its run, when the activity's
+    /// message carried the run's tail and the instance has applied everything before it; returns the task's commands for the
+    /// engine to apply with the result (<see cref="ContinuedWorkflowTask"/>), or null (the result then goes alone). The
+    /// instance stays cached with the events it assumed: if the engine does not apply them, its next workflow task does
+    /// not follow on and the run is replayed from the engine's history.
+    /// </summary>
+    public async Task<ContinuedWorkflowTask?> TryContinueAsync(ActivityTaskMessage activity, System.Text.Json.JsonElement? result, CancellationToken cancellationToken)
+    {
+        if (!_options.EagerWorkflowTasks || activity.WorkflowTail is not { Count: > 0 } tail || activity.Seq <= 0)
+        {
+            return null;
+        }
+        using (await _locks.AcquireAsync(activity.RunId, cancellationToken).ConfigureAwait(false))
+        {
+            var instance = Cache.Take(activity.RunId);
+            if (instance is null)
+            {
+                return null;
+            }
+            if (instance.LastEventId != tail[0].EventId - 1)
+            {
+                Cache.Put(activity.RunId, instance);
+                _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId,
+                    $"the instance has applied events up to {instance.LastEventId}, the tail starts at {tail[0].EventId}");
+                return null;
+            }
+            using var span = WorkerDiagnostics.Start("WorkflowTask " + instance.WorkflowType, activity.TraceParent);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag(WorkerDiagnostics.WorkflowIdTag, activity.WorkflowId);
+                span.SetTag(WorkerDiagnostics.RunIdTag, activity.RunId);
+                span.SetTag(WorkerDiagnostics.WorkflowTypeTag, instance.WorkflowType);
+                span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, tail[^1].EventId + 3);
+                span.SetTag(WorkerDiagnostics.ContinuedTag, true);
+            }
+            // whole microseconds, as PostgreSQL keeps them: a replay must see the same UtcNow
+            var now = DateTimeOffset.UtcNow;
+            var at = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+            var first = tail[^1].EventId + 1;
+            var events = new List<HistoryEvent>(tail.Count + 3);
+            events.AddRange(tail);
+            events.Add(new HistoryEvent(first, EventTypes.ActivityStarted, at,
+                HistoryJson.ToAttributes(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt))));
+            events.Add(new HistoryEvent(first + 1, EventTypes.ActivityCompleted, at,
+                HistoryJson.ToAttributes(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, result))));
+            events.Add(new HistoryEvent(first + 2, EventTypes.WorkflowTaskScheduled, at, HistoryJson.ToAttributes(new WorkflowTaskScheduledAttributes(1))));
+            WorkflowActivation activation;
+            try
+            {
+                activation = instance.Activate(events);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId, ex.Message);
+                return null; // the instance is dropped; the engine sends the task as usual
+            }
+            if (activation.Failure is { } failure)
+            {
+                // not cached (faulted); the engine sends the task as usual and it fails there, visibly
+                _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId, $"{failure.Type}: {failure.Message}");
+                return null;
+            }
+            if (!instance.IsCompleted)
+            {
+                Cache.Put(activity.RunId, instance);
+            }
+            _logger.WorkflowTaskCompleted(activity.WorkflowId, activity.RunId, first + 2, 1, activation.Commands.Count, "continued after its activity");
+            return new ContinuedWorkflowTask(tail[0].EventId, first, at, activation.Commands);
+        }
+    }
+
     private async Task<IReadOnlyList<HistoryEvent>> FetchHistoryAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
     {
         var events = new List<HistoryEvent>();

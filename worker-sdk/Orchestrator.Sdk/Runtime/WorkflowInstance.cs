@@ -76,6 +76,9 @@ internal sealed class WorkflowInstance : TaskScheduler
     /// <summary>The id of the last history event applied.</summary>
     public long LastEventId { get; private set; }
 
+    /// <summary>The workflow type's name.</summary>
+    public string WorkflowType => _definition.Name;
+
     /// <summary>Whether the run is closed (the code returned, threw, or a closing event was seen): no further task will come.</summary>
     public bool IsCompleted { get; private set; }
 
