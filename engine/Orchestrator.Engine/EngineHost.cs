@@ -53,6 +53,7 @@ internal static class EngineHost
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddHostedService<TaskSweeper>();
+        services.AddHostedService<RunCloseListener>();
 
         services.AddMassTransit(x =>
         {

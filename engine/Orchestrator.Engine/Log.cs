@@ -9,6 +9,9 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Debug, "Workflow task continued after activity {ScheduledEventId} of run {RunId} not applied: it assumed event {AssumedEventId}, the run is at {NextEventId}; the result is recorded alone")]
     public static partial void ContinuationNotApplied(ILogger logger, Guid runId, long scheduledEventId, long assumedEventId, long nextEventId);
 
+    [LoggerMessage(106, LogLevel.Warning, "Listening for run closes failed; listening again in 1 s (waiting results are read every few seconds meanwhile)")]
+    public static partial void ListenFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(101, LogLevel.Warning, "Workflow task of {WorkflowId} (run {RunId}) failed: {FailureType}: {FailureMessage}")]
     public static partial void WorkflowTaskFailed(ILogger logger, string workflowId, Guid runId, string failureType, string failureMessage);
 

@@ -8,7 +8,6 @@ namespace Orchestrator.Engine.Api;
 /// <summary>The REST API of DESIGN.md under <c>/api/v1</c>.</summary>
 internal static class WorkflowEndpoints
 {
-    private static readonly TimeSpan ResultReread = TimeSpan.FromSeconds(2);
 
     private static readonly string[] ReusePolicies = ["AllowDuplicate", "AllowDuplicateFailedOnly", "RejectDuplicate"];
 
@@ -156,34 +155,42 @@ internal static class WorkflowEndpoints
         return Results.Ok(new HistoryResponse(events, next));
     }
 
-    private static async Task<IResult> ResultAsync(string workflowId, int? waitSeconds, WorkflowEngine engine, RunCloseNotifier closes, CancellationToken ct)
+    private static async Task<IResult> ResultAsync(string workflowId, int? waitSeconds, WorkflowEngine engine, RunCloseNotifier closes,
+        EngineSettings settings, CancellationToken ct)
     {
         var wait = Math.Clamp(waitSeconds ?? ApiLimits.DefaultResultWaitSeconds, 0, ApiLimits.MaxResultWaitSeconds);
         var deadline = DateTime.UtcNow.AddSeconds(wait);
         WorkflowRunRecord? closedHere = null;
+        var first = true;
         while (true)
         {
             var closed = closes.WaitAsync(workflowId); // taken before the read, so a close in between is not missed
-            var run = closedHere ?? await engine.History.GetLatestRunAsync(workflowId, ct);
-            closedHere = null;
-            if (run is null)
+            // a run this engine started and has not seen close is open: the first read is skipped (a close wakes us)
+            if (!(first && wait > 0 && closes.IsKnownOpen(workflowId)))
             {
-                return NotFound(workflowId, null);
+                var run = closedHere ?? await engine.History.GetLatestRunAsync(workflowId, ct);
+                closedHere = null;
+                if (run is null)
+                {
+                    return NotFound(workflowId, null);
+                }
+                var done = run.Status is not (RunStatus.Running or RunStatus.ContinuedAsNew);
+                if (done || deadline <= DateTime.UtcNow)
+                {
+                    var description = await DescribeRunAsync(engine, run, detailed: false);
+                    return done ? Results.Ok(description) : Results.Json(description, statusCode: StatusCodes.Status202Accepted);
+                }
             }
-            var done = run.Status is not (RunStatus.Running or RunStatus.ContinuedAsNew);
+            first = false;
+            // A close wakes us at once: by this engine with the closed run (no read), by another engine through its
+            // PostgreSQL notification (we read). A run followed by another (continue-as-new, workflow retry) is followed by
+            // reading the latest run again. The periodic re-read covers announcements missed while the listener was down.
             var left = deadline - DateTime.UtcNow;
-            if (done || left <= TimeSpan.Zero)
+            var reread = left < settings.ResultRereadInterval ? left : settings.ResultRereadInterval;
+            if (await Task.WhenAny(closed, Task.Delay(reread > TimeSpan.Zero ? reread : TimeSpan.Zero, ct)) == closed
+                && closed.Result is { NextRunId: null } record)
             {
-                var description = await DescribeRunAsync(engine, run, detailed: false);
-                return done ? Results.Ok(description) : Results.Json(description, statusCode: StatusCodes.Status202Accepted);
-            }
-            // closes by this engine wake us at once with the closed run (no read); closes by another engine are seen at
-            // the next re-read (≤ 2 s); a run followed by another (continue-as-new, workflow retry) is followed by reading
-            // the latest run again
-            if (await Task.WhenAny(closed, Task.Delay(left < ResultReread ? left : ResultReread, ct)) == closed
-                && closed.Result.NextRunId is null)
-            {
-                closedHere = closed.Result;
+                closedHere = record;
             }
         }
     }

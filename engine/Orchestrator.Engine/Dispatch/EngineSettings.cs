@@ -15,6 +15,15 @@ internal sealed class EngineSettings
     /// <summary>How often the sweeper looks for due tasks left by a lost message or a crashed engine. Default 1 s.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a waiting <c>GET .../result</c> reads the run again. Closes are announced (PostgreSQL NOTIFY) to every
+    /// engine, so this only matters while an engine's listening connection is down. Default 2 s.
+    /// </summary>
+    public TimeSpan ResultRereadInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>This engine process's id (in its close announcements, so it ignores its own).</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
+
     /// <summary>Longest sleep of the timer poller. Default 200 ms.</summary>
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -304,7 +304,9 @@ internal sealed class RunChange : IAsyncDisposable
     /// <summary>Closes the run: status, result/failure, and no more pending work.</summary>
     public async Task CloseAsync(string status, string? result, string? failure, Guid? nextRunId = null)
     {
-        var openChildren = await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId); // and deletes its pending work
+        // and deletes its pending work, and announces the close to every engine's waiting GET .../result
+        var openChildren = await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId,
+            RunCloseNotifier.Announcement(_settings.InstanceId, Run.WorkflowId, nextRunId is not null));
         _closedActivities.Clear();
         _activityTasks.Clear(); // scheduled by the task that closed the run: never sent
         ClosedStatus = status;

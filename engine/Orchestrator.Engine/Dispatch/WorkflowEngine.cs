@@ -97,6 +97,7 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
             await change.AddTimerAsync(RunChange.RunTimeoutTimerKey, change.Now + limit, RunChange.Json(new { kind = RunChange.RunTimeoutTimerKey }));
         }
         await CommitAsync(change);
+        closes.StartedHere(run.WorkflowId);
         telemetry.RunStarted(run.WorkflowType);
         return (run.WorkflowId, run.RunId);
     }

@@ -104,11 +104,48 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     public Task<WorkflowRunRecord?> LockOpenRunAsync(NpgsqlTransaction tx, string workflowId) =>
         One<WorkflowRunRecord>(tx, SqlStatements.LockOpenRun, new { WorkflowId = workflowId });
 
-    /// <summary>Closes a run (row, pending work deleted) and returns its open children, in one round trip.</summary>
+    /// <summary>
+    /// Closes a run (row, pending work deleted, the close announced on <see cref="SqlStatements.RunClosedChannel"/> with
+    /// <paramref name="announcement"/>) and returns its open children, in one round trip.
+    /// </summary>
     public async Task<IReadOnlyList<(Guid RunId, string? Policy)>> CloseRunAsync(NpgsqlTransaction tx, Guid runId, string status, string? result,
-        string? failure, DateTime closedAt, Guid? nextRunId) =>
-        (await tx.Connection!.QueryAsync<(Guid, string?)>(new CommandDefinition(SqlStatements.CloseRunAndListChildren,
-            new { RunId = runId, Status = status, Result = result, Failure = failure, ClosedAt = closedAt, NextRunId = nextRunId }, tx))).ToList();
+        string? failure, DateTime closedAt, Guid? nextRunId, string announcement)
+    {
+        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(SqlStatements.CloseRunAndListChildren,
+            new { RunId = runId, Status = status, Result = result, Failure = failure, ClosedAt = closedAt, NextRunId = nextRunId, Announcement = announcement }, tx));
+        await grid.ReadAsync<int>();
+        return (await grid.ReadAsync<(Guid, string?)>()).ToList();
+    }
+
+    /// <summary>
+    /// Listens on <see cref="SqlStatements.RunClosedChannel"/> on a connection of its own until <paramref name="ct"/> fires or
+    /// the connection fails (the exception is thrown); <paramref name="onAnnouncement"/> gets each payload.
+    /// </summary>
+    public async Task ListenForRunClosesAsync(Action<string> onAnnouncement, Action onListening, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        connection.Notification += (_, e) => onAnnouncement(e.Payload);
+        await connection.ExecuteAsync(new CommandDefinition(SqlStatements.ListenRunClosed, cancellationToken: ct));
+        onListening();
+        try
+        {
+            while (true)
+            {
+                await connection.WaitAsync(ct);
+            }
+        }
+        finally
+        {
+            // the connection goes back to the pool (no reset on close): stop listening first, if it still works
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(SqlStatements.UnlistenAll, cancellationToken: CancellationToken.None));
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+            }
+        }
+    }
 
     public Task SetCancelRequestedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.SetCancelRequested, new { RunId = runId });
 

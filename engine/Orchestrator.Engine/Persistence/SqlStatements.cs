@@ -93,7 +93,17 @@ internal static class SqlStatements
     /// <summary>
     /// A run closes, in one round trip: its row, its pending work deleted, and its open children (for the parent-close policy).
     /// </summary>
-    public const string CloseRunAndListChildren = CloseRun + ";\n" + DeleteRunWork + "\n" + OpenChildren;
+    public const string CloseRunAndListChildren = AnnounceRunClosed + ";\n" + CloseRun + ";\n" + DeleteRunWork + "\n" + OpenChildren;
+
+    /// <summary>The channel on which run closes are announced to every engine (delivered when the transaction commits).</summary>
+    public const string RunClosedChannel = "orchestrator_run_closed";
+
+    /// <summary>Announces a close (payload: the closing engine's instance id, a space, the workflow id).</summary>
+    public const string AnnounceRunClosed = $"SELECT 1 FROM pg_notify('{RunClosedChannel}', @Announcement)";
+
+    public const string ListenRunClosed = $"LISTEN {RunClosedChannel}";
+
+    public const string UnlistenAll = "UNLISTEN *";
 
     public const string ReadEventsRange = """
         SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
