@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
 namespace Orchestrator.Sdk.Runtime;
@@ -6,14 +5,18 @@ namespace Orchestrator.Sdk.Runtime;
 /// <summary>
 /// Dedicated, reused threads that run workflow code, so the caller can watch the time a workflow task takes and give up on
 /// one that never yields (a deadlock) without blocking a thread-pool thread forever. A thread stuck in workflow code is
-/// abandoned; the pool starts another when the next task finds no idle thread. Idle threads end after a minute.
+/// abandoned; the pool starts another when the next task finds no waiting thread. Idle threads end after a minute.
 /// Starting an OS thread per workflow task cost ~30 % of a worker's CPU (docs/benchmarks.md); reusing them removes it.
 /// </summary>
 internal static class WorkflowThreads
 {
-    private static readonly BlockingCollection<WorkItem> Queue = new(new ConcurrentQueue<WorkItem>());
+    // A plain monitor, not BlockingCollection/SemaphoreSlim: those spin before they block, which showed as ~40 % of a
+    // busy worker's CPU in dotnet-trace on a 2-core machine.
+    private static readonly Queue<WorkItem> Items = new();
+    private static readonly object Gate = new();
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(1);
-    private static int _idle;
+    private static int _waiting;         // threads inside Monitor.Wait
+    private static int _pendingWakeups;  // pulses not yet taken by a waiting thread
 
     /// <summary>Threads started so far (for tests).</summary>
     internal static int ThreadsStarted;
@@ -22,22 +25,23 @@ internal static class WorkflowThreads
     public static WorkItem Start(Action action)
     {
         var item = new WorkItem(action);
-        // Claim an idle thread, or start one: every queued item has a thread that will take it.
-        while (true)
+        bool startThread;
+        lock (Gate)
         {
-            var idle = Volatile.Read(ref _idle);
-            if (idle == 0)
+            Items.Enqueue(item);
+            // every queued item has a thread on its way: a waiting one woken for it, or a new one
+            startThread = _waiting - _pendingWakeups <= 0;
+            if (!startThread)
             {
-                Interlocked.Increment(ref ThreadsStarted);
-                new Thread(Loop) { IsBackground = true, Name = "orchestrator workflow" }.UnsafeStart();
-                break;
-            }
-            if (Interlocked.CompareExchange(ref _idle, idle - 1, idle) == idle)
-            {
-                break;
+                _pendingWakeups++;
+                Monitor.Pulse(Gate);
             }
         }
-        Queue.Add(item);
+        if (startThread)
+        {
+            Interlocked.Increment(ref ThreadsStarted);
+            new Thread(Loop) { IsBackground = true, Name = "orchestrator workflow" }.UnsafeStart();
+        }
         return item;
     }
 
@@ -45,25 +49,33 @@ internal static class WorkflowThreads
     {
         while (true)
         {
-            if (!Queue.TryTake(out var item, IdleLifetime))
+            WorkItem item;
+            lock (Gate)
             {
-                // Leave only if no item claimed this thread meanwhile (then one is on its way: take it).
-                var idle = Volatile.Read(ref _idle);
-                if (idle > 0 && Interlocked.CompareExchange(ref _idle, idle - 1, idle) == idle)
+                while (Items.Count == 0)
                 {
-                    return;
+                    _waiting++;
+                    var woken = Monitor.Wait(Gate, IdleLifetime);
+                    _waiting--;
+                    if (woken)
+                    {
+                        _pendingWakeups--;
+                    }
+                    else if (Items.Count == 0)
+                    {
+                        return; // idle for a minute
+                    }
                 }
-                continue;
+                item = Items.Dequeue();
             }
             item.Run();
-            Interlocked.Increment(ref _idle);
         }
     }
 
     /// <summary>One piece of workflow code handed to a workflow thread.</summary>
     internal sealed class WorkItem(Action action)
     {
-        private readonly ManualResetEventSlim _done = new();
+        private readonly ManualResetEventSlim _done = new(false, spinCount: 0); // the caller blocks without spinning
         private readonly ExecutionContext? _context = ExecutionContext.Capture(); // AsyncLocals (Activity.Current, log scopes) flow as to a new thread
         private ExceptionDispatchInfo? _failure;
 
