@@ -68,11 +68,12 @@ public sealed class ActivityTaskTests
 
         Assert.Equal((task.RunId, 5L, 1), (first.RunId, first.ScheduledEventId, first.Attempt));
         Assert.Equal(1, first.Details!.Value.GetInt32());
-        // the rest are held back and the latest wins: normally just 3 (2 superseded); on a slow machine the first send can
-        // outlast the window, and 2 goes out before 3 does, but never more beats than calls and never out of order
-        Assert.Equal(3, later[^1]);
-        Assert.InRange(later.Count, 1, 2);
-        Assert.Equal(later.Order(), later);
+        // the rest are held back and the latest wins: normally just 3 (2 superseded) about 400 ms later; on a loaded machine
+        // the first send can outlast the window (2 goes out, then 3) or the activity can end first (what is still held back
+        // is dropped: the result supersedes it), but never more beats than calls, never out of order, never a stale one
+        Assert.InRange(later.Count, 0, 2);
+        Assert.All(later, d => Assert.InRange(d, 2, 3));
+        Assert.Equal(later.Distinct().Order(), later);
         Assert.Equal(3, done.Result!.Value.GetInt32());
     }
 

@@ -24,6 +24,7 @@ internal sealed class RunChange : IAsyncDisposable
     private readonly List<OutgoingMessage> _written = [];
     private readonly List<WorkflowRunRecord> _closedRuns = [];
     private readonly List<long> _closedActivities = [];
+    private readonly List<ActivityTaskRow> _newActivities = [];
     private int _ownCloseIndex = -1;
     private IReadOnlyList<StoredEvent>? _tail;
     private long _tailFrom;
@@ -81,8 +82,9 @@ internal sealed class RunChange : IAsyncDisposable
     /// <summary>Begins a change of an existing run (locks it); null when the run does not exist.</summary>
     /// <param name="activityScheduledEventId">Also lock this activity's row (<see cref="Activity"/>), in the same round trip.</param>
     /// <param name="takeBuffered">Also take the buffered events (<see cref="TakenBuffered"/>), in the same round trip.</param>
+    /// <param name="withTail">With an activity: also read the run's events since its idle workflow task (for the next task's message).</param>
     public static async Task<RunChange?> BeginAsync(HistoryStore history, DispatchStore store, EngineSettings settings,
-        Guid? runId, string? openWorkflowId = null, long? activityScheduledEventId = null, bool takeBuffered = false)
+        Guid? runId, string? openWorkflowId = null, long? activityScheduledEventId = null, bool takeBuffered = false, bool withTail = true)
     {
         var (connection, tx) = await history.BeginAsync();
         try
@@ -90,7 +92,7 @@ internal sealed class RunChange : IAsyncDisposable
             RunLock locked;
             if (runId is { } id)
             {
-                locked = await store.LockRunAsync(tx, id, activityScheduledEventId, takeBuffered);
+                locked = await store.LockRunAsync(tx, id, activityScheduledEventId, takeBuffered, withTail);
             }
             else
             {
@@ -295,6 +297,9 @@ internal sealed class RunChange : IAsyncDisposable
     private const int MaxTailEvents = 16;
     private const int MaxTailChars = 16 * 1024;
 
+    /// <summary>An activity was scheduled: its row is inserted with this change's writes.</summary>
+    public void AddActivityRow(ActivityTaskRow row) => _newActivities.Add(row);
+
     /// <summary>The activity closed (result, failure, timeout): its row is deleted with this change's writes.</summary>
     public void DeleteActivityTask(long scheduledEventId) => _closedActivities.Add(scheduledEventId);
 
@@ -308,6 +313,7 @@ internal sealed class RunChange : IAsyncDisposable
         var openChildren = await _store.CloseRunAsync(Tx, Run.RunId, status, result, failure, Now, nextRunId,
             RunCloseNotifier.Announcement(_settings.InstanceId, Run.WorkflowId, nextRunId is not null));
         _closedActivities.Clear();
+        _newActivities.Clear();
         _activityTasks.Clear(); // scheduled by the task that closed the run: never sent
         ClosedStatus = status;
         Task = null;
@@ -418,8 +424,9 @@ internal sealed class RunChange : IAsyncDisposable
             _activityTasks.Clear();
         }
         var ids = await _store.WriteChangeAsync(Tx, Run.RunId, Run.NextEventId, _events, _taskDirty ? Task : null, _outbox.Select(o => o.Row).ToList(),
-            _closedActivities);
+            _closedActivities, _newActivities);
         _closedActivities.Clear();
+        _newActivities.Clear();
         if (_ownCloseIndex >= 0)
         {
             _closedRuns[_ownCloseIndex] = _closedRuns[_ownCloseIndex] with { NextEventId = NextEventId };

@@ -108,7 +108,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 
     public async Task HandleAsync(ActivityTaskCompletedMessage answer)
     {
-        await using var change = await engine.BeginForActivityAsync(answer.RunId, answer.ScheduledEventId);
+        await using var change = await engine.BeginForActivityAsync(answer.RunId, answer.ScheduledEventId, withTail: answer.Continuation is null);
         var activity = change is { IsOpen: true } ? change.Activity : null;
         if (change is null || activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
         {
@@ -299,8 +299,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                     TaskQueue = c.TaskQueue ?? change.Run.TaskQueue, Input = c.Input.GetRawText(), Options = optionsJson, Attempt = 1,
                     State = TaskState.Dispatched, ScheduledAt = change.Now, DispatchAfter = change.Now,
                 };
-                row = SendActivity(change, row, withTail: true);
-                await change.Store.InsertActivityTaskAsync(change.Tx, row);
+                change.AddActivityRow(SendActivity(change, row, withTail: true));
                 break;
             }
             case StartTimerCommand c:

@@ -17,8 +17,11 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
     public Task<RunChange?> BeginAsync(Guid runId) => RunChange.BeginAsync(history, store, settings, runId);
 
     /// <summary>Begins a change for an activity's answer or deadline: the activity row is locked with the run (<see cref="RunChange.Activity"/>).</summary>
-    public Task<RunChange?> BeginForActivityAsync(Guid runId, long scheduledEventId) =>
-        RunChange.BeginAsync(history, store, settings, runId, activityScheduledEventId: scheduledEventId);
+    /// <param name="runId">The run.</param>
+    /// <param name="scheduledEventId">The activity's ActivityScheduled id.</param>
+    /// <param name="withTail">Also read the events the next workflow task message would carry (not needed when the answer brings that task).</param>
+    public Task<RunChange?> BeginForActivityAsync(Guid runId, long scheduledEventId, bool withTail = true) =>
+        RunChange.BeginAsync(history, store, settings, runId, activityScheduledEventId: scheduledEventId, withTail: withTail);
 
     /// <summary>Begins a change for a workflow task's answer: the buffered events are taken with the lock (<see cref="RunChange.TakenBuffered"/>).</summary>
     public Task<RunChange?> BeginForWorkflowTaskAnswerAsync(Guid runId) => RunChange.BeginAsync(history, store, settings, runId, takeBuffered: true);

@@ -21,12 +21,12 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The reads that open a run transaction, in one round trip: the run and its workflow task row (locked), and the
-    /// activity row an activity answer is for (locked) or the buffered events a workflow task answer takes (deleted; they
-    /// come back if the transaction does not commit).
+    /// activity row an activity answer is for (locked; <paramref name="withTail"/>: and the run's events since its idle workflow
+    /// task) or the buffered events a workflow task answer takes (deleted; they come back if the transaction does not commit).
     /// </summary>
-    public async Task<RunLock> LockRunAsync(NpgsqlTransaction tx, Guid runId, long? activityScheduledEventId, bool takeBuffered)
+    public async Task<RunLock> LockRunAsync(NpgsqlTransaction tx, Guid runId, long? activityScheduledEventId, bool takeBuffered, bool withTail = true)
     {
-        var sql = activityScheduledEventId is not null ? SqlStatements.LockRunTaskAndActivity
+        var sql = activityScheduledEventId is not null ? (withTail ? SqlStatements.LockRunTaskActivityAndTail : SqlStatements.LockRunTaskAndActivity)
             : takeBuffered ? SqlStatements.LockRunTaskAndTakeBuffered : SqlStatements.LockRunAndTask;
         await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql,
             new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0 }, tx));
@@ -37,7 +37,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         if (activityScheduledEventId is not null)
         {
             activity = await grid.ReadSingleOrDefaultAsync<ActivityTaskRow>();
-            tail = task is { State: TaskState.Idle }
+            tail = withTail && task is { State: TaskState.Idle }
                 ? (await grid.ReadAsync<(long EventId, string EventType, DateTime Timestamp, string AttributesJson)>())
                     .Select(r => new StoredEvent(r.EventId, r.EventType, new DateTimeOffset(r.Timestamp, TimeSpan.Zero), r.AttributesJson)).ToList()
                 : null;
@@ -47,14 +47,14 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The writes that end a run change, in one round trip: closed activities' rows deleted, the workflow task row
-    /// (upsert), the events (optimistic append) and the outbox rows; returns the outbox ids.
+    /// The writes that end a run change, in one round trip: closed activities' rows deleted, scheduled ones inserted, the
+    /// workflow task row (upsert), the events (optimistic append) and the outbox rows; returns the outbox ids.
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">another writer appended to the run first (the transaction must roll back).</exception>
     public async Task<IReadOnlyList<long>> WriteChangeAsync(NpgsqlTransaction tx, Guid runId, long expectedNextEventId, IReadOnlyList<NewEvent> events,
-        WorkflowTaskRow? task, IReadOnlyList<OutboxRow> outbox, IReadOnlyList<long> closedActivities)
+        WorkflowTaskRow? task, IReadOnlyList<OutboxRow> outbox, IReadOnlyList<long> closedActivities, IReadOnlyList<ActivityTaskRow> newActivities)
     {
-        if (task is null && events.Count == 0 && outbox.Count == 0 && closedActivities.Count == 0)
+        if (task is null && events.Count == 0 && outbox.Count == 0 && closedActivities.Count == 0 && newActivities.Count == 0)
         {
             return [];
         }
@@ -66,6 +66,26 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         {
             statements.Add(SqlStatements.DeleteActivityTasks);
             args.Add("ClosedActivityIds", closedActivities.ToArray());
+        }
+        if (newActivities.Count > 0)
+        {
+            statements.Add(SqlStatements.InsertActivityTasks);
+            args.AddDynamicParams(new
+            {
+                ActScheduledEventIds = newActivities.Select(a => a.ScheduledEventId).ToArray(),
+                ActSeqs = newActivities.Select(a => a.Seq).ToArray(),
+                ActNames = newActivities.Select(a => a.ActivityName).ToArray(),
+                ActQueues = newActivities.Select(a => a.TaskQueue).ToArray(),
+                ActInputs = newActivities.Select(a => a.Input).ToArray(),
+                ActOptions = newActivities.Select(a => a.Options).ToArray(),
+                ActAttempts = newActivities.Select(a => a.Attempt).ToArray(),
+                ActStates = newActivities.Select(a => a.State).ToArray(),
+                ActScheduledAt = newActivities.Select(a => a.ScheduledAt).ToArray(),
+                ActDispatchAfter = newActivities.Select(a => a.DispatchAfter).ToArray(),
+                ActStartedAt = newActivities.Select(a => a.StartedAt).ToArray(),
+                ActDeadlines = newActivities.Select(a => a.AttemptDeadline).ToArray(),
+                ActHeartbeatTimeouts = newActivities.Select(a => a.HeartbeatTimeout).ToArray(),
+            });
         }
         if (task is not null)
         {
@@ -169,7 +189,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         return rows.OrderBy(r => r.Id).ToList();
     }
 
-    public Task InsertActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.InsertActivityTask, row);
 
     public Task UpdateActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.UpdateActivityTask, row);
 

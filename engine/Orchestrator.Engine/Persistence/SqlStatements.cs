@@ -113,11 +113,14 @@ internal static class SqlStatements
     /// <summary>The start of every run transaction, in one round trip: the run row, then its workflow task row, locked.</summary>
     public const string LockRunAndTask = LockRun + ";\n" + LockWorkflowTask;
 
+    /// <summary><see cref="LockRunAndTask"/> and the activity row an activity answer is for.</summary>
+    public const string LockRunTaskAndActivity = LockRunAndTask + ";\n" + LockActivityTask;
+
     /// <summary>
-    /// <see cref="LockRunAndTask"/>, the activity row an activity answer is for, and, when the workflow task is idle, the
-    /// events since it was last answered (what the next workflow task message carries, if the answer schedules one).
+    /// <see cref="LockRunTaskAndActivity"/> and, when the workflow task is idle, the events since it was last answered
+    /// (what the next workflow task message carries, if the answer schedules one).
     /// </summary>
-    public const string LockRunTaskAndActivity = LockRunAndTask + ";\n" + LockActivityTask + ";\n" + """
+    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + """
         SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
         FROM history_events
         WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
@@ -149,11 +152,13 @@ internal static class SqlStatements
         RETURNING id, event_type, attributes::text AS attributes_json
         """;
 
-    public const string InsertActivityTask = """
+    /// <summary>The activities a run change scheduled (inside its combined write; parameter names apart from the others').</summary>
+    public const string InsertActivityTasks = """
         INSERT INTO activity_tasks (run_id, scheduled_event_id, seq, activity_name, task_queue, input, options, attempt, state,
             scheduled_at, dispatch_after, started_at, attempt_deadline, heartbeat_timeout)
-        VALUES (@RunId, @ScheduledEventId, @Seq, @ActivityName, @TaskQueue, @Input::json, @Options::json, @Attempt, @State,
-            @ScheduledAt, @DispatchAfter, @StartedAt, @AttemptDeadline, @HeartbeatTimeout)
+        SELECT @RunId, a.* FROM unnest(@ActScheduledEventIds::bigint[], @ActSeqs::int[], @ActNames::text[], @ActQueues::text[],
+            @ActInputs::text[]::json[], @ActOptions::text[]::json[], @ActAttempts::int[], @ActStates::text[], @ActScheduledAt::timestamptz[],
+            @ActDispatchAfter::timestamptz[], @ActStartedAt::timestamptz[], @ActDeadlines::timestamptz[], @ActHeartbeatTimeouts::interval[]) AS a
         """;
 
     private const string ActivityColumns = """
