@@ -61,6 +61,22 @@ public sealed class EagerWorkflowTaskTests
     }
 
     [Fact]
+    public async Task ContinuedTask_NeverDatesBeforeTheRunsLastEvent_WhenTheWorkersClockIsBehind()
+    {
+        using var engine = new StubEngine(_ => (500, "{}"));
+        await using var worker = await WorkerFixture.StartAsync(engine.BaseAddress);
+        var run = new Histories(worker.TaskQueue);
+        await worker.SendAsync(run.Task(run.FirstTask()));
+        var charge = (ScheduleActivityCommand)(await worker.NextAnswerAsync<WorkflowTaskCompletedMessage>()).Commands[0];
+        var engineClock = new DateTimeOffset(DateTimeOffset.UtcNow.AddHours(1).UtcTicks / 10 * 10, TimeSpan.Zero); // the engine's clock is ahead
+
+        await worker.SendAsync(Charge(run, charge, run.SecondTask(charge).Take(3).Select(e => e with { Timestamp = engineClock }).ToList()));
+        var next = Assert.IsType<ContinuedWorkflowTask>((await worker.NextAnswerAsync<ActivityTaskCompletedMessage>()).Continuation);
+
+        Assert.Equal(engineClock, next.Timestamp);
+    }
+
+    [Fact]
     public async Task EagerWorkflowTasksOff_TheResultGoesAlone()
     {
         await using var worker = await WorkerFixture.StartAsync(configure: o => o.EagerWorkflowTasks = false);

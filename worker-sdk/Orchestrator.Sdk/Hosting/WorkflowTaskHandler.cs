@@ -183,8 +183,9 @@ internal sealed class WorkflowTaskHandler : IDisposable
                 span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, tail[^1].EventId + 3);
                 span.SetTag(WorkerDiagnostics.ContinuedTag, true);
             }
-            // whole microseconds, as PostgreSQL keeps them: a replay must see the same UtcNow
-            var now = DateTimeOffset.UtcNow;
+            // whole microseconds, as PostgreSQL keeps them: a replay must see the same UtcNow; never before the run's last
+            // recorded event, so the workflow clock does not go back when this machine's clock is behind the engine's
+            var now = DateTimeOffset.UtcNow > tail[^1].Timestamp ? DateTimeOffset.UtcNow : tail[^1].Timestamp;
             var at = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
             var first = tail[^1].EventId + 1;
             var events = new List<HistoryEvent>(tail.Count + 3);
