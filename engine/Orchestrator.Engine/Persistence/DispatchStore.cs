@@ -38,8 +38,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         {
             activity = await grid.ReadSingleOrDefaultAsync<ActivityTaskRow>();
             tail = withTail && task is { State: TaskState.Idle }
-                ? (await grid.ReadAsync<(long EventId, string EventType, DateTime Timestamp, string AttributesJson)>())
-                    .Select(r => new StoredEvent(r.EventId, r.EventType, new DateTimeOffset(r.Timestamp, TimeSpan.Zero), r.AttributesJson)).ToList()
+                ? (await grid.ReadAsync<StoredEventRow>()).Select(r => r.ToEvent()).ToList()
                 : null;
         }
         var buffered = takeBuffered ? (await grid.ReadAsync<BufferedEventRow>()).OrderBy(r => r.Id).ToList() : null;
@@ -94,7 +93,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         }
         if (events.Count > 0)
         {
-            statements.Add(SqlStatements.AppendEventsCounted);
+            statements.Add(SqlStatements.AppendEvents);
             args.AddDynamicParams(new
             {
                 Expected = expectedNextEventId,
@@ -171,9 +170,9 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlTransaction tx, Guid runId, long from, long until)
     {
-        var rows = await tx.Connection!.QueryAsync<(long EventId, string EventType, DateTime Timestamp, string AttributesJson)>(
+        var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
             new CommandDefinition(SqlStatements.ReadEventsRange, new { RunId = runId, From = from, Until = until }, tx));
-        return rows.Select(r => new StoredEvent(r.EventId, r.EventType, new DateTimeOffset(r.Timestamp, TimeSpan.Zero), r.AttributesJson)).ToList();
+        return rows.Select(r => r.ToEvent()).ToList();
     }
 
     public Task<WorkflowTaskRow?> LockWorkflowTaskAsync(NpgsqlTransaction tx, Guid runId) => One<WorkflowTaskRow>(tx, SqlStatements.LockWorkflowTask, new { RunId = runId });

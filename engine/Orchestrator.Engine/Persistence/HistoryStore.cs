@@ -59,7 +59,7 @@ internal sealed class HistoryStore(NpgsqlDataSource dataSource)
             attributes[i] = events[i].AttributesJson;
         }
 
-        var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition(SqlStatements.AppendEvents, new
+        var inserted = await tx.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(SqlStatements.AppendEvents, new
         {
             RunId = runId, Expected = expectedNextEventId, Types = types, Timestamps = timestamps, Attributes = attributes,
         }, tx, cancellationToken: ct));
@@ -76,7 +76,7 @@ internal sealed class HistoryStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<StoredEventRow>(new CommandDefinition(
             SqlStatements.ReadHistoryPage, new { RunId = runId, AfterEventId = afterEventId, PageSize = pageSize }, cancellationToken: ct));
-        return rows.Select(r => new StoredEvent(r.EventId, r.EventType, new DateTimeOffset(r.Timestamp, TimeSpan.Zero), r.AttributesJson)).ToList();
+        return rows.Select(r => r.ToEvent()).ToList();
     }
 
     public async Task<WorkflowRunRecord?> GetRunAsync(Guid runId, CancellationToken ct = default)
@@ -107,8 +107,6 @@ internal sealed class HistoryStore(NpgsqlDataSource dataSource)
             throw;
         }
     }
-
-    private sealed record StoredEventRow(long EventId, string EventType, DateTime Timestamp, string AttributesJson);
 }
 
 /// <summary>A run with this workflow id is still open.</summary>

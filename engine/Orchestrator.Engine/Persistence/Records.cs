@@ -6,6 +6,12 @@ internal sealed record NewEvent(string EventType, string AttributesJson, DateTim
 /// <summary>A stored event as read back (attributes are the exact JSON text written).</summary>
 internal sealed record StoredEvent(long EventId, string EventType, DateTimeOffset Timestamp, string AttributesJson);
 
+/// <summary>A row of <c>history_events</c> as Dapper reads it (<c>timestamptz</c> comes back as a UTC <see cref="DateTime"/>).</summary>
+internal sealed record StoredEventRow(long EventId, string EventType, DateTime Timestamp, string AttributesJson)
+{
+    public StoredEvent ToEvent() => new(EventId, EventType, new DateTimeOffset(Timestamp, TimeSpan.Zero), AttributesJson);
+}
+
 /// <summary>A workflow run row.</summary>
 internal sealed record WorkflowRunRecord
 {

@@ -23,23 +23,10 @@ internal static class SqlStatements
         """;
 
     /// <summary>
-    /// Optimistic append: advances the run's next event id only if it still is @Expected, and inserts the
-    /// events with ids @Expected.. in the same statement. Zero rows inserted means another writer won.
+    /// Optimistic append: advances the run's next event id only if it still is @Expected, and inserts the events with ids
+    /// @Expected.. in the same statement; answers how many it inserted. Zero means another writer won.
     /// </summary>
     public const string AppendEvents = """
-        WITH advanced AS (
-            UPDATE workflow_runs SET next_event_id = @Expected + cardinality(@Types::text[])
-            WHERE run_id = @RunId AND next_event_id = @Expected
-            RETURNING run_id)
-        INSERT INTO history_events (run_id, event_id, event_type, "timestamp", attributes)
-        SELECT a.run_id, @Expected + e.ord - 1, e.event_type, e.ts, e.attributes::json
-        FROM advanced a,
-             unnest(@Types::text[], @Timestamps::timestamptz[], @Attributes::text[]) WITH ORDINALITY
-                 AS e(event_type, ts, attributes, ord)
-        """;
-
-    /// <summary><see cref="AppendEvents"/> that answers how many events it inserted (used inside a combined write).</summary>
-    public const string AppendEventsCounted = """
         WITH advanced AS (
             UPDATE workflow_runs SET next_event_id = @Expected + cardinality(@Types::text[])
             WHERE run_id = @RunId AND next_event_id = @Expected
@@ -54,8 +41,11 @@ internal static class SqlStatements
         SELECT count(*) FROM inserted
         """;
 
-    public const string ReadHistoryPage = """
-        SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
+    /// <summary>The columns of a stored event, as <see cref="StoredEvent"/> reads them.</summary>
+    private const string EventColumns = """event_id, event_type, "timestamp", attributes::text AS attributes_json""";
+
+    public const string ReadHistoryPage = $"""
+        SELECT {EventColumns}
         FROM history_events
         WHERE run_id = @RunId AND event_id > @AfterEventId
         ORDER BY event_id
@@ -105,8 +95,8 @@ internal static class SqlStatements
 
     public const string UnlistenAll = "UNLISTEN *";
 
-    public const string ReadEventsRange = """
-        SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
+    public const string ReadEventsRange = $"""
+        SELECT {EventColumns}
         FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until ORDER BY event_id
         """;
 
@@ -120,8 +110,8 @@ internal static class SqlStatements
     /// <see cref="LockRunTaskAndActivity"/> and, when the workflow task is idle, the events since it was last answered
     /// (what the next workflow task message carries, if the answer schedules one).
     /// </summary>
-    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + """
-        SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json
+    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + $"""
+        SELECT {EventColumns}
         FROM history_events
         WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
         ORDER BY event_id
