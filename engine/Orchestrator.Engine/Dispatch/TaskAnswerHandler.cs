@@ -195,7 +195,8 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         else if (activity.State == TaskState.Scheduled)
         {
-            await change.Store.UpdateActivityTaskAsync(change.Tx, SendActivity(change, activity, withTail: false));
+            using var input = JsonDocument.Parse(activity.Input ?? "[]");
+            await change.Store.UpdateActivityTaskAsync(change.Tx, SendActivity(change, activity, options, input.RootElement, withTail: false));
         }
         else if (activity.AttemptDeadline is { } deadline && change.Now < deadline)
         {
@@ -299,7 +300,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                     TaskQueue = c.TaskQueue ?? change.Run.TaskQueue, Input = c.Input.GetRawText(), Options = optionsJson, Attempt = 1,
                     State = TaskState.Dispatched, ScheduledAt = change.Now, DispatchAfter = change.Now,
                 };
-                change.AddActivityRow(SendActivity(change, row, withTail: true));
+                change.AddActivityRow(SendActivity(change, row, attributes, c.Input, withTail: true));
                 break;
             }
             case StartTimerCommand c:
@@ -346,10 +347,9 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
     }
 
-    private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity, bool withTail)
+    /// <summary>Sends an attempt of <paramref name="activity"/> (scheduled with <paramref name="options"/>); returns its row as dispatched.</summary>
+    private ActivityTaskRow SendActivity(RunChange change, ActivityTaskRow activity, ActivityScheduledAttributes options, JsonElement input, bool withTail)
     {
-        var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
-        using var input = JsonDocument.Parse(activity.Input ?? "[]");
         JsonElement? heartbeat = null;
         if (activity.HeartbeatDetails is { } details)
         {
@@ -369,7 +369,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             dueAt = change.Now + options.ScheduleToStartTimeout.Value;
         }
         var message = new ActivityTaskMessage(activity.RunId, change.Run.WorkflowId, activity.ScheduledEventId, activity.Attempt,
-            activity.ActivityName, activity.TaskQueue, input.RootElement.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent, reportStart,
+            activity.ActivityName, activity.TaskQueue, input.Clone(), timeout, options.HeartbeatTimeout, heartbeat, change.Run.TraceParent, reportStart,
             activity.Seq);
         change.AddActivityTask(message, withTail);
         return activity with
