@@ -40,16 +40,8 @@ internal sealed class ActivityTaskHandler
     public async Task HandleAsync(ConsumeContext<ActivityTaskMessage> context)
     {
         var task = context.Message;
-        using var span = WorkerDiagnostics.Start("Activity " + task.ActivityName, task.TraceParent);
-        if (span is { IsAllDataRequested: true })
-        {
-            span.SetTag(WorkerDiagnostics.WorkflowIdTag, task.WorkflowId);
-            span.SetTag(WorkerDiagnostics.RunIdTag, task.RunId);
-            span.SetTag(WorkerDiagnostics.ActivityNameTag, task.ActivityName);
-            span.SetTag(WorkerDiagnostics.TaskQueueTag, task.TaskQueue);
-            span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, task.ScheduledEventId);
-            span.SetTag(WorkerDiagnostics.AttemptTag, task.Attempt);
-        }
+        using var span = WorkerDiagnostics.StartTask("Activity " + task.ActivityName, task.TraceParent, task.WorkflowId, task.RunId, task.TaskQueue,
+            task.ScheduledEventId, task.Attempt, (WorkerDiagnostics.ActivityNameTag, task.ActivityName));
 
         if (task.ReportStart)
         {

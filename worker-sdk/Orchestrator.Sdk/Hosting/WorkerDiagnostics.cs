@@ -20,6 +20,29 @@ internal static class WorkerDiagnostics
 
     public static readonly ActivitySource Source = new(SourceName, typeof(WorkerDiagnostics).Assembly.GetName().Version?.ToString());
 
+    /// <summary>
+    /// Starts the span of one task of a run (a workflow task or an activity attempt) with the tags every such span has, and
+    /// <paramref name="kindTag"/> (workflow type or activity name).
+    /// </summary>
+    public static Activity? StartTask(string name, string? traceParent, string workflowId, Guid runId, string? taskQueue, long scheduledEventId,
+        int attempt, (string Key, object Value) kindTag)
+    {
+        var span = Start(name, traceParent);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(WorkflowIdTag, workflowId);
+            span.SetTag(RunIdTag, runId);
+            span.SetTag(kindTag.Key, kindTag.Value);
+            if (taskQueue is not null)
+            {
+                span.SetTag(TaskQueueTag, taskQueue);
+            }
+            span.SetTag(ScheduledEventIdTag, scheduledEventId);
+            span.SetTag(AttemptTag, attempt);
+        }
+        return span;
+    }
+
     /// <summary>Starts a consumer span whose parent is the W3C <paramref name="traceParent"/> (a new trace when absent or invalid).</summary>
     public static Activity? Start(string name, string? traceParent)
     {

@@ -44,16 +44,8 @@ internal sealed class WorkflowTaskHandler : IDisposable
     public async Task HandleAsync(ConsumeContext<WorkflowTaskMessage> context)
     {
         var task = context.Message;
-        using var span = WorkerDiagnostics.Start("WorkflowTask " + task.WorkflowType, task.TraceParent);
-        if (span is { IsAllDataRequested: true })
-        {
-            span.SetTag(WorkerDiagnostics.WorkflowIdTag, task.WorkflowId);
-            span.SetTag(WorkerDiagnostics.RunIdTag, task.RunId);
-            span.SetTag(WorkerDiagnostics.WorkflowTypeTag, task.WorkflowType);
-            span.SetTag(WorkerDiagnostics.TaskQueueTag, task.TaskQueue);
-            span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, task.ScheduledEventId);
-            span.SetTag(WorkerDiagnostics.AttemptTag, task.Attempt);
-        }
+        using var span = WorkerDiagnostics.StartTask("WorkflowTask " + task.WorkflowType, task.TraceParent, task.WorkflowId, task.RunId, task.TaskQueue,
+            task.ScheduledEventId, task.Attempt, (WorkerDiagnostics.WorkflowTypeTag, task.WorkflowType));
 
         using (await _locks.AcquireAsync(task.RunId, context.CancellationToken).ConfigureAwait(false))
         {
@@ -174,20 +166,14 @@ internal sealed class WorkflowTaskHandler : IDisposable
                     $"the instance has applied events up to {instance.LastEventId}, the tail starts at {tail[0].EventId}");
                 return null;
             }
-            using var span = WorkerDiagnostics.Start("WorkflowTask " + instance.WorkflowType, activity.TraceParent);
-            if (span is { IsAllDataRequested: true })
-            {
-                span.SetTag(WorkerDiagnostics.WorkflowIdTag, activity.WorkflowId);
-                span.SetTag(WorkerDiagnostics.RunIdTag, activity.RunId);
-                span.SetTag(WorkerDiagnostics.WorkflowTypeTag, instance.WorkflowType);
-                span.SetTag(WorkerDiagnostics.ScheduledEventIdTag, tail[^1].EventId + 3);
-                span.SetTag(WorkerDiagnostics.ContinuedTag, true);
-            }
+            var first = tail[^1].EventId + 1; // ActivityStarted; then ActivityCompleted and this task's WorkflowTaskScheduled
+            using var span = WorkerDiagnostics.StartTask("WorkflowTask " + instance.WorkflowType, activity.TraceParent, activity.WorkflowId, activity.RunId,
+                null, first + 2, 1, (WorkerDiagnostics.WorkflowTypeTag, instance.WorkflowType));
+            span?.SetTag(WorkerDiagnostics.ContinuedTag, true);
             // whole microseconds, as PostgreSQL keeps them: a replay must see the same UtcNow; never before the run's last
             // recorded event, so the workflow clock does not go back when this machine's clock is behind the engine's
             var now = DateTimeOffset.UtcNow > tail[^1].Timestamp ? DateTimeOffset.UtcNow : tail[^1].Timestamp;
             var at = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
-            var first = tail[^1].EventId + 1;
             var events = new List<HistoryEvent>(tail.Count + 3);
             events.AddRange(tail);
             events.Add(new HistoryEvent(first, EventTypes.ActivityStarted, at,
