@@ -189,6 +189,29 @@ public sealed class Cluster : IAsyncDisposable
         return result;
     }
 
+    /// <summary>What PostgreSQL holds for a workflow id (history, task rows, outbox): for the message of a test that timed out.</summary>
+    public async Task<string> DumpRunStateAsync(string workflowId)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        var lines = new List<string> { $"--- state of {workflowId} ---" };
+        foreach (var (runId, status) in await connection.QueryAsync<(Guid, string)>(
+            "SELECT run_id, status FROM workflow_runs WHERE workflow_id = @workflowId", new { workflowId }))
+        {
+            lines.Add($"run {runId} {status}");
+            lines.AddRange((await connection.QueryAsync<(long, string, DateTime)>(
+                "SELECT event_id, event_type, \"timestamp\" FROM history_events WHERE run_id = @runId ORDER BY event_id", new { runId }))
+                .Select(e => $"  event {e.Item1} {e.Item2} {e.Item3:HH:mm:ss.ffffff}"));
+            lines.AddRange((await connection.QueryAsync<(long, int, string, DateTime)>(
+                "SELECT scheduled_event_id, attempt, state, dispatch_after FROM workflow_tasks WHERE run_id = @runId", new { runId }))
+                .Select(t => $"  workflow task {t.Item1} attempt {t.Item2} {t.Item3} due {t.Item4:HH:mm:ss.fff}"));
+            lines.AddRange((await connection.QueryAsync<(long, int, string, DateTime)>(
+                "SELECT scheduled_event_id, attempt, state, dispatch_after FROM activity_tasks WHERE run_id = @runId", new { runId }))
+                .Select(t => $"  activity {t.Item1} attempt {t.Item2} {t.Item3} due {t.Item4:HH:mm:ss.fff}"));
+        }
+        lines.Add($"outbox rows: {await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox")}; now {DateTime.UtcNow:HH:mm:ss.fff}");
+        return string.Join("\n", lines);
+    }
+
     /// <summary>Polls the engines' logs until a line satisfies <paramref name="line"/> (e.g. a dropped stale answer).</summary>
     public async Task WaitForEngineLogAsync(Func<string, bool> line, string what)
     {

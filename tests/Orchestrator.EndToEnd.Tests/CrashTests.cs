@@ -72,7 +72,14 @@ public sealed class CrashTests
 
         foreach (var id in ids)
         {
-            Assert.Equal("Completed", (await cluster.WaitClosedAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+            try
+            {
+                Assert.Equal("Completed", (await cluster.WaitClosedAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException(e.Message + "\n" + await cluster.DumpRunStateAsync(id), e);
+            }
         }
         await Invariants.AssertAllRunsSoundAsync(cluster, 20);
     }

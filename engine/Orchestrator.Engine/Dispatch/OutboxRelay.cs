@@ -21,6 +21,7 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
 {
     private const int BatchSize = 256;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
     private readonly Channel<OutgoingMessage> _fresh = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, ISendEndpoint> _endpoints = new(StringComparer.Ordinal);
 
@@ -108,7 +109,26 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
         _ => throw new InvalidOperationException($"Unknown outbox message type '{row.MessageType}'."),
     };
 
+    /// <summary>
+    /// Sends a batch, or gives up after <see cref="SendTimeout"/>: a send stuck on a connection the broker dropped must not
+    /// hold every later message behind it. What was not sent is sent again: outbox rows by the sweep, workflow tasks by the
+    /// task sweeper.
+    /// </summary>
     private async Task SendAsync(IReadOnlyList<OutgoingMessage> rows, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(SendTimeout);
+        try
+        {
+            await SendAllAsync(rows, timeout.Token).WaitAsync(SendTimeout, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Sending {rows.Count} message(s) took longer than {SendTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    private async Task SendAllAsync(IReadOnlyList<OutgoingMessage> rows, CancellationToken ct)
     {
         var bus = services.GetRequiredService<IBus>();
         var sends = new List<Task>(rows.Count);
