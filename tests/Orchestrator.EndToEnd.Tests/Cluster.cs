@@ -40,12 +40,20 @@ public sealed class Cluster : IAsyncDisposable
     /// <summary>Extra environment of the engine processes (e.g. <c>Orchestrator__ApiKey</c>).</summary>
     public Dictionary<string, string> EngineEnvironment { get; } = [];
 
-    public static async Task<Cluster> StartAsync(int engines = 1, int workers = 1, IReadOnlyDictionary<string, string>? engineEnvironment = null)
+    /// <summary>Extra environment of the worker processes (e.g. <c>Orchestrator__ApiKey</c>).</summary>
+    public Dictionary<string, string> WorkerEnvironment { get; } = [];
+
+    public static async Task<Cluster> StartAsync(int engines = 1, int workers = 1, IReadOnlyDictionary<string, string>? engineEnvironment = null,
+        IReadOnlyDictionary<string, string>? workerEnvironment = null)
     {
         var cluster = new Cluster(await TestServers.CreateDatabaseAsync("e2e"), await TestServers.RabbitMqAsync());
         foreach (var (key, value) in engineEnvironment ?? new Dictionary<string, string>())
         {
             cluster.EngineEnvironment[key] = value;
+        }
+        foreach (var (key, value) in workerEnvironment ?? new Dictionary<string, string>())
+        {
+            cluster.WorkerEnvironment[key] = value;
         }
         for (var i = 0; i < engines; i++)
         {
@@ -113,7 +121,7 @@ public sealed class Cluster : IAsyncDisposable
 
     public ChildProcess StartWorker()
     {
-        var worker = ChildProcess.Start("worker", Binary("tests/Orchestrator.TestWorker", "Orchestrator.TestWorker.dll"), new Dictionary<string, string>
+        var worker = ChildProcess.Start("worker", Binary("tests/Orchestrator.TestWorker", "Orchestrator.TestWorker.dll"), new Dictionary<string, string>(WorkerEnvironment)
         {
             ["Orchestrator__RabbitMq"] = RabbitMq,
             ["Orchestrator__EngineUrl"] = EngineUrl().ToString(),

@@ -103,6 +103,28 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal(before, await RunCountAsync());
     }
 
+    [Theory]
+    [InlineData("/api/v1/workflows", false)]
+    [InlineData("/api/v1/workflows", true)]
+    [InlineData("/api/v1/workflows/nobody/signals/s", false)]
+    [InlineData("/api/v1/workflows/nobody/signals/s", true)]
+    public async Task EightMegabyteBody_WrittenWholeBeforeReading_Gets413Problem_AndTheConnectionClosesWithoutReset(string path, bool chunked)
+    {
+        var before = await RunCountAsync();
+        var body = Encoding.UTF8.GetBytes($$"""{"workflowType":"T","input":"{{new string('x', 8 * 1024 * 1024)}}"}""");
+
+        // a plain client: keep-alive, the whole body (Content-Length or chunked) written before it reads anything
+        var response = await RawHttp.SendAsync(_cluster.EngineUrl(), "POST", path, body: body, chunked: chunked, keepAlive: true);
+
+        Assert.True(response.Status == 413, $"expected 413, got {response.Status}: {response.Body}");
+        Assert.Equal("application/problem+json", response.MediaType);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal(413, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("close", response.Header("Connection"));
+        Assert.True(response.ClosedCleanly, "the engine should close the connection with a FIN after its answer");
+        Assert.Equal(before, await RunCountAsync());
+    }
+
     [Fact]
     public async Task Start_IdOfAnOpenRun_Returns409_AndRejectDuplicateRefusesAClosedOne()
     {
@@ -231,28 +253,5 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Contains("/api/v1/workflows", paths);
         Assert.Contains("/api/v1/workflows/{workflowId}/signals/{signalName}", paths);
         Assert.Contains("/api/v1/workflows/counts", paths);
-    }
-}
-
-[Collection(EndToEndCollection.Name)]
-public sealed class ApiKeyTests
-{
-    [Fact]
-    public async Task ApiKeyConfigured_CallsWithoutItGet401_WithItWork_HealthStaysOpen()
-    {
-        await using var cluster = await Cluster.StartAsync(workers: 0, engineEnvironment: new Dictionary<string, string> { ["Orchestrator__ApiKey"] = "s3cret" });
-        var url = new Uri(cluster.EngineUrl(), "/api/v1/workflows");
-
-        using var without = await cluster.Http.GetAsync(url);
-        using var wrong = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { "X-Api-Key", "guess" } } };
-        using var withWrong = await cluster.Http.SendAsync(wrong);
-        using var right = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { "X-Api-Key", "s3cret" } } };
-        using var withRight = await cluster.Http.SendAsync(right);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
-        Assert.Equal("application/problem+json", without.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.Unauthorized, withWrong.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, withRight.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await cluster.Http.GetAsync(new Uri(cluster.EngineUrl(), "/health/ready"))).StatusCode);
     }
 }
