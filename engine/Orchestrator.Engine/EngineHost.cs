@@ -20,7 +20,9 @@ internal static class EngineHost
         {
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
         }
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes);
+        // Kestrel's own limit is the drain cap, not the API's 2 MiB: Kestrel stops reading at its limit and closes the
+        // connection with the rest unread, so a client still writing sees a reset instead of the 413 (PayloadTooLargeResult).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ApiLimits.MaxDrainBytes);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -73,6 +75,7 @@ internal static class EngineHost
         });
 
         services.AddProblemDetails();
+        services.AddApiKeyAuthentication(options);
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 
@@ -89,9 +92,11 @@ internal static class EngineHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<ApiKeyMiddleware>();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.UseApiKeyAuthentication(options);
+        // the OpenAPI document needs the key like the API it describes (no reason to show a stranger the surface);
+        // readiness stays anonymous for load balancers and orchestrators, and tells nothing but "ready" or not
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiKeyAuthentication.Policy);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapWorkflowApi();
         return app;
     }
@@ -112,22 +117,5 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
         {
             return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", e);
         }
-    }
-}
-
-/// <summary>When <c>Orchestrator:ApiKey</c> is set, every <c>/api</c> call needs header <c>X-Api-Key</c> (401 otherwise).</summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, EngineOptions options)
-{
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!string.IsNullOrEmpty(options.ApiKey) && context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
-            && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["X-Api-Key"].ToString()),
-                System.Text.Encoding.UTF8.GetBytes(options.ApiKey)))
-        {
-            await Results.Problem("A valid X-Api-Key header is required.", statusCode: 401, title: "Unauthorized").ExecuteAsync(context);
-            return;
-        }
-        await next(context);
     }
 }

@@ -15,8 +15,12 @@ internal sealed class EngineOptions
     /// change it only to isolate environments sharing a broker (workers: <c>Orchestrator:Worker:EngineQueue</c>).</summary>
     public string EngineQueue { get; set; } = Contracts.Messages.QueueNames.Engine;
 
-    /// <summary>When set, the REST API requires it in header <c>X-Api-Key</c> (<c>Orchestrator:ApiKey</c>).</summary>
+    /// <summary>When set, the REST API and the OpenAPI document require it in header <c>X-Api-Key</c> (<c>Orchestrator:ApiKey</c>);
+    /// unset or empty, the API is open (a warning is logged at start). Workers and the dashboard send it with the same key.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>Whether <see cref="ApiKey"/> is set, so every call but <c>/health/ready</c> needs it.</summary>
+    public bool RequiresApiKey => !string.IsNullOrEmpty(ApiKey);
 
     public static EngineOptions From(IConfiguration configuration)
     {
@@ -30,6 +34,11 @@ internal sealed class EngineOptions
         {
             throw new InvalidOperationException(
                 "Orchestrator:RabbitMq is not set: give an AMQP URI such as amqp://guest:guest@127.0.0.1:5672/ (env Orchestrator__RabbitMq).");
+        }
+        if (options.RequiresApiKey && string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            throw new InvalidOperationException(
+                "Orchestrator:ApiKey holds only white space: set a real key, or leave it empty to run the API without one.");
         }
         return options;
     }

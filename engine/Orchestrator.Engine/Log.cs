@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(104, LogLevel.Error, "Handling {MessageType} for run {RunId} failed")]
     public static partial void AnswerFailed(ILogger logger, string messageType, Guid runId, Exception exception);
+
+    [LoggerMessage(200, LogLevel.Warning, "Orchestrator:ApiKey is not set: the REST API is open to anyone who can reach this engine (anyone can start, signal, cancel and terminate any workflow). Set Orchestrator:ApiKey, and the same key on workers and the dashboard")]
+    public static partial void ApiOpen(ILogger logger);
+
+    [LoggerMessage(201, LogLevel.Warning, "Orchestrator:ApiKey has only {Length} characters; use a random key of at least 32 (e.g. openssl rand -hex 32)")]
+    public static partial void ApiKeyShort(ILogger logger, int length);
 }

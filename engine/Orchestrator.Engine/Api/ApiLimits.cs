@@ -8,6 +8,16 @@ internal static partial class ApiLimits
     /// <summary>Largest request body (start input, signal payload): 2 MiB; larger gets 413.</summary>
     public const long MaxBodyBytes = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// After a 413 the rest of the body is read and dropped up to this many bytes in all (also Kestrel's
+    /// <c>MaxRequestBodySize</c>) and for at most <see cref="DrainTime"/>, so a client that writes its whole body before it
+    /// reads gets the answer instead of a reset; a larger or slower body gets the connection closed after the answer.
+    /// </summary>
+    public const long MaxDrainBytes = 32 * 1024 * 1024;
+
+    /// <summary>How long a 413 waits for the rest of an oversized body (see <see cref="MaxDrainBytes"/>).</summary>
+    public static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(10);
+
     public const int MaxNameLength = 200;
     public const int MaxWorkflowIdLength = 400;
     public const int DefaultHistoryPageSize = 1000;

@@ -9,8 +9,8 @@ internal static class Problems
 
     public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: 409, title: "Conflict");
 
-    public static IResult TooLarge() =>
-        Results.Problem($"The request body is larger than {ApiLimits.MaxBodyBytes} bytes.", statusCode: 413, title: "Payload too large");
+    /// <summary>413, then the rest of the body is drained before the connection closes (<see cref="PayloadTooLargeResult"/>).</summary>
+    public static IResult TooLarge() => new PayloadTooLargeResult();
 }
 
 /// <summary>A request body that could not be read; carries the problem to answer with.</summary>

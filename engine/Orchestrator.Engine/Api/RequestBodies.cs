@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Orchestrator.Contracts.History;
 
 namespace Orchestrator.Engine.Api;
@@ -32,21 +31,23 @@ internal static class RequestBodies
         {
             throw new BodyException(Problems.TooLarge());
         }
-        var feature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false })
-        {
-            feature.MaxRequestBodySize = ApiLimits.MaxBodyBytes;
-        }
+        // stop as soon as the body is over the limit: Kestrel's own limit is far higher (ApiLimits.MaxDrainBytes), so that
+        // the 413 can drain the rest of the body instead of Kestrel cutting the connection
         using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
         try
         {
-            await request.Body.CopyToAsync(buffer, ct);
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > ApiLimits.MaxBodyBytes)
+                {
+                    throw new BodyException(Problems.TooLarge());
+                }
+            }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw new BodyException(Problems.TooLarge());
-        }
-        if (buffer.Length > ApiLimits.MaxBodyBytes)
         {
             throw new BodyException(Problems.TooLarge());
         }

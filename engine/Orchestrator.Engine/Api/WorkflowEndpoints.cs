@@ -13,7 +13,7 @@ internal static class WorkflowEndpoints
 
     public static void MapWorkflowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/workflows").WithTags("Workflows").AddEndpointFilter(async (context, next) =>
+        var api = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter(async (context, next) =>
         {
             try
             {
