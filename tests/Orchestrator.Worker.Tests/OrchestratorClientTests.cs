@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orchestrator.Sdk;
 using OrderSample;
 
@@ -20,6 +24,90 @@ public sealed class OrchestratorClientTests
     {
         var handler = new StubHandler(answers);
         return (new OrchestratorClient(new Uri("http://engine.test:5080"), new HttpClient(handler)), handler);
+    }
+
+    [Fact]
+    public async Task ApiKey_IsSentAsXApiKeyOnEveryCall_AndTheSharedHttpClientIsNotChanged()
+    {
+        var ok = (HttpStatusCode.OK, Describe, "application/json");
+        var accepted = (HttpStatusCode.Accepted, "", "text/plain");
+        var handler = new StubHandler([
+            (HttpStatusCode.Created, """{"workflowId":"w","runId":"r"}""", "application/json"), accepted, accepted, accepted, ok,
+            (HttpStatusCode.OK, """{"events":[],"nextPageToken":null}""", "application/json"),
+            (HttpStatusCode.OK, """{"workflows":[],"nextPageToken":null}""", "application/json"),
+            (HttpStatusCode.OK, Describe.Replace("\"Running\"", "\"Completed\"", StringComparison.Ordinal), "application/json")]);
+        using var http = new HttpClient(handler);
+        using var client = new OrchestratorClient(new Uri("http://engine.test:5080"), http) { ApiKey = "k-123" };
+
+        await client.StartWorkflowAsync("OrderWorkflow", null);
+        await client.SignalWorkflowAsync("w", "s");
+        await client.CancelWorkflowAsync("w");
+        await client.TerminateWorkflowAsync("w");
+        await client.DescribeWorkflowAsync("w");
+        await client.GetHistoryAsync("w");
+        await client.ListWorkflowsAsync();
+        await client.GetResultAsync<JsonElement>("w");
+
+        Assert.Equal(8, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal("k-123", r.ApiKey));
+        Assert.Empty(http.DefaultRequestHeaders);
+    }
+
+    [Fact]
+    public async Task WithoutApiKey_NoHeaderIsSent()
+    {
+        var (client, handler) = Create((HttpStatusCode.OK, Describe, "application/json"));
+
+        await client.DescribeWorkflowAsync("w");
+
+        Assert.Null(handler.Requests[0].ApiKey);
+    }
+
+    [Theory]
+    [InlineData("two words")]
+    [InlineData("line\nbreak")]
+    [InlineData("ümlaut")]
+    public void ApiKey_ThatAHeaderCannotCarry_IsRefused(string key) =>
+        Assert.Throws<ArgumentException>(() => new OrchestratorClient(new Uri("http://engine.test:5080")) { ApiKey = key });
+
+    [Theory]
+    [InlineData(null, "No API key is set")]
+    [InlineData("wrong", "The API key set was refused")]
+    public async Task Unauthorized_ThrowsWithWhatToConfigure_AndLogsAConfigurationError(string? key, string hint)
+    {
+        var handler = new StubHandler([(HttpStatusCode.Unauthorized,
+            """{"title":"Unauthorized","status":401,"detail":"This call needs header X-Api-Key with the engine's API key (Orchestrator:ApiKey)."}""",
+            "application/problem+json")]);
+        var logger = new ListLogger();
+        using var client = new OrchestratorClient(new Uri("http://engine.test:5080"), new HttpClient(handler)) { ApiKey = key, Logger = logger };
+
+        var ex = await Assert.ThrowsAsync<OrchestratorApiException>(() => client.GetHistoryAsync("w", "r"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.Contains(hint, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Orchestrator:ApiKey", ex.Message, StringComparison.Ordinal);
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Error, level);
+        Assert.StartsWith("Configuration error: the engine at http://engine.test:5080/ refused the worker's API key (401)", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "root-key")]
+    [InlineData(true, "worker-key")]
+    public void WorkerOptions_ApiKey_IsTheEnginesOrchestratorApiKey_AndOrchestratorWorkerApiKeyWins(bool workerKeySet, string expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Orchestrator:RabbitMq"] = "amqp://guest:guest@127.0.0.1:5672/", ["Orchestrator:ApiKey"] = "root-key" };
+        if (workerKeySet)
+        {
+            settings["Orchestrator:Worker:ApiKey"] = "worker-key";
+        }
+        var services = new ServiceCollection().AddLogging();
+        services.AddOrchestratorWorker(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), _ => { });
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<OrchestratorWorkerOptions>>().Value;
+
+        Assert.Equal(expected, options.ApiKey);
     }
 
     [Fact]
@@ -169,14 +257,27 @@ public sealed class OrchestratorClientTests
     {
         private int _next;
 
-        public List<(string Line, string? Body)> Requests { get; } = [];
+        public List<(string Line, string? Body, string? ApiKey)> Requests { get; } = [];
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-            Requests.Add(($"{request.Method} {request.RequestUri!.AbsoluteUri}", body));
+            var key = request.Headers.TryGetValues("X-Api-Key", out var values) ? string.Join(",", values) : null;
+            Requests.Add(($"{request.Method} {request.RequestUri!.AbsoluteUri}", body, key));
             var (status, text, contentType) = answers[_next++];
             return new HttpResponseMessage(status) { Content = new StringContent(text, Encoding.UTF8, contentType) };
         }
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
     }
 }

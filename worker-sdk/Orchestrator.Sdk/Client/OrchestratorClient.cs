@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts;
 using Orchestrator.Contracts.History;
+using Orchestrator.Sdk.Hosting;
 
 namespace Orchestrator.Sdk;
 
@@ -14,15 +16,21 @@ namespace Orchestrator.Sdk;
 /// list workflows, read histories, wait for results. JSON uses System.Text.Json web defaults (camelCase). Errors of the
 /// API (RFC 7807 problem details) throw <see cref="OrchestratorApiException"/>. Thread-safe.
 /// </summary>
+/// <remarks>
+/// An engine with <c>Orchestrator:ApiKey</c> set answers 401 to every call without that key: set <see cref="ApiKey"/>.
+/// </remarks>
 public sealed class OrchestratorClient : IDisposable
 {
     private const int ResultWaitSeconds = 30;
+
+    private const string ApiKeyHeader = "X-Api-Key";
 
     private static readonly JsonSerializerOptions ProtocolJson = CreateProtocolJson();
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _baseAddress;
+    private readonly string? _apiKey;
 
     /// <summary>Creates a client of the engine at <paramref name="baseAddress"/>.</summary>
     /// <param name="baseAddress">The engine's address, e.g. <c>http://127.0.0.1:5080</c>.</param>
@@ -39,6 +47,27 @@ public sealed class OrchestratorClient : IDisposable
         _http = httpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(ResultWaitSeconds + 70) };
     }
 
+    /// <summary>
+    /// The engine's API key (its <c>Orchestrator:ApiKey</c>), sent as header <c>X-Api-Key</c> on every call; null or empty
+    /// sends none (for an engine without a key). Set on each request, so a shared <see cref="HttpClient"/> is not changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key holds characters a header cannot carry (control characters, non-ASCII).</exception>
+    public string? ApiKey
+    {
+        get => _apiKey;
+        init
+        {
+            if (!string.IsNullOrEmpty(value) && value.Any(c => c < 0x21 || c > 0x7e))
+            {
+                throw new ArgumentException("The API key may hold only visible ASCII characters (no spaces or control characters).", nameof(value));
+            }
+            _apiKey = string.IsNullOrEmpty(value) ? null : value;
+        }
+    }
+
+    /// <summary>Where a refused key (401, 403) is logged as a configuration error (the worker's logger); null: not logged.</summary>
+    internal ILogger? Logger { get; init; }
+
     /// <summary>The serializer of inputs, signal payloads and results: web defaults (camelCase, case-insensitive), enums as strings.</summary>
     public static JsonSerializerOptions JsonSerializerOptions => ProtocolJson;
 
@@ -54,7 +83,7 @@ public sealed class OrchestratorClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
         var body = new StartRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
             options?.RunTimeout, options?.RetryPolicy?.ToInfo());
-        using var response = await _http.PostAsJsonAsync(Url("api/v1/workflows"), body, ProtocolJson, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/workflows", JsonContent.Create(body, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
         var started = await ReadAsync<StartResponse>(response, cancellationToken).ConfigureAwait(false);
         return new WorkflowHandle(this, started.WorkflowId, started.RunId);
     }
@@ -79,8 +108,8 @@ public sealed class OrchestratorClient : IDisposable
     public async Task SignalWorkflowAsync(string workflowId, string signalName, object? payload = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(signalName);
-        using var content = new StringContent(JsonSerializer.Serialize(payload, ProtocolJson), Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync(Url($"{WorkflowPath(workflowId)}/signals/{Uri.EscapeDataString(signalName)}"), content, cancellationToken).ConfigureAwait(false);
+        var content = new StringContent(JsonSerializer.Serialize(payload, ProtocolJson), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, $"{WorkflowPath(workflowId)}/signals/{Uri.EscapeDataString(signalName)}", content, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -90,7 +119,7 @@ public sealed class OrchestratorClient : IDisposable
     /// <returns>A task that completes when the engine accepted the request.</returns>
     public async Task CancelWorkflowAsync(string workflowId, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.PostAsync(Url($"{WorkflowPath(workflowId)}/cancel"), null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Post, $"{WorkflowPath(workflowId)}/cancel", null, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -101,7 +130,8 @@ public sealed class OrchestratorClient : IDisposable
     /// <returns>A task that completes when the engine accepted the request.</returns>
     public async Task TerminateWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.PostAsJsonAsync(Url($"{WorkflowPath(workflowId)}/terminate"), new TerminateRequest(reason), ProtocolJson, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Post, $"{WorkflowPath(workflowId)}/terminate",
+            JsonContent.Create(new TerminateRequest(reason), options: ProtocolJson), cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -114,7 +144,7 @@ public sealed class OrchestratorClient : IDisposable
     public async Task<WorkflowDescription> DescribeWorkflowAsync(string workflowId, string? runId = null, CancellationToken cancellationToken = default)
     {
         var path = WorkflowPath(workflowId) + Query(("runId", runId));
-        using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<WorkflowDescription>(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,7 +158,7 @@ public sealed class OrchestratorClient : IDisposable
     public async Task<HistoryPage> GetHistoryAsync(string workflowId, string? runId = null, int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
     {
         var path = $"{WorkflowPath(workflowId)}/history" + Query(("runId", runId), ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
-        using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return HistoryJson.ParseHistoryPage(json);
@@ -149,7 +179,7 @@ public sealed class OrchestratorClient : IDisposable
         var path = "api/v1/workflows" + Query(
             ("status", status?.ToString()), ("workflowType", workflowType), ("workflowIdPrefix", workflowIdPrefix),
             ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
-        using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<WorkflowListPage>(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -167,7 +197,7 @@ public sealed class OrchestratorClient : IDisposable
         var path = $"{WorkflowPath(workflowId)}/result?waitSeconds={ResultWaitSeconds}";
         while (true)
         {
-            using var response = await _http.GetAsync(Url(path), cancellationToken).ConfigureAwait(false);
+            using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Accepted)
             {
                 continue; // still open when the wait ended
@@ -197,7 +227,20 @@ public sealed class OrchestratorClient : IDisposable
         }
     }
 
-    private Uri Url(string relative) => new(_baseAddress, relative);
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_baseAddress, relative)) { Content = content };
+        if (_apiKey is not null)
+        {
+            request.Headers.Add(ApiKeyHeader, _apiKey);
+        }
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && Logger is { } logger)
+        {
+            logger.EngineRefusedApiKey(_baseAddress, (int)response.StatusCode, _apiKey is null ? "none is set" : "the key set is not the engine's");
+        }
+        return response;
+    }
 
     private static string WorkflowPath(string workflowId)
     {
@@ -227,14 +270,14 @@ public sealed class OrchestratorClient : IDisposable
             _ => JsonSerializer.SerializeToElement(value, value.GetType(), ProtocolJson),
         };
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<T>(ProtocolJson, cancellationToken).ConfigureAwait(false)
             ?? throw new OrchestratorApiException(response.StatusCode, "Empty response", $"The engine answered {(int)response.StatusCode} without a body.");
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -255,6 +298,10 @@ public sealed class OrchestratorClient : IDisposable
         catch (JsonException)
         {
             detail = string.IsNullOrWhiteSpace(body) ? null : body;
+        }
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            detail = $"{detail ?? "The engine refused the call."} {(_apiKey is null ? "No API key is set" : "The API key set was refused")}: give the engine's Orchestrator:ApiKey (OrchestratorClient.ApiKey; a worker: Orchestrator:ApiKey).";
         }
         throw new OrchestratorApiException(response.StatusCode, title ?? response.ReasonPhrase ?? response.StatusCode.ToString(), detail);
     }

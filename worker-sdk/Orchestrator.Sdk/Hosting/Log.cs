@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Information, "Orchestrator worker stopped")]
     public static partial void WorkerStopped(this ILogger logger);
 
+    [LoggerMessage(1010, LogLevel.Error, "Configuration error: the engine at {EngineUrl} refused the worker's API key ({StatusCode}): {WhichKey}. Set Orchestrator:ApiKey (or Orchestrator:Worker:ApiKey) to the engine's Orchestrator:ApiKey; until then every workflow task that needs the run's history from the engine fails and is retried")]
+    public static partial void EngineRefusedApiKey(this ILogger logger, Uri engineUrl, int statusCode, string whichKey);
+
     [LoggerMessage(1100, LogLevel.Debug, "Workflow task {WorkflowId}/{RunId} at event {ScheduledEventId} (attempt {Attempt}) completed with {CommandCount} command(s) ({Activation})")]
     public static partial void WorkflowTaskCompleted(this ILogger logger, string workflowId, Guid runId, long scheduledEventId, int attempt, int commandCount, string activation);
 

@@ -4,8 +4,9 @@ namespace Orchestrator.Sdk;
 
 /// <summary>
 /// Settings of a worker hosted with <see cref="OrchestratorWorkerServiceCollectionExtensions.AddOrchestratorWorker"/>.
-/// Bound from configuration: <c>Orchestrator:RabbitMq</c>, <c>Orchestrator:EngineUrl</c>, <c>Orchestrator:TaskQueue</c>, and
-/// every other property from <c>Orchestrator:Worker:*</c> (e.g. <c>Orchestrator:Worker:MaxConcurrentActivities</c>).
+/// Bound from configuration: <c>Orchestrator:RabbitMq</c>, <c>Orchestrator:EngineUrl</c>, <c>Orchestrator:TaskQueue</c>,
+/// <c>Orchestrator:ApiKey</c>, and every other property from <c>Orchestrator:Worker:*</c> (e.g.
+/// <c>Orchestrator:Worker:MaxConcurrentActivities</c>; <c>Orchestrator:Worker:ApiKey</c> wins over <c>Orchestrator:ApiKey</c>).
 /// </summary>
 public sealed class OrchestratorWorkerOptions
 {
@@ -14,6 +15,13 @@ public sealed class OrchestratorWorkerOptions
 
     /// <summary>Base address of the engine's REST API, used to fetch a run's history when the cache cannot continue it (<c>Orchestrator:EngineUrl</c>). Default <c>http://127.0.0.1:5080</c>.</summary>
     public Uri EngineUrl { get; set; } = new("http://127.0.0.1:5080");
+
+    /// <summary>
+    /// The engine's API key, sent as header <c>X-Api-Key</c> when the worker fetches a run's history (<c>Orchestrator:ApiKey</c>,
+    /// the same key and setting as the engine's). Required when the engine has one: without it every workflow task the
+    /// cache cannot continue fails with 401 (logged as a configuration error). Default none.
+    /// </summary>
+    public string? ApiKey { get; set; }
 
     /// <summary>The task queue this worker serves (<c>Orchestrator:TaskQueue</c>). Default <c>default</c>.</summary>
     public string TaskQueue { get; set; } = "default";

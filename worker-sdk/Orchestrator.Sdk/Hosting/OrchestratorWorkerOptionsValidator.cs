@@ -12,6 +12,10 @@ internal sealed class OrchestratorWorkerOptionsValidator : IValidateOptions<Orch
         {
             errors.Add("Orchestrator:RabbitMq must be an AMQP URI, e.g. amqp://guest:guest@127.0.0.1:5672/ (environment variable Orchestrator__RabbitMq).");
         }
+        if (!string.IsNullOrEmpty(options.ApiKey) && options.ApiKey.Any(c => c < 0x21 || c > 0x7e))
+        {
+            errors.Add("Orchestrator:ApiKey may hold only visible ASCII characters (it is sent as header X-Api-Key).");
+        }
         if (string.IsNullOrWhiteSpace(options.TaskQueue))
         {
             errors.Add("Orchestrator:TaskQueue must not be empty.");

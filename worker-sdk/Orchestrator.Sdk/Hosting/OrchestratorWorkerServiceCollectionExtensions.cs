@@ -63,5 +63,9 @@ public static class OrchestratorWorkerServiceCollectionExtensions
         {
             options.TaskQueue = taskQueue;
         }
+        if (section["ApiKey"] is { Length: > 0 } apiKey)
+        {
+            options.ApiKey = apiKey; // the engine's own setting: one key for the engine, its workers and the dashboard
+        }
     }
 }

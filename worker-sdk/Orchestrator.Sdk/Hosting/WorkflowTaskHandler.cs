@@ -34,7 +34,7 @@ internal sealed class WorkflowTaskHandler : IDisposable
         _sender = sender;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<WorkflowTaskHandler>();
-        _engine = new OrchestratorClient(_options.EngineUrl);
+        _engine = new OrchestratorClient(_options.EngineUrl) { ApiKey = _options.ApiKey, Logger = _logger };
         Cache = new WorkflowCache(_options.MaxCachedWorkflows);
     }
 
