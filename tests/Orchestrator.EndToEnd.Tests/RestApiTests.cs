@@ -28,8 +28,8 @@ public sealed class RestApiTests : IAsyncLifetime
         {
             return await Http.PostAsync(Url(path), new StringContent(json, Encoding.UTF8, "application/json"));
         }
-        // Kestrel answers 413 before reading such a body and closes the connection: a connection of its own, so the
-        // next request does not meet a closed pooled one.
+        // The engine answers 413 to such a body with Connection: close: a connection of its own, so the next request
+        // does not meet a closed pooled one.
         using var own = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Url(path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.ConnectionClose = true;
