@@ -73,6 +73,7 @@ public sealed partial class AuthBrowserTests(BrowserFixture fixture)
         await Expect(page.Locator("button[data-action=terminate]")).ToBeDisabledAsync();
         await Expect(page.Locator("button[data-action=cancel]")).ToBeDisabledAsync();
         await Expect(page.Locator("button[data-action=signal]")).ToBeDisabledAsync();
+        await page.Locator(".panel.actions").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "viewer-actions.png") });
 
         // What a hostile viewer could do in the page: enable the buttons and click through. The circuit's event
         // reaches the server, which refuses it: nothing goes to the engine.

@@ -29,6 +29,7 @@ internal static class SecuritySetup
         services.AddSingleton<LocalUsers>();
         services.AddSingleton<LoginThrottle>();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingUserState>();
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardRoles.AnyRolePolicy, p => p.RequireAuthenticatedUser().RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator))
             .AddPolicy(DashboardRoles.OperatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(DashboardRoles.Operator))
