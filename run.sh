@@ -12,10 +12,17 @@ if [[ -z "${Orchestrator__Postgres:-}${Orchestrator__RabbitMq:-}" ]] && command 
   COMPOSE=(docker compose -f "$REPO/compose/docker-compose.yml")
   echo "Docker engine found: starting compose/docker-compose.yml (Ctrl-C stops it)"
   trap '"${COMPOSE[@]}" down' EXIT
+  # The dashboard asks for a login: user "operator" (role Operator), with a password made up now and hashed by the
+  # dashboard image itself (compose passes the hash on as ORCHESTRATOR_DASHBOARD_OPERATOR_HASH).
+  DASHBOARD_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+  "${COMPOSE[@]}" build dashboard
+  ORCHESTRATOR_DASHBOARD_OPERATOR_HASH="$(printf '%s\n' "$DASHBOARD_PASSWORD" | "${COMPOSE[@]}" run --rm --no-deps -T dashboard hash-password)"
+  export ORCHESTRATOR_DASHBOARD_OPERATOR_HASH
   "${COMPOSE[@]}" up --build --detach --wait
   curl -sS -X POST http://127.0.0.1:5080/api/v1/workflows -H 'Content-Type: application/json' \
     -d '{"workflowType":"OrderWorkflow","input":{"orderId":"demo","amount":42.5,"items":["book"]}}' && echo
   echo "REST API http://127.0.0.1:5080  Dashboard http://127.0.0.1:5081  RabbitMQ http://127.0.0.1:15672"
+  echo "Dashboard sign-in: operator / $DASHBOARD_PASSWORD"
   "${COMPOSE[@]}" logs --follow
   exit 0
 fi
@@ -66,8 +73,14 @@ wait_http() {
 start_bg engine    "${ENGINE[@]}" --urls "$ENGINE_URL"
 wait_http engine "$ENGINE_URL/health/ready"
 start_bg worker    dotnet "$REPO/samples/OrderSample/bin/$CONFIGURATION/net10.0/OrderSample.dll"
-start_bg dashboard dotnet "$REPO/dashboard/Orchestrator.Dashboard/bin/$CONFIGURATION/net10.0/Orchestrator.Dashboard.dll" --urls "$DASHBOARD_URL"
-wait_http dashboard "$DASHBOARD_URL/"
+# The dashboard asks for a login: user "operator" (role Operator), with a password made up now (printed below) and
+# hashed by the dashboard's own `hash-password`; only the hash reaches the dashboard's configuration.
+DASHBOARD_DLL="$REPO/dashboard/Orchestrator.Dashboard/bin/$CONFIGURATION/net10.0/Orchestrator.Dashboard.dll"
+DASHBOARD_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+DASHBOARD_HASH="$(printf '%s\n' "$DASHBOARD_PASSWORD" | dotnet "$DASHBOARD_DLL" hash-password)"
+start_bg dashboard env "Orchestrator__Dashboard__Users__operator__PasswordHash=$DASHBOARD_HASH" \
+  "Orchestrator__Dashboard__Users__operator__Role=Operator" dotnet "$DASHBOARD_DLL" --urls "$DASHBOARD_URL"
+wait_http dashboard "$DASHBOARD_URL/health"
 
 # --- a demo workflow ---
 DEMO_ID="order-demo-$(date +%H%M%S)"
@@ -85,6 +98,7 @@ cat <<EOF
 Orchestrator is up:
   REST API   $ENGINE_URL   (OpenAPI: $ENGINE_URL/openapi/v1.json)
   Dashboard  $DASHBOARD_URL   (the demo run: $DASHBOARD_URL/workflows/$DEMO_ID)
+             sign in as operator / $DASHBOARD_PASSWORD
   Worker     samples/OrderSample on task queue 'default'
   Logs       ${LOGS#"$REPO"/}/{engine,worker,dashboard}.log
 

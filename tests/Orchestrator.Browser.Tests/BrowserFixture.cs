@@ -1,12 +1,27 @@
+using System.Security.Cryptography;
 using Microsoft.Playwright;
 
 namespace Orchestrator.Browser.Tests;
 
-/// <summary>One engine and sample worker (their own processes unless <c>ORCHESTRATOR_E2E_ENGINE_URL</c>), one dashboard process and one headless Chromium for all browser tests.</summary>
+/// <summary>Who a test's page is signed in as.</summary>
+internal enum SignedIn
+{
+    Nobody,
+    Viewer,
+    Operator,
+}
+
+/// <summary>
+/// One engine and sample worker (their own processes unless <c>ORCHESTRATOR_E2E_ENGINE_URL</c>), one dashboard process
+/// with two users (<c>viewer</c>, role Viewer; <c>operator</c>, role Operator; random passwords hashed with the
+/// dashboard's own <c>hash-password</c>) and one headless Chromium for all browser tests. Each user signs in once through
+/// the login form; pages of that user start from the saved cookies.
+/// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private readonly Dictionary<SignedIn, string> storageStates = [];
     private IPlaywright? playwright;
 
     internal EngineUnderTest Engine { get; private set; } = null!;
@@ -14,6 +29,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     internal DashboardProcess Dashboard { get; private set; } = null!;
 
     internal IBrowser Browser { get; private set; } = null!;
+
+    internal string ViewerPassword { get; } = RandomPassword();
+
+    internal string OperatorPassword { get; } = RandomPassword();
+
+    /// <summary>The dashboard's settings with the two users (environment variables).</summary>
+    internal IReadOnlyDictionary<string, string> UserSettings { get; private set; } = new Dictionary<string, string>();
 
     /// <summary>Screenshots go here (under the test output): list.png, run.png.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -26,8 +48,17 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium is missing at {ChromiumPath}: the browser tests need Debian's chromium package. Install it with `apt-get install -y chromium` (never `playwright install`).");
         }
         Directory.CreateDirectory(ScreenshotFolder);
+        var viewerHash = DashboardProcess.HashPasswordAsync(ViewerPassword);
+        var operatorHash = DashboardProcess.HashPasswordAsync(OperatorPassword);
         Engine = await EngineUnderTest.StartAsync();
-        Dashboard = await DashboardProcess.StartAsync(Engine.Url, Engine.ApiKey, TimeSpan.FromSeconds(60));
+        UserSettings = new Dictionary<string, string>
+        {
+            ["Orchestrator__Dashboard__Users__viewer__PasswordHash"] = await viewerHash,
+            ["Orchestrator__Dashboard__Users__viewer__Role"] = "Viewer",
+            ["Orchestrator__Dashboard__Users__operator__PasswordHash"] = await operatorHash,
+            ["Orchestrator__Dashboard__Users__operator__Role"] = "Operator",
+        };
+        Dashboard = await DashboardProcess.StartAsync(Engine.Url, Engine.ApiKey, TimeSpan.FromSeconds(60), UserSettings);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -35,20 +66,41 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+        foreach (var (who, user, password) in new[] { (SignedIn.Viewer, "viewer", ViewerPassword), (SignedIn.Operator, "operator", OperatorPassword) })
+        {
+            var page = await NewPageAsync(SignedIn.Nobody);
+            await SignInAsync(page, Dashboard.Url, user, password);
+            storageStates[who] = await page.Context.StorageStateAsync();
+            await page.Context.CloseAsync();
+        }
     }
 
-    /// <summary>A fresh page at 1280x720, light colour scheme unless asked.</summary>
-    internal async Task<IPage> NewPageAsync(ColorScheme colorScheme = ColorScheme.Light)
+    /// <summary>A fresh page at 1280x720 signed in as <paramref name="who"/> (operator unless asked), light colour scheme unless asked.</summary>
+    internal async Task<IPage> NewPageAsync(SignedIn who = SignedIn.Operator, ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
             ColorScheme = colorScheme,
             BaseURL = Dashboard.Url,
+            StorageState = who == SignedIn.Nobody ? null : storageStates[who],
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
+
+    /// <summary>Signs in through the login form of the dashboard at <paramref name="dashboardUrl"/> and waits for the workflow list.</summary>
+    internal static async Task SignInAsync(IPage page, string dashboardUrl, string user, string password)
+    {
+        await page.GotoAsync(dashboardUrl + "/login");
+        await page.FillAsync("input[name=username]", user);
+        await page.FillAsync("input[name=password]", password);
+        await page.ClickAsync("button[data-action=login]");
+        await page.WaitForURLAsync(dashboardUrl + "/");
+        await page.Locator($".topbar .user[data-user='{user}']").WaitForAsync();
+    }
+
+    private static string RandomPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
 
     public async Task DisposeAsync()
     {

@@ -80,7 +80,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
         await Expect(page.Locator(".timeline-row[data-kind=Activity]")).ToHaveCountAsync(5); // charge, reserve, ship, release, refund
         await Expect(page.Locator("body")).ToContainTextAsync("ShippingFailedException");
 
-        var dark = await fixture.NewPageAsync(ColorScheme.Dark);
+        var dark = await fixture.NewPageAsync(colorScheme: ColorScheme.Dark);
         await dark.GotoAsync($"/workflows/{id}");
         await Expect(dark.Locator("tr[data-event-type=WorkflowStarted]")).ToBeVisibleAsync();
         await dark.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "run-dark.png") });
@@ -185,9 +185,9 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
             Assert.Equal(401, (int)response.StatusCode);
         }
 
-        await using var keyless = await DashboardProcess.StartAsync(Engine.Url, apiKey: null, TimeSpan.FromSeconds(60));
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync(keyless.Url + "/");
+        await using var keyless = await DashboardProcess.StartAsync(Engine.Url, apiKey: null, TimeSpan.FromSeconds(60), fixture.UserSettings);
+        var page = await fixture.NewPageAsync(SignedIn.Nobody);
+        await BrowserFixture.SignInAsync(page, keyless.Url, "viewer", fixture.ViewerPassword);
 
         await Expect(page.Locator(".banner.error")).ToContainTextAsync("401");
     }

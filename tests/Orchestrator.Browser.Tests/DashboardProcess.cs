@@ -30,24 +30,15 @@ internal sealed class DashboardProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<DashboardProcess> StartAsync(string engineUrl, string? apiKey, TimeSpan timeout)
+    /// <summary>
+    /// Starts the dashboard on a free port with <paramref name="settings"/> as environment variables (e.g. its users:
+    /// <c>Orchestrator__Dashboard__Users__&lt;name&gt;__PasswordHash</c>) and waits until it serves its static files.
+    /// </summary>
+    public static async Task<DashboardProcess> StartAsync(string engineUrl, string? apiKey, TimeSpan timeout, IReadOnlyDictionary<string, string> settings)
     {
-        var dll = EngineUnderTest.BuildOutput("DashboardDll");
         var url = $"http://127.0.0.1:{FreePort()}";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "--urls", url })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Orchestrator__EngineUrl"] = engineUrl;
-        info.Environment["Orchestrator__ApiKey"] = apiKey ?? "";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var dashboard = new DashboardProcess(Process.Start(info)!, url);
-        dashboard.process.OutputDataReceived += (_, e) => dashboard.Append(e.Data);
-        dashboard.process.ErrorDataReceived += (_, e) => dashboard.Append(e.Data);
-        dashboard.process.BeginOutputReadLine();
-        dashboard.process.BeginErrorReadLine();
+        var dashboard = new DashboardProcess(Launch(engineUrl, apiKey, settings, url), url);
+        dashboard.Start();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
@@ -78,6 +69,73 @@ internal sealed class DashboardProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Starts the dashboard and waits for it to exit (it should refuse to start): its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string engineUrl, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        var dashboard = new DashboardProcess(Launch(engineUrl, null, settings, $"http://127.0.0.1:{FreePort()}"), "");
+        dashboard.Start();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await dashboard.process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await dashboard.DisposeAsync();
+            throw new TimeoutException($"The dashboard was still running after {timeout}:\n{dashboard.Output}");
+        }
+        dashboard.process.WaitForExit(); // the rest of the redirected output
+        var exitCode = dashboard.process.ExitCode;
+        await dashboard.DisposeAsync();
+        return (exitCode, dashboard.Output);
+    }
+
+    /// <summary><c>Orchestrator.Dashboard.dll hash-password</c> with <paramref name="password"/> on standard input: the hash it prints.</summary>
+    public static async Task<string> HashPasswordAsync(string password)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(EngineUnderTest.BuildOutput("DashboardDll"));
+        info.ArgumentList.Add("hash-password");
+        using var process = Process.Start(info)!;
+        await process.StandardInput.WriteLineAsync(password);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode == 0
+            ? (await output).Trim()
+            : throw new InvalidOperationException($"hash-password exited with {process.ExitCode}: {await errors}");
+    }
+
+    private static Process Launch(string engineUrl, string? apiKey, IReadOnlyDictionary<string, string> settings, string url)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { EngineUnderTest.BuildOutput("DashboardDll"), "--urls", url })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Orchestrator__EngineUrl"] = engineUrl;
+        info.Environment["Orchestrator__ApiKey"] = apiKey ?? "";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+        var process = new Process { StartInfo = info };
+        return process;
+    }
+
+    private void Start()
+    {
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     private void Append(string? line)

@@ -15,7 +15,9 @@ internal sealed class StubEngine : HttpMessageHandler
 
     public EngineApiClient CreateClient() => new(new HttpClient(this, disposeHandler: false) { BaseAddress = new Uri("http://engine.test/") });
 
-    public void AddTo(BunitContext context) => context.Services.AddSingleton(CreateClient()).AddSingleton(TimeProvider.System);
+    /// <summary>Registers the client (and <see cref="WorkflowActions"/> over it, which needs <c>AddAuthorization()</c> where a test uses it).</summary>
+    public void AddTo(BunitContext context)
+        => context.Services.AddSingleton(CreateClient()).AddSingleton(TimeProvider.System).AddScoped<WorkflowActions>();
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

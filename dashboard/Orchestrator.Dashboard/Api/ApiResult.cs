@@ -8,8 +8,8 @@ public sealed record ApiResult<T>(HttpStatusCode StatusCode, T? Value, string? E
     public bool IsSuccess => Error is null;
 }
 
-/// <summary>The engine's answer to an action (signal, cancel, terminate).</summary>
-public sealed record ActionResult(HttpStatusCode StatusCode, string Message)
+/// <summary>The engine's answer to an action (signal, cancel, terminate), or the dashboard's refusal (<paramref name="ByDashboard"/>) when it was not sent.</summary>
+public sealed record ActionResult(HttpStatusCode StatusCode, string Message, bool ByDashboard = false)
 {
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
 }

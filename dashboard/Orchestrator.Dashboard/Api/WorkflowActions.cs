@@ -1,0 +1,37 @@
+using System.Net;
+using Microsoft.AspNetCore.Components.Authorization;
+using Orchestrator.Dashboard.Security;
+
+namespace Orchestrator.Dashboard.Api;
+
+/// <summary>
+/// Signal, cancel and terminate, for the signed-in user of this circuit: sent to the engine only when that user has the
+/// operator role, else refused here with 403 (whatever the page showed). Every action is logged with its user.
+/// </summary>
+internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStateProvider authentication, ILogger<WorkflowActions> logger)
+{
+    public Task<ActionResult> SignalAsync(string workflowId, string signalName, string jsonPayload, CancellationToken cancellationToken = default)
+        => RunAsync("signal " + signalName, workflowId, () => engine.SignalAsync(workflowId, signalName, jsonPayload, cancellationToken));
+
+    public Task<ActionResult> CancelAsync(string workflowId, CancellationToken cancellationToken = default)
+        => RunAsync("cancel", workflowId, () => engine.CancelAsync(workflowId, cancellationToken));
+
+    public Task<ActionResult> TerminateAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
+        => RunAsync("terminate", workflowId, () => engine.TerminateAsync(workflowId, reason, cancellationToken));
+
+    private async Task<ActionResult> RunAsync(string action, string workflowId, Func<Task<ActionResult>> send)
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var name = user.Identity?.Name ?? "anonymous";
+        if (!DashboardRoles.IsOperator(user))
+        {
+            var role = DashboardRoles.RoleOf(user);
+            Log.ActionRefused(logger, name, role, action, workflowId);
+            return new ActionResult(HttpStatusCode.Forbidden,
+                $"403 Forbidden: {name} ({role}) may not {action.Split(' ')[0]}; that needs the {DashboardRoles.Operator} role.", ByDashboard: true);
+        }
+        var result = await send();
+        Log.ActionSent(logger, name, action, workflowId, result.Message);
+        return result;
+    }
+}
