@@ -29,5 +29,8 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ResumableJobWorkflow>()
     .AddWorkflow<BookingSagaWorkflow>()
     .AddWorkflow<ScheduleToStartWorkflow>()
+    .AddWorkflow<ChainWorkflow>()
+    .AddWorkflow<RetryChainWorkflow>()
+    .AddWorkflow<ChainParentWorkflow>()
     .AddActivities<FailureActivities>());
 await builder.Build().RunAsync();

@@ -328,19 +328,31 @@ internal sealed class RunChange : IAsyncDisposable
     /// The run closed: each open child is terminated (default), asked to cancel, or left running (abandon), in this
     /// transaction. A child closed here needs no notice to its (closed) parent.
     /// </summary>
+    /// <remarks>
+    /// The open children are read without locks, then locked one by one. A child that was closing into its next run
+    /// (continue-as-new, workflow retry) while we waited for its lock is found closed with a <c>next_run_id</c>; that next
+    /// run, committed before the lock was granted, is locked in turn (a new statement sees it), until an open run or the
+    /// chain's end. So the policy reaches the child's current run whatever generation it is in, and that run cannot hand
+    /// over to a next one before this transaction commits: a hand-over happens only in a transaction that holds its lock.
+    /// </remarks>
     private async Task ApplyParentClosePolicyAsync(IReadOnlyList<(Guid RunId, string? Policy)> openChildren)
     {
-        foreach (var (childRunId, policy) in openChildren)
+        foreach (var (listedRunId, policy) in openChildren)
         {
             if (policy == "Abandon")
             {
                 continue;
             }
-            var child = await BeginNestedAsync(childRunId);
-            if (child is not { IsOpen: true })
+            var child = await BeginNestedAsync(listedRunId);
+            while (child is { IsOpen: false, Run.NextRunId: { } next } && child.Run.ParentRunId == Run.RunId)
+            {
+                child = await BeginNestedAsync(next);
+            }
+            if (child is not { IsOpen: true } || child.Run.ParentRunId != Run.RunId)
             {
                 continue;
             }
+            var childRunId = child.Run.RunId;
             if (policy == "RequestCancel")
             {
                 if (!child.Run.CancelRequested)

@@ -120,8 +120,31 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         return outbox.Count > 0 ? (await grid.ReadAsync<long>()).ToList() : [];
     }
 
-    public Task<WorkflowRunRecord?> LockOpenRunAsync(NpgsqlTransaction tx, string workflowId) =>
-        One<WorkflowRunRecord>(tx, SqlStatements.LockOpenRun, new { WorkflowId = workflowId });
+    /// <summary>How many times <see cref="LockOpenRunAsync"/> looks again for an open run that closed into a next one while it waited.</summary>
+    public const int MaxOpenRunLookups = 64;
+
+    /// <summary>
+    /// Locks the open run of a workflow id; null only when, at some moment of the call, the id had no open run. A run
+    /// that closes into its next run (continue-as-new, workflow retry) while the lock waits for it is followed to that
+    /// next run (<see cref="SqlStatements.LockOpenRunThenProbe"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the id's open run closed into a next one <see cref="MaxOpenRunLookups"/> times in a row while this waited.</exception>
+    public async Task<WorkflowRunRecord?> LockOpenRunAsync(NpgsqlTransaction tx, string workflowId)
+    {
+        for (var lookup = 0; lookup < MaxOpenRunLookups; lookup++)
+        {
+            await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(SqlStatements.LockOpenRunThenProbe,
+                new { WorkflowId = workflowId }, tx));
+            var run = await grid.ReadSingleOrDefaultAsync<WorkflowRunRecord>();
+            var openNow = await grid.ReadSingleAsync<bool>();
+            if (run is not null || !openNow)
+            {
+                return run;
+            }
+        }
+        throw new InvalidOperationException(
+            $"The open run of workflow '{workflowId}' closed into a next run {MaxOpenRunLookups} times while this request waited for it; try again.");
+    }
 
     /// <summary>
     /// Closes a run (row, pending work deleted, the close announced on <see cref="SqlStatements.RunClosedChannel"/> with

@@ -65,6 +65,14 @@ internal static class SqlStatements
 
     public const string LockOpenRun = $"SELECT {RunColumns} FROM workflow_runs WHERE workflow_id = @WorkflowId AND status = 'Running' FOR UPDATE";
 
+    /// <summary>
+    /// <see cref="LockOpenRun"/>, then (a statement of its own: a later snapshot) whether the workflow id has an open run.
+    /// Under READ COMMITTED the lock can wait on a run that is closing into its next run (continue-as-new, workflow retry):
+    /// after the wait the row no longer matches, and the next run, created by that same commit, is not in the locking
+    /// statement's snapshot, so it answers nothing; the second statement sees the next run, and the caller locks again.
+    /// </summary>
+    public const string LockOpenRunThenProbe = LockOpenRun + ";\n" + OpenRunExists;
+
     public const string CloseRun = """
         UPDATE workflow_runs SET status = @Status, result = @Result::json, failure = @Failure::json, closed_at = @ClosedAt,
             next_run_id = @NextRunId
