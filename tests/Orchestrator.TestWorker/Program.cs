@@ -29,5 +29,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ResumableJobWorkflow>()
     .AddWorkflow<BookingSagaWorkflow>()
     .AddWorkflow<ScheduleToStartWorkflow>()
-    .AddActivities<FailureActivities>());
+    .AddActivities<FailureActivities>()
+    .AddWorkflow<LateAnswerWorkflow>()
+    .AddActivities<LateAnswerActivities>());
 await builder.Build().RunAsync();
