@@ -29,4 +29,20 @@ internal static partial class Log
 
     [LoggerMessage(201, LogLevel.Warning, "Orchestrator:ApiKey has only {Length} characters; use a random key of at least 32 (e.g. openssl rand -hex 32)")]
     public static partial void ApiKeyShort(ILogger logger, int length);
+
+    // 120-129: workflow task dispatch and late answers (issue 12)
+    [LoggerMessage(120, LogLevel.Information, "Workflow task {ScheduledEventId} (attempt {Attempt}) of {WorkflowId} / run {RunId} got no answer in time (message confirmed by the broker: {Sent}); sending a new attempt")]
+    public static partial void WorkflowTaskOverdue(ILogger logger, string workflowId, Guid runId, long scheduledEventId, int attempt, bool sent);
+
+    [LoggerMessage(121, LogLevel.Information, "Workflow task {ScheduledEventId} (attempt {Attempt}) of {WorkflowId} / run {RunId} was never confirmed sent; sending it again")]
+    public static partial void WorkflowTaskUnsent(ILogger logger, string workflowId, Guid runId, long scheduledEventId, int attempt);
+
+    [LoggerMessage(122, LogLevel.Information, "The answer of attempt {Attempt} of activity {ScheduledEventId} of {WorkflowId} / run {RunId} came {Late} after the attempt's deadline: recorded as timed out")]
+    public static partial void LateActivityAnswer(ILogger logger, string workflowId, Guid runId, long scheduledEventId, int attempt, TimeSpan late);
+
+    [LoggerMessage(123, LogLevel.Warning, "The relay's queue of fresh messages is full: {Count} message(s) left to the sweeps (their rows are their durable record)")]
+    public static partial void RelayQueueFull(ILogger logger, int count);
+
+    [LoggerMessage(124, LogLevel.Warning, "Sending {Count} message(s) to {Destinations} timed out; their send endpoints are dropped and the messages sent again by the sweeps")]
+    public static partial void RelaySendTimedOut(ILogger logger, int count, string destinations);
 }

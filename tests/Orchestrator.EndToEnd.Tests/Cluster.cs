@@ -33,6 +33,9 @@ public sealed class Cluster : IAsyncDisposable
 
     public string TaskQueue { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The queue this cluster's engines take worker answers from.</summary>
+    public string EngineQueue => _engineQueue;
+
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(100) };
 
     public Uri EngineUrl(int index = 0) => new($"http://127.0.0.1:{_engines[index].Port}");

@@ -40,6 +40,8 @@ public sealed class ChildProcess : IDisposable
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        // a worker's receive endpoints going down and coming back (broker outages)
+        info.Environment["Logging__LogLevel__Orchestrator.Sdk.Hosting.WorkerHost"] = "Information";
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);

@@ -32,5 +32,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ChainWorkflow>()
     .AddWorkflow<RetryChainWorkflow>()
     .AddWorkflow<ChainParentWorkflow>()
-    .AddActivities<FailureActivities>());
+    .AddActivities<FailureActivities>()
+    .AddWorkflow<LateAnswerWorkflow>()
+    .AddActivities<LateAnswerActivities>());
 await builder.Build().RunAsync();

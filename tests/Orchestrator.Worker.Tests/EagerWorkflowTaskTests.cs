@@ -88,4 +88,56 @@ public sealed class EagerWorkflowTaskTests
 
         Assert.Null((await worker.NextAnswerAsync<ActivityTaskCompletedMessage>()).Continuation);
     }
+
+    /// <summary>
+    /// Events 9-14 as the engine records them after the second task: that task's WorkflowTaskStarted (naming the continuation
+    /// the engine applied, if any), its completion, the reservation it scheduled, run and completed, the third task.
+    /// </summary>
+    private static List<HistoryEvent> ThirdTask(ScheduleActivityCommand reserve, Guid? appliedContinuation)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return
+        [
+            HistoryJson.CreateEvent(9, EventTypes.WorkflowTaskStarted, at, new WorkflowTaskStartedAttributes(8, appliedContinuation)),
+            HistoryJson.CreateEvent(10, EventTypes.WorkflowTaskCompleted, at, new WorkflowTaskCompletedAttributes(8)),
+            HistoryJson.CreateEvent(11, EventTypes.ActivityScheduled, at, new ActivityScheduledAttributes(reserve.Seq, reserve.ActivityName, reserve.Input,
+                reserve.TaskQueue, reserve.StartToCloseTimeout, reserve.ScheduleToCloseTimeout, reserve.ScheduleToStartTimeout, reserve.HeartbeatTimeout,
+                reserve.RetryPolicy)),
+            HistoryJson.CreateEvent(12, EventTypes.ActivityStarted, at, new ActivityStartedAttributes(reserve.Seq, 11, 1)),
+            HistoryJson.CreateEvent(13, EventTypes.ActivityCompleted, at, new ActivityCompletedAttributes(reserve.Seq, 11, JsonSerializer.SerializeToElement("resv-o-1"))),
+            HistoryJson.CreateEvent(14, EventTypes.WorkflowTaskScheduled, at, new WorkflowTaskScheduledAttributes(1)),
+        ];
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CachedInstanceAfterAContinuation_FollowsOnOnlyWhenTheEngineAppliedThatContinuation(bool applied)
+    {
+        // The engine may record the result alone (the run moved) or apply another worker's continuation of the same activity (a
+        // duplicated delivery): the next slice then lines up by event id with what this worker's instance assumed, but not by
+        // content. The instance must not follow on unless the slice's WorkflowTaskStarted names its own continuation.
+        using var engine = new StubEngine(_ => (500, "{}"));
+        await using var worker = await WorkerFixture.StartAsync(engine.BaseAddress);
+        var run = new Histories(worker.TaskQueue);
+        await worker.SendAsync(run.Task(run.FirstTask()));
+        var charge = (ScheduleActivityCommand)(await worker.NextAnswerAsync<WorkflowTaskCompletedMessage>()).Commands[0];
+        await worker.SendAsync(Charge(run, charge, run.SecondTask(charge).Take(3).ToList()));
+        var next = Assert.IsType<ContinuedWorkflowTask>((await worker.NextAnswerAsync<ActivityTaskCompletedMessage>()).Continuation);
+        Assert.NotNull(next.ContinuationId);
+        var reserve = Assert.IsType<ScheduleActivityCommand>(Assert.Single(next.Commands));
+
+        await worker.SendAsync(run.Task(ThirdTask(reserve, applied ? next.ContinuationId : Guid.NewGuid())));
+
+        if (applied)
+        {
+            await worker.NextAnswerAsync<WorkflowTaskCompletedMessage>();
+            Assert.Empty(engine.Requests);                                       // it followed on from its cached instance
+        }
+        else
+        {
+            await worker.NextAnswerAsync<WorkflowTaskFailedMessage>();            // the stub engine answers the history fetch with 500
+            Assert.Contains(engine.Requests, r => r.Contains("/history", StringComparison.Ordinal)); // it replayed: no follow-on
+        }
+    }
 }

@@ -3,8 +3,25 @@ namespace Orchestrator.Engine.Dispatch;
 /// <summary>Timing settings of the dispatcher (section <c>Orchestrator:Engine</c>); defaults documented here.</summary>
 internal sealed class EngineSettings
 {
-    /// <summary>A workflow task without an answer after this long is sent again. Default 10 s (as Temporal).</summary>
+    /// <summary>
+    /// A workflow task without an answer after this long is sent again (a new attempt). Default 10 s (as Temporal). Each
+    /// overdue answer in a row doubles the next attempt's timeout, up to <see cref="MaxWorkflowTaskTimeout"/>, and a re-sent
+    /// message expires from its queue after its timeout, so a backlog holds the first copy and one live re-send of a task.
+    /// </summary>
     public TimeSpan WorkflowTaskTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest workflow task timeout after overdue answers in a row (see <see cref="WorkflowTaskTimeout"/>). Default 5 min.</summary>
+    public TimeSpan MaxWorkflowTaskTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A dispatched workflow task whose message the broker has not confirmed after this long (the engine crashed after the
+    /// commit, the send failed or timed out) is sent again, with the same attempt. Default 5 s (as the outbox sweep).
+    /// </summary>
+    public TimeSpan ResendUnsentWorkflowTaskAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The timeout of a workflow task attempt after <paramref name="timeouts"/> overdue answers in a row.</summary>
+    public TimeSpan WorkflowTaskTimeoutAfter(int timeouts) =>
+        TimeSpan.FromTicks(Math.Min(WorkflowTaskTimeout.Ticks * (1L << Math.Min(timeouts, 20)), Math.Max(MaxWorkflowTaskTimeout.Ticks, WorkflowTaskTimeout.Ticks)));
 
     /// <summary>Limit of one activity attempt when the workflow gave no StartToCloseTimeout. Default 5 min.</summary>
     public TimeSpan DefaultStartToCloseTimeout { get; set; } = TimeSpan.FromMinutes(5);

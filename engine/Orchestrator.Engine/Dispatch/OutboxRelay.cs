@@ -22,50 +22,87 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
     private const int BatchSize = 256;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
-    private readonly Channel<OutgoingMessage> _fresh = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Most fresh messages held in memory; past it they are left to the sweeps (their rows are their durable record).</summary>
+    private const int FreshCapacity = 50_000;
+
+    /// <summary>Batches in flight at once: a send stuck on a dead channel holds one of them, not every later message.</summary>
+    private const int ConcurrentBatches = 4;
+
+    private readonly Channel<OutgoingMessage> _fresh = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(FreshCapacity)
+    {
+        SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly ConcurrentDictionary<string, ISendEndpoint> _endpoints = new(StringComparer.Ordinal);
 
     public void Enqueue(IReadOnlyList<OutgoingMessage> rows)
     {
+        var dropped = 0;
         foreach (var row in rows)
         {
-            _fresh.Writer.TryWrite(row);
+            if (!_fresh.Writer.TryWrite(row))
+            {
+                dropped++;
+            }
+        }
+        if (dropped > 0)
+        {
+            Log.RelayQueueFull(logger, dropped);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sweep = SweepLoopAsync(stoppingToken);
-        var batch = new List<OutgoingMessage>(BatchSize);
+        using var slots = new SemaphoreSlim(ConcurrentBatches);
+        var inFlight = new ConcurrentDictionary<Task, bool>();
         try
         {
             while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Clear();
+                await slots.WaitAsync(stoppingToken);
+                var batch = new List<OutgoingMessage>(BatchSize);
                 while (batch.Count < BatchSize && _fresh.Reader.TryRead(out var row))
                 {
                     batch.Add(row);
                 }
-                try
+                var send = SendFreshBatchAsync(batch, stoppingToken);
+                inFlight[send] = true;
+                _ = send.ContinueWith(t =>
                 {
-                    await SendAsync(batch, stoppingToken);
-                    var sent = batch.Where(m => m.OutboxId != 0).Select(m => m.OutboxId).ToArray();
-                    if (sent.Length > 0)
-                    {
-                        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                        await store.DeleteOutboxAsync(connection, sent);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Log.RelayFailed(logger, batch.Count, e);   // rows stay in the table: the sweep sends them later
-                }
+                    inFlight.TryRemove(t, out _);
+                    slots.Release();
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        await Task.WhenAll(inFlight.Keys);
         await sweep;
+    }
+
+    /// <summary>
+    /// Sends a batch of fresh messages; once the broker confirmed them, deletes their outbox rows and marks their workflow
+    /// tasks sent (one round trip). On failure nothing is marked: the sweeps send them again.
+    /// </summary>
+    private async Task SendFreshBatchAsync(List<OutgoingMessage> batch, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(batch, ct);
+            await store.AfterBatchSentAsync(
+                batch.Where(m => m.OutboxId != 0).Select(m => m.OutboxId).ToList(),
+                batch.Select(m => m.Message).OfType<WorkflowTaskMessage>().Select(m => (m.RunId, m.ScheduledEventId, m.Attempt)).ToList(),
+                ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.RelayFailed(logger, batch.Count, e);   // nothing marked: the sweeps send them later
+        }
     }
 
     private async Task SweepLoopAsync(CancellationToken stoppingToken)
@@ -110,22 +147,31 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
     };
 
     /// <summary>
-    /// Sends a batch, or gives up after <see cref="SendTimeout"/>: a send stuck on a connection the broker dropped must not
-    /// hold every later message behind it. What was not sent is sent again: outbox rows by the sweep, workflow tasks by the
-    /// task sweeper.
+    /// Sends a batch, or gives up after <see cref="SendTimeout"/>: a send stuck on a connection the broker dropped (publisher
+    /// confirms that never come after a broker restart are a known RabbitMQ.Client 7 failure) must not hold anything behind
+    /// it. On a timeout the sends still running are cancelled and the batch's send endpoints dropped, so the next send asks
+    /// the bus for them again. What was not confirmed is sent again: outbox rows by the sweep, workflow tasks by the sweeper.
     /// </summary>
     private async Task SendAsync(IReadOnlyList<OutgoingMessage> rows, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(SendTimeout);
-        try
+        // started on the thread pool: a send that blocks before it returns its task must not escape the timeout either
+        var sends = Task.Run(() => SendAllAsync(rows, timeout.Token), CancellationToken.None);
+        if (await Task.WhenAny(sends, Task.Delay(SendTimeout, ct)) == sends)
         {
-            await SendAllAsync(rows, timeout.Token).WaitAsync(SendTimeout, ct);
+            await sends;
+            return;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        ct.ThrowIfCancellationRequested();
+        await timeout.CancelAsync();   // before the token source is disposed: the sends still running must see it
+        var destinations = rows.Select(r => r.Destination).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var destination in destinations)
         {
-            throw new TimeoutException($"Sending {rows.Count} message(s) took longer than {SendTimeout.TotalSeconds:0} s.");
+            _endpoints.TryRemove(destination, out _);
         }
+        Log.RelaySendTimedOut(logger, rows.Count, string.Join(", ", destinations));
+        _ = sends.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        throw new TimeoutException($"Sending {rows.Count} message(s) took longer than {SendTimeout.TotalSeconds:0} s.");
     }
 
     private async Task SendAllAsync(IReadOnlyList<OutgoingMessage> rows, CancellationToken ct)
@@ -139,8 +185,10 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
                 endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
                 _endpoints[row.Destination] = endpoint;
             }
+            var ttl = row.TimeToLive;
             sends.Add(row.Message switch
             {
+                WorkflowTaskMessage m when ttl is { } t => endpoint.Send(m, c => c.TimeToLive = t, ct),
                 WorkflowTaskMessage m => endpoint.Send(m, ct),
                 ActivityTaskMessage m => endpoint.Send(m, ct),
                 _ => throw new InvalidOperationException($"Unknown message {row.Message.GetType().Name}."),

@@ -256,6 +256,8 @@ internal sealed class RunChange : IAsyncDisposable
             RunId = Run.RunId, ScheduledEventId = scheduledId, Attempt = attempt, TaskQueue = Run.TaskQueue, EventsFrom = eventsFrom,
             State = delay is null ? TaskState.Dispatched : TaskState.Scheduled,
             DispatchAfter = Now + (delay ?? _settings.WorkflowTaskTimeout), LastFailure = lastFailure,
+            // a continued task ran on its worker already: nothing to send
+            Sent = continuedAt is not null, DispatchedAt = delay is null ? Now : null, Timeouts = 0,
         };
         _taskDirty = true;
         _dispatchTaskNow = delay is null && continuedAt is null;
@@ -264,7 +266,10 @@ internal sealed class RunChange : IAsyncDisposable
     /// <summary>The answered task is done: no task is open until the next event arrives.</summary>
     public void SetTaskIdle(long answeredScheduledEventId)
     {
-        Task = Task! with { State = TaskState.Idle, EventsFrom = answeredScheduledEventId + 1, Attempt = 1, LastFailure = null };
+        Task = Task! with
+        {
+            State = TaskState.Idle, EventsFrom = answeredScheduledEventId + 1, Attempt = 1, LastFailure = null, Sent = false, DispatchedAt = null, Timeouts = 0,
+        };
         _taskDirty = true;
     }
 
@@ -274,14 +279,35 @@ internal sealed class RunChange : IAsyncDisposable
     /// </summary>
     public void RetryWorkflowTaskLater(int attempt, TimeSpan delay, string lastFailure)
     {
-        Task = Task! with { State = TaskState.Scheduled, Attempt = attempt, DispatchAfter = Now + delay, LastFailure = lastFailure };
+        Task = Task! with
+        {
+            State = TaskState.Scheduled, Attempt = attempt, DispatchAfter = Now + delay, LastFailure = lastFailure, Sent = false, DispatchedAt = null, Timeouts = 0,
+        };
         _taskDirty = true;
     }
 
-    /// <summary>Marks the current task as dispatched again (sweeper), with its next deadline.</summary>
-    public void RedispatchWorkflowTask(int attempt)
+    /// <summary>
+    /// Sends the current task (sweeper) as <paramref name="attempt"/>, after <paramref name="timeouts"/> overdue answers in a
+    /// row: its deadline is the timeout for that many (doubling), and its message expires from the queue then.
+    /// </summary>
+    public void RedispatchWorkflowTask(int attempt, int timeouts)
     {
-        Task = Task! with { State = TaskState.Dispatched, Attempt = attempt, DispatchAfter = Now + _settings.WorkflowTaskTimeout };
+        Task = Task! with
+        {
+            State = TaskState.Dispatched, Attempt = attempt, DispatchAfter = Now + _settings.WorkflowTaskTimeoutAfter(timeouts), Sent = false,
+            DispatchedAt = Now, Timeouts = timeouts,
+        };
+        _taskDirty = true;
+        _dispatchTaskNow = true;
+    }
+
+    /// <summary>
+    /// Sends the dispatched task's message again, same attempt and deadline (sweeper): the broker never confirmed it, so no
+    /// worker may have it.
+    /// </summary>
+    public void ResendUnsentWorkflowTask()
+    {
+        Task = Task! with { DispatchedAt = Now };
         _taskDirty = true;
         _dispatchTaskNow = true;
     }
@@ -304,7 +330,8 @@ internal sealed class RunChange : IAsyncDisposable
     public void DeleteActivityTask(long scheduledEventId) => _closedActivities.Add(scheduledEventId);
 
     /// <summary>Adds a message sent after the commit with no outbox row: a workflow task, whose task row is its durable record.</summary>
-    private void SendAfterCommit(string destination, object message) => _written.Add(new OutgoingMessage(destination, message));
+    private void SendAfterCommit(string destination, object message, TimeSpan? timeToLive) =>
+        _written.Add(new OutgoingMessage(destination, message, TimeToLive: timeToLive));
 
     /// <summary>Closes the run: status, result/failure, and no more pending work.</summary>
     public async Task CloseAsync(string status, string? result, string? failure, Guid? nextRunId = null)
@@ -393,7 +420,7 @@ internal sealed class RunChange : IAsyncDisposable
         {
             RunId = next.RunId, ScheduledEventId = first.Count, Attempt = 1, TaskQueue = next.TaskQueue, EventsFrom = 1,
             State = firstTaskDelay is null ? TaskState.Dispatched : TaskState.Scheduled,
-            DispatchAfter = Now + (firstTaskDelay ?? _settings.WorkflowTaskTimeout),
+            DispatchAfter = Now + (firstTaskDelay ?? _settings.WorkflowTaskTimeout), DispatchedAt = firstTaskDelay is null ? Now : null,
         });
         if (next.RunTimeout is { } limit)
         {
@@ -406,7 +433,7 @@ internal sealed class RunChange : IAsyncDisposable
         }
         var events = first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
         var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);
-        SendAfterCommit(QueueNames.WorkflowTasks(next.TaskQueue), message);
+        SendAfterCommit(QueueNames.WorkflowTasks(next.TaskQueue), message, timeToLive: null);
     }
 
     /// <summary>Writes everything and commits; returns the messages to send now (the relay's).</summary>
@@ -423,7 +450,11 @@ internal sealed class RunChange : IAsyncDisposable
     {
         if (_dispatchTaskNow && Task is not null)
         {
-            SendAfterCommit(QueueNames.WorkflowTasks(Run.TaskQueue), await BuildWorkflowTaskMessageAsync(Task));
+            // A re-send after an overdue answer expires from the queue at its deadline (the next one replaces it), so a backlog
+            // holds the first copy and at most one live re-send of a task; the first never expires (a worker that starts late
+            // takes it at once).
+            SendAfterCommit(QueueNames.WorkflowTasks(Run.TaskQueue), await BuildWorkflowTaskMessageAsync(Task),
+                Task.Timeouts > 0 ? Task.DispatchAfter - Now : null);
         }
         if (_activityTasks.Count > 0)
         {

@@ -32,7 +32,9 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     /// Applies a workflow task's commands (the task's <c>WorkflowTaskStarted</c>, <c>WorkflowTaskCompleted</c>, then one
     /// change per command), with the events buffered while it was in flight; the caller commits.
     /// </summary>
-    private async Task ApplyAnswerAsync(RunChange change, WorkflowTaskRow task, IReadOnlyList<WorkflowCommand> commands, IReadOnlyList<BufferedEventRow> allBuffered)
+    /// <param name="continuationId">The applied continuation's id, recorded in <c>WorkflowTaskStarted</c> (null for a usual answer).</param>
+    private async Task ApplyAnswerAsync(RunChange change, WorkflowTaskRow task, IReadOnlyList<WorkflowCommand> commands, IReadOnlyList<BufferedEventRow> allBuffered,
+        Guid? continuationId = null)
     {
         var closes = commands.Any(IsClosing);
         // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
@@ -56,7 +58,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             return;
         }
 
-        change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
+        change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId, continuationId));
         change.Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(task.ScheduledEventId));
         change.SetTaskIdle(task.ScheduledEventId);
         foreach (var command in commands)
@@ -83,8 +85,10 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     public async Task HandleAsync(WorkflowTaskFailedMessage answer)
     {
         await using var change = await engine.BeginAsync(answer.RunId);
+        // only the attempt in flight may fail the task: a late failure of an older attempt (a re-send overtook it) must not
+        // replace the newer attempt, which may yet complete
         if (change is null || !change.IsOpen || change.Task is not { State: TaskState.Dispatched } task
-            || task.ScheduledEventId != answer.ScheduledEventId)
+            || task.ScheduledEventId != answer.ScheduledEventId || task.Attempt != answer.Attempt)
         {
             Log.StaleAnswer(logger, "workflow task failure", answer.RunId, answer.ScheduledEventId, answer.Attempt);
             return;
@@ -115,6 +119,11 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             Log.StaleAnswer(logger, "activity result", answer.RunId, answer.ScheduledEventId, answer.Attempt);
             return;
         }
+        if (await TimedOutBeforeAnswerAsync(change, activity))
+        {
+            await engine.CommitAsync(change);
+            return;
+        }
         change.DeleteActivityTask(answer.ScheduledEventId);
         var started = RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt));
         var completed = RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result));
@@ -128,7 +137,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 change.AppendRaw(EventTypes.ActivityStarted, started, at);
                 change.AppendRaw(EventTypes.ActivityCompleted, completed, at);
                 change.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null, continuedAt: at);
-                await ApplyAnswerAsync(change, change.Task!, next.Commands, []);
+                await ApplyAnswerAsync(change, change.Task!, next.Commands, [], next.ContinuationId);
                 await engine.CommitAsync(change);
                 return;
             }
@@ -147,8 +156,38 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             Log.StaleAnswer(logger, "activity failure", answer.RunId, answer.ScheduledEventId, answer.Attempt);
             return;
         }
+        if (await TimedOutBeforeAnswerAsync(change, activity))
+        {
+            await engine.CommitAsync(change);
+            return;
+        }
         await FailAttemptAsync(change, activity, answer.Failure, timeoutType: null);
         await engine.CommitAsync(change);
+    }
+
+    /// <summary>
+    /// An answer that arrives after its attempt's deadline (StartToClose, or ScheduleToClose when that is earlier) is too
+    /// late, whether or not the sweeper has looked yet: the attempt timed out, as it would have a moment later. The deadline
+    /// decides, not the sweeper's timing. True when it recorded the timeout (the caller commits).
+    /// </summary>
+    private async Task<bool> TimedOutBeforeAnswerAsync(RunChange change, ActivityTaskRow activity)
+    {
+        if (activity.AttemptDeadline is not { } deadline || change.Now <= deadline)
+        {
+            return false;
+        }
+        Log.LateActivityAnswer(logger, change.Run.WorkflowId, activity.RunId, activity.ScheduledEventId, activity.Attempt, change.Now - deadline);
+        var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
+        if (options.ScheduleToCloseTimeout is { } total && deadline >= activity.ScheduledAt + total)
+        {
+            var last = activity.LastFailure is { } json ? JsonSerializer.Deserialize<FailureInfo>(json, HistoryJson.Options) : null;
+            await CloseActivityAsync(change, activity, timeoutType: "ScheduleToClose", last ?? new FailureInfo("ActivityTimedOut",
+                $"Activity '{activity.ActivityName}' passed its ScheduleToCloseTimeout ({total}) at attempt {activity.Attempt}."));
+            return true;
+        }
+        await FailAttemptAsync(change, activity, new FailureInfo("ActivityTimedOut",
+            $"Attempt {activity.Attempt} of activity '{activity.ActivityName}' passed its StartToCloseTimeout."), timeoutType: "StartToClose");
+        return true;
     }
 
     /// <summary>A worker took the attempt: the ScheduleToStart limit no longer applies to it.</summary>
@@ -158,15 +197,38 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     public Task HandleAsync(ActivityHeartbeatMessage heartbeat) =>
         engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText());
 
-    /// <summary>Sends a workflow task that is due: a retry after back-off, or one whose answer did not come in time.</summary>
+    /// <summary>
+    /// Sends a workflow task that is due: a retry after back-off, one whose answer did not come in time (a new attempt, with
+    /// a doubled timeout), or one whose message the broker never confirmed (the same attempt again).
+    /// </summary>
     public async Task DispatchDueWorkflowTaskAsync(Guid runId)
     {
         await using var change = await engine.BeginAsync(runId);
-        if (change is not { IsOpen: true, Task: { State: not TaskState.Idle } task } || task.DispatchAfter > change.Now)
+        if (change is not { IsOpen: true, Task: { State: not TaskState.Idle } task })
         {
             return;
         }
-        change.RedispatchWorkflowTask(task.State == TaskState.Dispatched ? task.Attempt + 1 : task.Attempt);
+        if (task.DispatchAfter <= change.Now)
+        {
+            if (task.State == TaskState.Dispatched)
+            {
+                Log.WorkflowTaskOverdue(logger, change.Run.WorkflowId, runId, task.ScheduledEventId, task.Attempt, task.Sent);
+                change.RedispatchWorkflowTask(task.Attempt + 1, task.Timeouts + 1);
+            }
+            else
+            {
+                change.RedispatchWorkflowTask(task.Attempt, timeouts: 0);
+            }
+        }
+        else if (task is { State: TaskState.Dispatched, Sent: false, DispatchedAt: { } handedOver } && handedOver + settings.ResendUnsentWorkflowTaskAfter <= change.Now)
+        {
+            Log.WorkflowTaskUnsent(logger, change.Run.WorkflowId, runId, task.ScheduledEventId, task.Attempt);
+            change.ResendUnsentWorkflowTask();
+        }
+        else
+        {
+            return;
+        }
         await engine.CommitAsync(change);
     }
 

@@ -21,7 +21,7 @@ internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHan
             try
             {
                 await Task.Delay(settings.SweepInterval, ct);
-                foreach (var runId in await store.DueWorkflowTasksAsync(Limit))
+                foreach (var runId in await store.DueWorkflowTasksAsync(Limit, DateTime.UtcNow - settings.ResendUnsentWorkflowTaskAfter))
                 {
                     await handler.DispatchDueWorkflowTaskAsync(runId);
                 }

@@ -19,6 +19,15 @@ internal sealed record WorkflowTaskRow
     public required string State { get; init; }
     public required DateTime DispatchAfter { get; init; }
     public string? LastFailure { get; init; }
+
+    /// <summary>The broker confirmed this attempt's message (set by the relay after the send; false until then).</summary>
+    public bool Sent { get; init; }
+
+    /// <summary>When this attempt's message was handed to the relay (null while the task waits for its back-off).</summary>
+    public DateTime? DispatchedAt { get; init; }
+
+    /// <summary>How many times in a row this task's answer was overdue (its next timeout doubles each time).</summary>
+    public int Timeouts { get; init; }
 }
 
 /// <summary>A scheduled, not yet closed activity (table <c>activity_tasks</c>).</summary>
@@ -52,7 +61,9 @@ internal sealed record OutboxRow(string Destination, string MessageType, string 
 /// <paramref name="OutboxId"/> is its outbox row (deleted after the send), or 0 when no row backs it (a workflow task,
 /// whose <c>workflow_tasks</c> row is the durable record: the sweeper sends it again when its answer does not come).
 /// </summary>
-internal sealed record OutgoingMessage(string Destination, object Message, long OutboxId = 0);
+/// <paramref name="TimeToLive"/>: how long the message may wait in its queue (a workflow task's: its timeout, after which the
+/// engine sends a newer attempt anyway, so at most one live copy of a task waits in the queue).
+internal sealed record OutgoingMessage(string Destination, object Message, long OutboxId = 0, TimeSpan? TimeToLive = null);
 
 /// <summary>An event that arrived while a workflow task was in flight.</summary>
 internal sealed record BufferedEventRow(long Id, string EventType, string AttributesJson);

@@ -89,7 +89,11 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         if (task is not null)
         {
             statements.Add(SqlStatements.UpsertWorkflowTask);
-            args.AddDynamicParams(new { task.ScheduledEventId, task.Attempt, task.TaskQueue, task.EventsFrom, task.State, task.DispatchAfter, task.LastFailure });
+            args.AddDynamicParams(new
+            {
+                task.ScheduledEventId, task.Attempt, task.TaskQueue, task.EventsFrom, task.State, task.DispatchAfter, task.LastFailure, task.Sent,
+                task.DispatchedAt, task.Timeouts,
+            });
         }
         if (events.Count > 0)
         {
@@ -243,14 +247,33 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task DeleteOutboxAsync(NpgsqlTransaction tx, long[] ids) => Exec(tx, SqlStatements.DeleteOutbox, new { Ids = ids });
 
-    /// <summary>Deletes sent outbox rows in a statement of its own (one implicit transaction).</summary>
-    public Task DeleteOutboxAsync(NpgsqlConnection connection, long[] ids) =>
-        connection.ExecuteAsync(new CommandDefinition(SqlStatements.DeleteOutbox, new { Ids = ids }));
+    /// <summary>
+    /// After the broker confirmed a batch, in one round trip (one implicit transaction): its outbox rows deleted and its
+    /// workflow tasks (run, scheduled event id, attempt) marked sent.
+    /// </summary>
+    public async Task AfterBatchSentAsync(IReadOnlyList<long> outboxIds, IReadOnlyList<(Guid RunId, long ScheduledEventId, int Attempt)> workflowTasks,
+        CancellationToken ct)
+    {
+        if (outboxIds.Count == 0 && workflowTasks.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(SqlStatements.AfterBatchSent, new
+        {
+            Ids = outboxIds.ToArray(),
+            SentRunIds = workflowTasks.Select(t => t.RunId).ToArray(),
+            SentScheduledEventIds = workflowTasks.Select(t => t.ScheduledEventId).ToArray(),
+            SentAttempts = workflowTasks.Select(t => t.Attempt).ToArray(),
+        }, cancellationToken: ct));
+    }
 
-    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(int limit)
+    /// <param name="limit">Most runs of each kind.</param>
+    /// <param name="unsentBefore">Dispatched tasks handed to the relay before this and still not confirmed sent are due.</param>
+    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(int limit, DateTime unsentBefore)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Limit = limit, UnsentBefore = unsentBefore })).ToList();
     }
 
     public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(int limit)

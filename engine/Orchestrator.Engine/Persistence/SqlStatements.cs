@@ -128,17 +128,33 @@ internal static class SqlStatements
     /// <summary><see cref="LockRunAndTask"/> and the events buffered while the workflow task was in flight (a workflow task answer).</summary>
     public const string LockRunTaskAndTakeBuffered = LockRunAndTask + ";\n" + TakeBufferedEvents;
 
-    public const string LockWorkflowTask = """
-        SELECT run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure
-        FROM workflow_tasks WHERE run_id = @RunId FOR UPDATE
+    private const string WorkflowTaskColumns = """
+        run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure,
+        sent, dispatched_at, timeouts
         """;
 
+    public const string LockWorkflowTask = $"SELECT {WorkflowTaskColumns} FROM workflow_tasks WHERE run_id = @RunId FOR UPDATE";
+
     public const string UpsertWorkflowTask = """
-        INSERT INTO workflow_tasks (run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure)
-        VALUES (@RunId, @ScheduledEventId, @Attempt, @TaskQueue, @EventsFrom, @State, @DispatchAfter, @LastFailure::json)
+        INSERT INTO workflow_tasks (run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure,
+            sent, dispatched_at, timeouts)
+        VALUES (@RunId, @ScheduledEventId, @Attempt, @TaskQueue, @EventsFrom, @State, @DispatchAfter, @LastFailure::json,
+            @Sent, @DispatchedAt, @Timeouts)
         ON CONFLICT (run_id) DO UPDATE SET scheduled_event_id = excluded.scheduled_event_id, attempt = excluded.attempt,
             task_queue = excluded.task_queue, events_from = excluded.events_from, state = excluded.state,
-            dispatch_after = excluded.dispatch_after, last_failure = excluded.last_failure
+            dispatch_after = excluded.dispatch_after, last_failure = excluded.last_failure, sent = excluded.sent,
+            dispatched_at = excluded.dispatched_at, timeouts = excluded.timeouts
+        """;
+
+    /// <summary>
+    /// The relay's mark after the broker confirmed workflow task messages: only the attempt that was sent, and only while it
+    /// is still the run's dispatched task (an answer or a newer attempt that committed first is left alone).
+    /// </summary>
+    public const string MarkWorkflowTasksSent = """
+        UPDATE workflow_tasks w SET sent = true
+        FROM unnest(@SentRunIds::uuid[], @SentScheduledEventIds::bigint[], @SentAttempts::int[]) AS s(run_id, scheduled_event_id, attempt)
+        WHERE w.run_id = s.run_id AND w.scheduled_event_id = s.scheduled_event_id AND w.attempt = s.attempt
+          AND w.state = 'dispatched' AND NOT w.sent
         """;
 
     public const string InsertBufferedEvent = """
@@ -229,10 +245,20 @@ internal static class SqlStatements
 
     public const string DeleteOutbox = "DELETE FROM outbox WHERE id = ANY(@Ids)";
 
+    /// <summary>What the relay writes after a confirmed batch, in one round trip: sent outbox rows deleted, workflow tasks marked sent.</summary>
+    public const string AfterBatchSent = DeleteOutbox + ";\n" + MarkWorkflowTasksSent;
+
     // ---- sweeper candidates (no locks: each is then handled in its own run transaction) ----
 
+    /// <summary>
+    /// Workflow tasks to send: due (a retry's back-off ended, or the answer is overdue), or dispatched with no confirmed send
+    /// since @UnsentBefore (the engine crashed after the commit, or the send failed).
+    /// </summary>
     public const string DueWorkflowTasks = """
-        SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
+        (SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit)
+        UNION
+        (SELECT run_id FROM workflow_tasks WHERE state = 'dispatched' AND NOT sent AND dispatched_at <= @UnsentBefore
+         ORDER BY dispatched_at LIMIT @Limit)
         """;
 
     public const string DueActivityTasks = """
@@ -269,8 +295,5 @@ internal static class SqlStatements
         GROUP BY status
         """;
 
-    public const string ReadWorkflowTask = """
-        SELECT run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure
-        FROM workflow_tasks WHERE run_id = @RunId
-        """;
+    public const string ReadWorkflowTask = $"SELECT {WorkflowTaskColumns} FROM workflow_tasks WHERE run_id = @RunId";
 }

@@ -41,7 +41,12 @@ public sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEven
 /// <param name="FirstEventId">The id the worker gave <c>ActivityStarted</c>.</param>
 /// <param name="Timestamp">The timestamp of the three events (whole microseconds): the task's <c>WorkflowContext.UtcNow</c>.</param>
 /// <param name="Commands">The task's commands, in order.</param>
-public sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, DateTimeOffset Timestamp, IReadOnlyList<WorkflowCommand> Commands);
+/// <param name="ContinuationId">
+/// Names this continuation: the engine records it in the task's <c>WorkflowTaskStarted</c> when it applies it, and the worker
+/// lets its instance (advanced by these events) follow on only once it sees it there.
+/// </param>
+public sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, DateTimeOffset Timestamp, IReadOnlyList<WorkflowCommand> Commands,
+    Guid? ContinuationId = null);
 
 /// <summary>Worker → engine: an activity attempt threw.</summary>
 /// <param name="RunId">The run.</param>

@@ -6,34 +6,52 @@ namespace Orchestrator.Sdk.Hosting;
 /// <summary>Sends the worker's answers to the engine's queue (a durable queue, declared on first send, so answers wait while no engine runs).</summary>
 internal sealed class EngineSender(IOptions<OrchestratorWorkerOptions> options)
 {
+    private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IBus? _bus;
     private ISendEndpoint? _endpoint;
 
-    /// <summary>Resolves the send endpoint of the engine queue on <paramref name="bus"/>.</summary>
+    /// <summary>
+    /// Resolves the send endpoint of the engine queue on <paramref name="bus"/>. Sends wait for it: the bus delivers the
+    /// tasks already waiting in its queues as soon as it starts, before this has run.
+    /// </summary>
     public async Task AttachAsync(IBus bus, CancellationToken cancellationToken)
     {
-        _endpoint = await bus.GetSendEndpoint(new Uri($"queue:{options.Value.EngineQueue}")).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _bus = bus;
+        _endpoint = await bus.GetSendEndpoint(EngineQueue).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _attached.TrySetResult();
     }
+
+    private Uri EngineQueue => new($"queue:{options.Value.EngineQueue}");
 
     /// <summary>How long one send may take before it is given up (the answer's task then times out at the engine and is sent again).</summary>
     internal static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Sends (never publishes) one answer, or throws <see cref="TimeoutException"/> after <see cref="SendTimeout"/>: a send
-    /// stuck on a connection the broker dropped must not hold its run's lock, and every later task of that run, forever.
+    /// stuck on a connection the broker dropped (publisher confirms that never come after a broker restart are a known
+    /// RabbitMQ.Client 7 failure) must not hold its run's lock, and every later task of that run, forever. On a timeout the
+    /// stuck send is cancelled and the endpoint asked of the bus again for the next send.
     /// </summary>
     public async Task SendAsync<T>(T message, CancellationToken cancellationToken)
         where T : class
     {
-        var endpoint = _endpoint ?? throw new InvalidOperationException("The worker's bus is not started.");
+        await _attached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var endpoint = _endpoint!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(SendTimeout);
-        try
+        // started on the thread pool: a send that blocks before it returns its task must not escape the timeout either
+        var send = Task.Run(() => endpoint.Send(message, timeout.Token), CancellationToken.None);
+        if (await Task.WhenAny(send, Task.Delay(SendTimeout, cancellationToken)).ConfigureAwait(false) == send)
         {
-            await endpoint.Send(message, timeout.Token).WaitAsync(SendTimeout, cancellationToken).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
+            return;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        cancellationToken.ThrowIfCancellationRequested();
+        await timeout.CancelAsync().ConfigureAwait(false);   // before the token source is disposed: the stuck send must see it
+        _ = send.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        if (_bus is { } bus)
         {
-            throw new TimeoutException($"Sending {typeof(T).Name} to the engine took longer than {SendTimeout.TotalSeconds:0} s.");
+            _endpoint = await bus.GetSendEndpoint(EngineQueue).ConfigureAwait(false);
         }
+        throw new TimeoutException($"Sending {typeof(T).Name} to the engine took longer than {SendTimeout.TotalSeconds:0} s.");
     }
 }

@@ -52,4 +52,16 @@ internal static partial class Log
 
     [LoggerMessage(1203, LogLevel.Warning, "Heartbeat of activity {ActivityName} (event {ScheduledEventId}, attempt {Attempt}) could not be sent")]
     public static partial void HeartbeatFailed(this ILogger logger, Exception exception, string activityName, long scheduledEventId, int attempt);
+
+    [LoggerMessage(1110, LogLevel.Warning, "The answer of workflow task {WorkflowId}/{RunId} at event {ScheduledEventId} (attempt {Attempt}) could not be sent; the engine sends the task again after its timeout")]
+    public static partial void WorkflowTaskAnswerNotSent(this ILogger logger, Exception exception, string workflowId, Guid runId, long scheduledEventId, int attempt);
+
+    [LoggerMessage(1011, LogLevel.Information, "Receive endpoint {InputAddress} is ready")]
+    public static partial void EndpointReady(this ILogger logger, Uri inputAddress);
+
+    [LoggerMessage(1012, LogLevel.Information, "Receive endpoint {InputAddress} stopped after {DeliveryCount} deliveries")]
+    public static partial void EndpointCompleted(this ILogger logger, Uri inputAddress, long deliveryCount);
+
+    [LoggerMessage(1013, LogLevel.Error, "Receive endpoint {InputAddress} faulted")]
+    public static partial void EndpointFaulted(this ILogger logger, Exception? exception, Uri inputAddress);
 }

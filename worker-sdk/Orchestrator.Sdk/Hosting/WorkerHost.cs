@@ -19,6 +19,7 @@ internal sealed class WorkerHost(
     ActivityTaskHandler activityTasks,
     EngineSender sender,
     WorkerLifetime lifetime,
+    ILoggerFactory loggerFactory,
     ILogger<WorkerHost> logger) : IHostedService
 {
     private IBusControl? _bus;
@@ -29,6 +30,8 @@ internal sealed class WorkerHost(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        // the standalone bus logs through the host's logging (else its connection faults and recoveries are silent)
+        LogContext.ConfigureCurrentLogContext(loggerFactory);
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(new Uri(o.RabbitMq!));
@@ -51,6 +54,7 @@ internal sealed class WorkerHost(
                 e.Handler<ActivityTaskMessage>(activityTasks.HandleAsync);
             });
         });
+        bus.ConnectReceiveEndpointObserver(new EndpointHealthLog(logger));
         await bus.StartAsync(cancellationToken).ConfigureAwait(false);
         _bus = bus;
         await sender.AttachAsync(bus, cancellationToken).ConfigureAwait(false);
@@ -76,5 +80,29 @@ internal sealed class WorkerHost(
         }
         await stopped.ConfigureAwait(false);
         logger.WorkerStopped();
+    }
+}
+
+/// <summary>Logs what happens to the worker's receive endpoints (a fault stops the tasks of its queue from arriving).</summary>
+internal sealed class EndpointHealthLog(ILogger logger) : IReceiveEndpointObserver
+{
+    public Task Ready(ReceiveEndpointReady ready)
+    {
+        logger.EndpointReady(ready.InputAddress);
+        return Task.CompletedTask;
+    }
+
+    public Task Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;
+
+    public Task Completed(ReceiveEndpointCompleted completed)
+    {
+        logger.EndpointCompleted(completed.InputAddress, completed.DeliveryCount);
+        return Task.CompletedTask;
+    }
+
+    public Task Faulted(ReceiveEndpointFaulted faulted)
+    {
+        logger.EndpointFaulted(faulted.Exception, faulted.InputAddress);
+        return Task.CompletedTask;
     }
 }

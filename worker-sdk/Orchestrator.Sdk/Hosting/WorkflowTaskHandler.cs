@@ -47,12 +47,16 @@ internal sealed class WorkflowTaskHandler : IDisposable
         using var span = WorkerDiagnostics.StartTask("WorkflowTask " + task.WorkflowType, task.TraceParent, task.WorkflowId, task.RunId, task.TaskQueue,
             task.ScheduledEventId, task.Attempt, (WorkerDiagnostics.WorkflowTypeTag, task.WorkflowType));
 
+        // One task of a run at a time. The answer is sent inside the lock (bounded by EngineSender.SendTimeout), and the
+        // advanced instance is cached only once the broker confirmed the answer: an instance whose answer never left would
+        // follow on from commands the engine never saw.
         using (await _locks.AcquireAsync(task.RunId, context.CancellationToken).ConfigureAwait(false))
         {
             object answer;
+            WorkflowInstance? keep = null;
             try
             {
-                answer = await RunAsync(task, context.CancellationToken).ConfigureAwait(false);
+                (answer, keep) = await RunAsync(task, context.CancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
             {
@@ -64,27 +68,42 @@ internal sealed class WorkflowTaskHandler : IDisposable
                 answer = Failed(task, FailureInfo.FromException(ex));
             }
 
-            if (answer is WorkflowTaskFailedMessage failed)
+            try
             {
-                _logger.WorkflowTaskFailed(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failed.Failure.Type, failed.Failure.Message);
-                WorkerDiagnostics.SetFailure(span, failed.Failure.Type, failed.Failure.Message);
-                await _sender.SendAsync(failed, context.CancellationToken).ConfigureAwait(false);
+                if (answer is WorkflowTaskFailedMessage failed)
+                {
+                    _logger.WorkflowTaskFailed(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failed.Failure.Type, failed.Failure.Message);
+                    WorkerDiagnostics.SetFailure(span, failed.Failure.Type, failed.Failure.Message);
+                    await _sender.SendAsync(failed, context.CancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _sender.SendAsync((WorkflowTaskCompletedMessage)answer, context.CancellationToken).ConfigureAwait(false);
+                }
             }
-            else
+            catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested)
             {
-                await _sender.SendAsync((WorkflowTaskCompletedMessage)answer, context.CancellationToken).ConfigureAwait(false);
+                // The message is acknowledged all the same: the engine sends the task again when no answer comes (its workflow
+                // task timeout), and this worker then replays the run from the engine's history.
+                _logger.WorkflowTaskAnswerNotSent(ex, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
+                return;
+            }
+            if (keep is not null)
+            {
+                Cache.Put(task.RunId, keep);
             }
         }
     }
 
-    private async Task<object> RunAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
+    /// <summary>Runs one workflow task; returns the answer and the instance to cache once the answer is sent (null: none).</summary>
+    private async Task<(object Answer, WorkflowInstance? Keep)> RunAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
     {
         if (!_workflows.TryGet(task.WorkflowType, out var definition))
         {
             _logger.UnknownWorkflowType(task.WorkflowType, task.WorkflowId, task.RunId, task.TaskQueue);
-            return Failed(task, new FailureInfo(
+            return (Failed(task, new FailureInfo(
                 "WorkflowTypeNotRegisteredException",
-                $"No worker on task queue '{task.TaskQueue}' knows workflow type '{task.WorkflowType}' (this worker runs: {string.Join(", ", _workflows.Definitions.Select(d => d.Name))})."));
+                $"No worker on task queue '{task.TaskQueue}' knows workflow type '{task.WorkflowType}' (this worker runs: {string.Join(", ", _workflows.Definitions.Select(d => d.Name))}).")), null);
         }
 
         var firstEventId = task.Events.Count > 0 ? task.Events[0].EventId : 0;
@@ -93,7 +112,7 @@ internal sealed class WorkflowTaskHandler : IDisposable
         var how = "cached";
         if (instance is not null)
         {
-            if (task.Events.Count > 0 && instance.LastEventId == firstEventId - 1)
+            if (FollowsOn(instance, task.Events, out var why))
             {
                 try
                 {
@@ -106,7 +125,7 @@ internal sealed class WorkflowTaskHandler : IDisposable
             }
             else
             {
-                _logger.CachedInstanceDropped(task.WorkflowId, task.RunId, firstEventId, $"it has applied events up to {instance.LastEventId}");
+                _logger.CachedInstanceDropped(task.WorkflowId, task.RunId, firstEventId, why);
             }
         }
 
@@ -129,22 +148,50 @@ internal sealed class WorkflowTaskHandler : IDisposable
 
         if (activation.Failure is { } failure)
         {
-            return Failed(task, failure); // the instance is faulted: not cached
-        }
-        if (!instance!.IsCompleted)
-        {
-            Cache.Put(task.RunId, instance);
+            return (Failed(task, failure), null); // the instance is faulted: not cached
         }
         _logger.WorkflowTaskCompleted(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands.Count, how);
-        return new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, _options.Identity);
+        return (new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, _options.Identity),
+            instance!.IsCompleted ? null : instance);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="instance"/> may apply <paramref name="slice"/>: it has applied every event before it, and, when
+    /// it last ran a continuation (its own events, not yet the engine's), the slice's first event shows that the engine
+    /// applied that continuation (its <c>WorkflowTaskStarted</c> names it). Else the instance is dropped and replayed.
+    /// </summary>
+    private static bool FollowsOn(WorkflowInstance instance, IReadOnlyList<HistoryEvent> slice, out string why)
+    {
+        if (slice.Count == 0 || instance.LastEventId != slice[0].EventId - 1)
+        {
+            why = $"it has applied events up to {instance.LastEventId}, the new events start at {(slice.Count == 0 ? 0 : slice[0].EventId)}";
+            return false;
+        }
+        if (instance.UnconfirmedContinuation is { } continuation)
+        {
+            var first = slice[0];
+            var applied = first.EventType == EventTypes.WorkflowTaskStarted
+                && first.Attributes.ValueKind == System.Text.Json.JsonValueKind.Object
+                && first.Attributes.TryGetProperty("continuationId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String
+                && id.TryGetGuid(out var recorded) && recorded == continuation;
+            if (!applied)
+            {
+                why = $"the engine did not apply the workflow task it continued here ({continuation})";
+                return false;
+            }
+            instance.UnconfirmedContinuation = null;
+        }
+        why = "";
+        return true;
     }
 
     /// <summary>
     /// Runs the workflow task that follows a completed activity on the cached instance of its run, when the activity's
     /// message carried the run's tail and the instance has applied everything before it; returns the task's commands for the
     /// engine to apply with the result (<see cref="ContinuedWorkflowTask"/>), or null (the result then goes alone). The
-    /// instance stays cached with the events it assumed: if the engine does not apply them, its next workflow task does
-    /// not follow on and the run is replayed from the engine's history.
+    /// instance stays cached with the events it assumed, marked with the continuation's id: it follows on only from a slice
+    /// whose <c>WorkflowTaskStarted</c> carries that id (the engine applied this continuation, not another worker's or none),
+    /// else the run is replayed from the engine's history.
     /// </summary>
     public async Task<ContinuedWorkflowTask?> TryContinueAsync(ActivityTaskMessage activity, System.Text.Json.JsonElement? result, CancellationToken cancellationToken)
     {
@@ -159,11 +206,13 @@ internal sealed class WorkflowTaskHandler : IDisposable
             {
                 return null;
             }
-            if (instance.LastEventId != tail[0].EventId - 1)
+            if (!FollowsOn(instance, tail, out var why))
             {
-                Cache.Put(activity.RunId, instance);
-                _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId,
-                    $"the instance has applied events up to {instance.LastEventId}, the tail starts at {tail[0].EventId}");
+                if (instance.UnconfirmedContinuation is null)
+                {
+                    Cache.Put(activity.RunId, instance); // it may still follow on from a later workflow task
+                }
+                _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId, why);
                 return null;
             }
             var first = tail[^1].EventId + 1; // ActivityStarted; then ActivityCompleted and this task's WorkflowTaskScheduled
@@ -197,12 +246,15 @@ internal sealed class WorkflowTaskHandler : IDisposable
                 _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId, $"{failure.Type}: {failure.Message}");
                 return null;
             }
+            var continuationId = Guid.NewGuid();
             if (!instance.IsCompleted)
             {
+                // cached with its own events: it follows on only once a WorkflowTaskStarted shows the engine applied them
+                instance.UnconfirmedContinuation = continuationId;
                 Cache.Put(activity.RunId, instance);
             }
             _logger.WorkflowTaskCompleted(activity.WorkflowId, activity.RunId, first + 2, 1, activation.Commands.Count, "continued after its activity");
-            return new ContinuedWorkflowTask(tail[0].EventId, first, at, activation.Commands);
+            return new ContinuedWorkflowTask(tail[0].EventId, first, at, activation.Commands, continuationId);
         }
     }
 

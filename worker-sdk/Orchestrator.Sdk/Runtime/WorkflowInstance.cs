@@ -92,6 +92,12 @@ internal sealed class WorkflowInstance : TaskScheduler
     internal bool UnplacedContinuation { get; set; }
 
     /// <summary>
+    /// Set when this instance ran a workflow task continued after an activity (its own, assumed events): the id of that
+    /// continuation, until the engine's history shows it applied it (see the worker's workflow task handler).
+    /// </summary>
+    internal Guid? UnconfirmedContinuation { get; set; }
+
+    /// <summary>
     /// Applies new history and runs the workflow code for the current task. The first call gets the history from event 1;
     /// later calls only the new events (the first id is <see cref="LastEventId"/> + 1). The slice ends with the current
     /// <c>WorkflowTaskScheduled</c>.
