@@ -86,6 +86,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
                 ["Orchestrator__EngineUrl"] = url,
                 ["Orchestrator__TaskQueue"] = taskQueue,
                 ["Orchestrator__Worker__EngineQueue"] = engineQueue,
+                ["Orchestrator__ApiKey"] = LocalApiKey,
             });
             started = new EngineUnderTest(url, LocalApiKey, taskQueue, engine, worker, database);
             var warmUp = await started.StartOrderAsync("order-warmup");
