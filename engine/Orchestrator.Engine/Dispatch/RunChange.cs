@@ -392,6 +392,7 @@ internal sealed class RunChange : IAsyncDisposable
             else
             {
                 var reason = $"The parent run {Run.RunId} closed ({ClosedStatus}); parent-close policy Terminate.";
+                await child.AppendBufferedAsync();   // what the child accepted while a workflow task was in flight stays in its history
                 child.Append(EventTypes.WorkflowTerminated, new WorkflowTerminatedAttributes(reason));
                 await child.CloseAsync(RunStatus.Terminated, null, Json(new FailureInfo("Terminated", reason)));
                 await _store.MarkParentNotifiedAsync(Tx, childRunId);

@@ -291,6 +291,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         if (due.Any(t => t.TimerKey == RunChange.RunTimeoutTimerKey))
         {
+            await change.AppendBufferedAsync();   // what was accepted while a workflow task was in flight stays in history
             change.Append(EventTypes.WorkflowTimedOut, new WorkflowTimedOutAttributes());
             await change.CloseAsync(RunStatus.TimedOut, null, RunChange.Json(new FailureInfo("WorkflowTimedOut",
                 $"The run passed its run timeout ({change.Run.RunTimeout}).")));

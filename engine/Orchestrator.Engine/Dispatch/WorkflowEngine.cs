@@ -143,6 +143,7 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
         {
             return false;
         }
+        await change.AppendBufferedAsync();   // what was accepted while a workflow task was in flight stays in history
         change.Append(EventTypes.WorkflowTerminated, new WorkflowTerminatedAttributes(reason));
         await change.CloseAsync(RunStatus.Terminated, null, RunChange.Json(new FailureInfo("Terminated", reason ?? "terminated")));
         await CommitAsync(change);
