@@ -26,4 +26,17 @@ internal sealed class EngineSettings
 
     /// <summary>Longest sleep of the timer poller. Default 200 ms.</summary>
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The engine's clock: every due time it writes (task deadlines, retry back-offs, timers) and every "is it due?" it asks,
+    /// in its queries too, so a PostgreSQL server whose clock differs cannot make a loop spin. Not configuration: tests set it.
+    /// </summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Now by <see cref="Clock"/>, in whole microseconds (what PostgreSQL keeps, so events read back compare equal).</summary>
+    internal DateTime UtcNow()
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+    }
 }

@@ -44,8 +44,7 @@ internal sealed class RunChange : IAsyncDisposable
         _store = store;
         _settings = settings;
         // PostgreSQL keeps microseconds: events sent to a worker from memory must carry the timestamps a replay reads back
-        var now = DateTime.UtcNow;
-        Now = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+        Now = settings.UtcNow();
     }
 
     public NpgsqlTransaction Tx { get; }

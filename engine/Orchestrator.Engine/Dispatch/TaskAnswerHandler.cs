@@ -153,10 +153,10 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 
     /// <summary>A worker took the attempt: the ScheduleToStart limit no longer applies to it.</summary>
     public Task HandleAsync(ActivityTaskStartedMessage started) =>
-        engine.Store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt);
+        engine.Store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt, settings.UtcNow());
 
     public Task HandleAsync(ActivityHeartbeatMessage heartbeat) =>
-        engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText());
+        engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText(), settings.UtcNow());
 
     /// <summary>Sends a workflow task that is due: a retry after back-off, or one whose answer did not come in time.</summary>
     public async Task DispatchDueWorkflowTaskAsync(Guid runId)

@@ -21,11 +21,11 @@ internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHan
             try
             {
                 await Task.Delay(settings.SweepInterval, ct);
-                foreach (var runId in await store.DueWorkflowTasksAsync(Limit))
+                foreach (var runId in await store.DueWorkflowTasksAsync(settings.UtcNow(), Limit))
                 {
                     await handler.DispatchDueWorkflowTaskAsync(runId);
                 }
-                foreach (var (runId, scheduledEventId) in await store.DueActivityTasksAsync(Limit))
+                foreach (var (runId, scheduledEventId) in await store.DueActivityTasksAsync(settings.UtcNow(), Limit))
                 {
                     await handler.DispatchDueActivityAsync(runId, scheduledEventId);
                 }
@@ -56,7 +56,7 @@ internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHan
             {
                 // Each run's due timers fire together in one transaction; runs in random order so that two engines
                 // mostly take different runs (a run taken twice is harmless: the second finds its timers gone).
-                var due = (await store.DueTimerRunsAsync(Limit)).ToArray();
+                var due = (await store.DueTimerRunsAsync(settings.UtcNow(), Limit)).ToArray();
                 if (due.Length > 0)
                 {
                     Random.Shared.Shuffle(due);
@@ -65,9 +65,9 @@ internal sealed class TaskSweeper(Persistence.DispatchStore store, TaskAnswerHan
                     continue;
                 }
                 var next = await store.NextTimerDueAsync();
-                var wait = next is { } at ? at - DateTime.UtcNow : settings.TimerPollInterval;
+                var wait = next is { } at ? at - settings.UtcNow() : settings.TimerPollInterval;
                 wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > settings.TimerPollInterval ? settings.TimerPollInterval : wait;
-                wakeup.SetNextLook(DateTime.UtcNow + wait);
+                wakeup.SetNextLook(settings.UtcNow() + wait);
                 await wakeup.WaitAsync(wait, ct);
                 wakeup.SetNextLook(DateTime.MaxValue);
             }

@@ -191,17 +191,17 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task UpdateActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.UpdateActivityTask, row);
 
-    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details)
+    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details, DateTime now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.ExecuteAsync(SqlStatements.RecordHeartbeat,
-            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details }) > 0;
+            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details, Now = now }) > 0;
     }
 
-    public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt)
+    public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt, DateTime now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt });
+        await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Now = now });
     }
 
     public Task InsertTimerAsync(NpgsqlTransaction tx, Guid runId, string timerKey, DateTime fireAt, string payload) =>
@@ -224,22 +224,25 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     public Task DeleteOutboxAsync(NpgsqlConnection connection, long[] ids) =>
         connection.ExecuteAsync(new CommandDefinition(SqlStatements.DeleteOutbox, new { Ids = ids }));
 
-    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(int limit)
+    /// <summary>Runs whose workflow task is due by <paramref name="now"/> (the engine's clock).</summary>
+    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(DateTime now, int limit)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Now = now, Limit = limit })).ToList();
     }
 
-    public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(int limit)
+    /// <summary>Activities due by <paramref name="now"/> (the engine's clock): a first send after back-off, or a timeout.</summary>
+    public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(DateTime now, int limit)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks, new { Now = now, Limit = limit })).ToList();
     }
 
-    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(int limit)
+    /// <summary>Runs with timers due by <paramref name="now"/> (the engine's clock).</summary>
+    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(DateTime now, int limit)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Now = now, Limit = limit })).ToList();
     }
 
     public async Task<IReadOnlyList<Guid>> UnnotifiedChildrenAsync(int limit)

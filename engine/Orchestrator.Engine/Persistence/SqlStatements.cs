@@ -56,7 +56,7 @@ internal static class SqlStatements
 
     public const string GetLatestRun = $"""
         SELECT {RunColumns} FROM workflow_runs WHERE workflow_id = @WorkflowId
-        ORDER BY started_at DESC, run_id DESC LIMIT 1
+        ORDER BY created_seq DESC LIMIT 1
         """;
 
     // ---- dispatch: runs and their work (all inside the caller's transaction) ----
@@ -171,18 +171,19 @@ internal static class SqlStatements
     /// <summary>Activities closed by a run change (inside its combined write).</summary>
     public const string DeleteActivityTasks = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = ANY(@ClosedActivityIds)";
 
+    /// <summary>An attempt is alive (@Now: the engine's clock, as every due time).</summary>
     public const string RecordHeartbeat = """
-        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now(), picked_up_at = COALESCE(picked_up_at, now()),
+        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = @Now, picked_up_at = COALESCE(picked_up_at, @Now),
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
-                                  ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
+                                  ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
         """;
 
     /// <summary>A worker took the attempt: ScheduleToStart no longer applies; the next check is the heartbeat or the deadline.</summary>
     public const string RecordPickUp = """
-        UPDATE activity_tasks SET picked_up_at = now(),
+        UPDATE activity_tasks SET picked_up_at = @Now,
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
-                                  ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
+                                  ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
           AND picked_up_at IS NULL
         """;
@@ -221,18 +222,19 @@ internal static class SqlStatements
 
     public const string DeleteOutbox = "DELETE FROM outbox WHERE id = ANY(@Ids)";
 
-    // ---- sweeper candidates (no locks: each is then handled in its own run transaction) ----
+    // ---- sweeper candidates (no locks: each is then handled in its own run transaction). @Now is the engine's clock, which
+    // also re-checks each candidate: PostgreSQL's now() here would disagree with it when the clocks differ. ----
 
     public const string DueWorkflowTasks = """
-        SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
+        SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= @Now ORDER BY dispatch_after LIMIT @Limit
         """;
 
     public const string DueActivityTasks = """
-        SELECT run_id, scheduled_event_id FROM activity_tasks WHERE dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
+        SELECT run_id, scheduled_event_id FROM activity_tasks WHERE dispatch_after <= @Now ORDER BY dispatch_after LIMIT @Limit
         """;
 
     /// <summary>Runs with due timers (each run's due timers are then fired together, in one run transaction).</summary>
-    public const string DueTimerRuns = "SELECT run_id FROM timers WHERE fire_at <= now() GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit";
+    public const string DueTimerRuns = "SELECT run_id FROM timers WHERE fire_at <= @Now GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit";
 
     public const string UnnotifiedChildren = """
         SELECT run_id FROM workflow_runs
