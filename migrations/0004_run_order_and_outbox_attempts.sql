@@ -12,3 +12,11 @@ ALTER TABLE workflow_runs
 ALTER SEQUENCE workflow_runs_created_seq OWNED BY workflow_runs.created_seq;
 DROP INDEX workflow_runs_by_id;
 CREATE INDEX workflow_runs_latest ON workflow_runs (workflow_id, created_seq DESC);
+
+-- Outbox rows the sweep could not send (a message that cannot be read, a destination the broker refuses): each failure is
+-- counted, its error kept, and the row waits a back-off (doubling from 1 s to at most 5 min) while later rows are sent.
+-- Rows are never deleted unsent: one that keeps failing stays here for an operator (the engine logs it as an error).
+ALTER TABLE outbox
+    ADD COLUMN attempts        int NOT NULL DEFAULT 0,
+    ADD COLUMN next_attempt_at timestamptz,
+    ADD COLUMN last_error      text;

@@ -15,6 +15,9 @@ internal sealed class EngineSettings
     /// <summary>How often the sweeper looks for due tasks left by a lost message or a crashed engine. Default 1 s.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Most due items of each kind (workflow tasks, activities, runs with timers) one sweeper look takes. Default 200.</summary>
+    public int SweepBatchSize { get; set; } = 200;
+
     /// <summary>
     /// How often a waiting <c>GET .../result</c> reads the run again. Closes are announced (PostgreSQL NOTIFY) to every
     /// engine, so this only matters while an engine's listening connection is down. Default 2 s.

@@ -214,18 +214,19 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     /// <summary>
     /// Fires every due timer of a run in one transaction (once: the timer rows are deleted in it): workflow timers become
     /// <c>TimerFired</c> events delivered together (one workflow task), a due run timeout closes the run <c>TimedOut</c>.
+    /// Returns whether it fired any.
     /// </summary>
-    public async Task FireDueTimersAsync(Guid runId)
+    public async Task<bool> FireDueTimersAsync(Guid runId)
     {
         await using var change = await engine.BeginAsync(runId);
         if (change is not { IsOpen: true })
         {
-            return;
+            return false;
         }
         var due = await change.Store.TakeDueTimersAsync(change.Tx, runId, change.Now);
         if (due.Count == 0)
         {
-            return; // fired by another engine, or canceled
+            return false; // fired by another engine, or canceled
         }
         if (due.Any(t => t.TimerKey == RunChange.RunTimeoutTimerKey))
         {
@@ -243,6 +244,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             await change.DeliverAsync(fired);
         }
         await engine.CommitAsync(change);
+        return true;
     }
 
     /// <summary>

@@ -213,10 +213,14 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<OutboxRow>> TakeOutboxBatchAsync(NpgsqlTransaction tx, int limit)
     {
-        var rows = await tx.Connection!.QueryAsync<(long Id, string Destination, string MessageType, string Message)>(
+        var rows = await tx.Connection!.QueryAsync<(long Id, string Destination, string MessageType, string Message, int Attempts)>(
             new CommandDefinition(SqlStatements.TakeOutboxBatch, new { Limit = limit }, tx));
-        return rows.Select(r => new OutboxRow(r.Destination, r.MessageType, r.Message, r.Id)).ToList();
+        return rows.Select(r => new OutboxRow(r.Destination, r.MessageType, r.Message, r.Id, r.Attempts)).ToList();
     }
+
+    /// <summary>Counts a failed send of each row (with its error) and puts it aside for its back-off; the rows stay.</summary>
+    public Task RecordOutboxFailuresAsync(NpgsqlTransaction tx, long[] ids, string[] errors) =>
+        Exec(tx, SqlStatements.RecordOutboxFailures, new { Ids = ids, Errors = errors });
 
     public Task DeleteOutboxAsync(NpgsqlTransaction tx, long[] ids) => Exec(tx, SqlStatements.DeleteOutbox, new { Ids = ids });
 
@@ -225,30 +229,32 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         connection.ExecuteAsync(new CommandDefinition(SqlStatements.DeleteOutbox, new { Ids = ids }));
 
     /// <summary>Runs whose workflow task is due by <paramref name="now"/> (the engine's clock).</summary>
-    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(DateTime now, int limit)
+    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(DateTime now, int limit, Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Now = now, Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Now = now, Limit = limit, SkipRuns = skip ?? [] })).ToList();
     }
 
     /// <summary>Activities due by <paramref name="now"/> (the engine's clock): a first send after back-off, or a timeout.</summary>
-    public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(DateTime now, int limit)
+    public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(DateTime now, int limit,
+        Guid[]? skipRuns = null, long[]? skipIds = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks, new { Now = now, Limit = limit })).ToList();
+        return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks,
+            new { Now = now, Limit = limit, SkipRuns = skipRuns ?? [], SkipIds = skipIds ?? [] })).ToList();
     }
 
     /// <summary>Runs with timers due by <paramref name="now"/> (the engine's clock).</summary>
-    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(DateTime now, int limit)
+    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(DateTime now, int limit, Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Now = now, Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Now = now, Limit = limit, SkipRuns = skip ?? [] })).ToList();
     }
 
-    public async Task<IReadOnlyList<Guid>> UnnotifiedChildrenAsync(int limit)
+    public async Task<IReadOnlyList<Guid>> UnnotifiedChildrenAsync(int limit, Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.UnnotifiedChildren, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.UnnotifiedChildren, new { Limit = limit, SkipRuns = skip ?? [] })).ToList();
     }
 
     /// <summary>Deletes and returns every timer of the run due by <paramref name="now"/>.</summary>
@@ -260,10 +266,11 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task MarkParentNotifiedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.MarkParentNotified, new { RunId = runId });
 
-    public async Task<DateTime?> NextTimerDueAsync()
+    /// <summary>When the next timer is due, leaving out the runs in <paramref name="skip"/>.</summary>
+    public async Task<DateTime?> NextTimerDueAsync(Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<DateTime?>(SqlStatements.NextTimerDue);
+        return await connection.ExecuteScalarAsync<DateTime?>(SqlStatements.NextTimerDue, new { SkipRuns = skip ?? [] });
     }
 
     // ---- reads for the REST API ----

@@ -214,10 +214,22 @@ internal static class SqlStatements
         RETURNING id
         """;
 
+    /// <summary>
+    /// Rows for the outbox sweep: older than a few seconds (fresh rows are sent by the engine that wrote them) and not waiting
+    /// out a back-off after a failed send. PostgreSQL's clock on both sides of each comparison (created_at is its default).
+    /// </summary>
     public const string TakeOutboxBatch = """
-        SELECT id, destination, message_type, message::text AS message FROM outbox
-        WHERE created_at < now() - interval '5 seconds' -- fresh rows are sent by the engine that wrote them
+        SELECT id, destination, message_type, message::text AS message, attempts FROM outbox
+        WHERE created_at < now() - interval '5 seconds' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
         ORDER BY id LIMIT @Limit FOR UPDATE SKIP LOCKED
+        """;
+
+    /// <summary>Rows the sweep could not send: one more attempt counted, the error kept, a back-off of 1 s doubling to 5 min.</summary>
+    public const string RecordOutboxFailures = """
+        UPDATE outbox SET attempts = attempts + 1, last_error = f.error,
+            next_attempt_at = now() + LEAST(interval '1 second' * power(2, LEAST(attempts, 20)), interval '5 minutes')
+        FROM unnest(@Ids::bigint[], @Errors::text[]) AS f(id, error)
+        WHERE outbox.id = f.id
         """;
 
     public const string DeleteOutbox = "DELETE FROM outbox WHERE id = ANY(@Ids)";
@@ -225,24 +237,32 @@ internal static class SqlStatements
     // ---- sweeper candidates (no locks: each is then handled in its own run transaction). @Now is the engine's clock, which
     // also re-checks each candidate: PostgreSQL's now() here would disagree with it when the clocks differ. ----
 
+    // @SkipRuns (and @SkipIds): items the sweeper put aside after they failed, left out so they are not first in line.
+
     public const string DueWorkflowTasks = """
-        SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= @Now ORDER BY dispatch_after LIMIT @Limit
+        SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= @Now AND run_id <> ALL(@SkipRuns)
+        ORDER BY dispatch_after LIMIT @Limit
         """;
 
     public const string DueActivityTasks = """
-        SELECT run_id, scheduled_event_id FROM activity_tasks WHERE dispatch_after <= @Now ORDER BY dispatch_after LIMIT @Limit
+        SELECT run_id, scheduled_event_id FROM activity_tasks a WHERE dispatch_after <= @Now
+          AND NOT EXISTS (SELECT 1 FROM unnest(@SkipRuns::uuid[], @SkipIds::bigint[]) AS s(run_id, scheduled_event_id)
+                          WHERE s.run_id = a.run_id AND s.scheduled_event_id = a.scheduled_event_id)
+        ORDER BY dispatch_after LIMIT @Limit
         """;
 
     /// <summary>Runs with due timers (each run's due timers are then fired together, in one run transaction).</summary>
-    public const string DueTimerRuns = "SELECT run_id FROM timers WHERE fire_at <= @Now GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit";
+    public const string DueTimerRuns = """
+        SELECT run_id FROM timers WHERE fire_at <= @Now AND run_id <> ALL(@SkipRuns) GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit
+        """;
 
     public const string UnnotifiedChildren = """
         SELECT run_id FROM workflow_runs
-        WHERE parent_run_id IS NOT NULL AND NOT parent_notified AND status NOT IN ('Running', 'ContinuedAsNew')
+        WHERE parent_run_id IS NOT NULL AND NOT parent_notified AND status NOT IN ('Running', 'ContinuedAsNew') AND run_id <> ALL(@SkipRuns)
         ORDER BY closed_at LIMIT @Limit
         """;
 
-    public const string NextTimerDue = "SELECT min(fire_at) FROM timers";
+    public const string NextTimerDue = "SELECT min(fire_at) FROM timers WHERE run_id <> ALL(@SkipRuns)";
 
     // ---- queries of the REST API ----
 

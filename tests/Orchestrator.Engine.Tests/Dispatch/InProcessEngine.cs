@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orchestrator.Engine.Dispatch;
@@ -29,7 +30,8 @@ internal sealed class InProcessEngine : IAsyncDisposable
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <param name="settings">Changes to the engine's timing settings (and its clock) before it starts.</param>
-    public static async Task<InProcessEngine> StartAsync(Action<EngineSettings>? settings = null)
+    /// <param name="logs">Receives the engine's log entries from Information on.</param>
+    public static async Task<InProcessEngine> StartAsync(Action<EngineSettings>? settings = null, LogCapture? logs = null)
     {
         var postgres = await TestServers.CreateDatabaseAsync("inproc");
         await DatabaseMigrator.MigrateAsync(postgres, NullLogger.Instance);
@@ -40,6 +42,10 @@ internal sealed class InProcessEngine : IAsyncDisposable
             {
                 var registered = (EngineSettings)builder.Services.Single(d => d.ServiceType == typeof(EngineSettings)).ImplementationInstance!;
                 settings?.Invoke(registered);
+                if (logs is not null)
+                {
+                    builder.Logging.AddProvider(logs);
+                }
             });
         await app.StartAsync();
         return new InProcessEngine(app, postgres, port);
