@@ -248,7 +248,15 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     }
 
     /// <summary>
-    /// An attempt failed or timed out: retry after the policy's back-off (recording <c>ActivityAttemptFailed</c>), or close
+    /// How many failed attempts of one activity history records as <c>ActivityAttemptFailed</c>. Later ones are only counted
+    /// on the activity's row (its attempt and last failure, shown by describe's pending activity, as Temporal keeps only the
+    /// last failure): an activity retried without end keeps a bounded history, and each retry costs the same.
+    /// </summary>
+    public const int MaxRecordedAttemptFailures = 10;
+
+    /// <summary>
+    /// An attempt failed or timed out: retry after the policy's back-off (recording <c>ActivityAttemptFailed</c> for the first
+    /// <see cref="MaxRecordedAttemptFailures"/> attempts), or close
     /// the activity for good (<c>ActivityFailed</c>, <c>ActivityTimedOut</c>; <c>ScheduleToClose</c> when the next attempt
     /// would start after that limit).
     /// </summary>
@@ -269,8 +277,11 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 Attempt = activity.Attempt + 1, State = TaskState.Scheduled, DispatchAfter = change.Now + d,
                 LastFailure = failureJson, StartedAt = null, AttemptDeadline = null,
             });
-            await change.RecordInformationalAsync(EventTypes.ActivityAttemptFailed, RunChange.Json(new ActivityAttemptFailedAttributes(
-                activity.Seq, activity.ScheduledEventId, activity.Attempt, failure, timeoutType, new DateTimeOffset(change.Now + d, TimeSpan.Zero))));
+            if (activity.Attempt <= MaxRecordedAttemptFailures)
+            {
+                await change.RecordInformationalAsync(EventTypes.ActivityAttemptFailed, RunChange.Json(new ActivityAttemptFailedAttributes(
+                    activity.Seq, activity.ScheduledEventId, activity.Attempt, failure, timeoutType, new DateTimeOffset(change.Now + d, TimeSpan.Zero))));
+            }
             return;
         }
         await CloseActivityAsync(change, activity, timeoutType, failure);
