@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(152, LogLevel.Error, "Outbox row {OutboxId} to {Destination} failed {Attempts} times; it stays in table outbox (attempts, last_error) for an operator and is tried again every few minutes")]
     public static partial void OutboxRowPoisoned(ILogger logger, long outboxId, string destination, int attempts, Exception exception);
 
+    [LoggerMessage(153, LogLevel.Warning, "Workflow task {ScheduledEventId} of {WorkflowId} (run {RunId}) answered commands the engine does not apply; the task fails (InvalidCommand) and is retried: {Reason}")]
+    public static partial void InvalidCommand(ILogger logger, string workflowId, Guid runId, long scheduledEventId, string reason);
+
+    [LoggerMessage(154, LogLevel.Warning, "Heartbeat of attempt {Attempt} of activity {ScheduledEventId} (run {RunId}) has details over the size limit; they are not kept (the heartbeat counts)")]
+    public static partial void HeartbeatDetailsTooLarge(ILogger logger, Guid runId, long scheduledEventId, int attempt);
+
     [LoggerMessage(104, LogLevel.Error, "Handling {MessageType} for run {RunId} failed")]
     public static partial void AnswerFailed(ILogger logger, string messageType, Guid runId, Exception exception);
 }

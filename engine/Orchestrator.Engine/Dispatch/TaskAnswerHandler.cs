@@ -34,6 +34,11 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     /// </summary>
     private async Task ApplyAnswerAsync(RunChange change, WorkflowTaskRow task, IReadOnlyList<WorkflowCommand> commands, IReadOnlyList<BufferedEventRow> allBuffered)
     {
+        if (CommandValidator.Check(commands) is { } invalid)
+        {
+            await FailInvalidAnswerAsync(change, task, invalid, allBuffered);
+            return;
+        }
         var closes = commands.Any(IsClosing);
         // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
         foreach (var e in allBuffered.Where(e => RunChange.IsInformational(e.EventType)))
@@ -80,6 +85,34 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
     }
 
+    /// <summary>
+    /// The answer's commands break a rule (<see cref="CommandValidator"/>): none is applied, the task fails visibly
+    /// (<c>WorkflowTaskFailed</c>, type <c>InvalidCommand</c>) and is retried with back-off like any failed workflow task; the
+    /// events taken with it are recorded after the failure (or, for a retry that failed again, left buffered for the next).
+    /// </summary>
+    private async Task FailInvalidAnswerAsync(RunChange change, WorkflowTaskRow task, string invalid, IReadOnlyList<BufferedEventRow> buffered)
+    {
+        Log.InvalidCommand(logger, change.Run.WorkflowId, change.Run.RunId, task.ScheduledEventId, invalid);
+        var failure = new FailureInfo(CommandValidator.InvalidCommandType, invalid);
+        if (task is { LastFailure: not null, Attempt: > 1 })
+        {
+            foreach (var e in buffered)
+            {
+                await change.Store.AddBufferedEventAsync(change.Tx, change.Run.RunId, e.EventType, e.AttributesJson);
+            }
+            change.RetryWorkflowTaskLater(task.Attempt + 1, RetryDelay(task.Attempt), RunChange.Json(failure));
+            return;
+        }
+        change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
+        change.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, failure));
+        foreach (var e in buffered)
+        {
+            change.AppendRaw(e.EventType, e.AttributesJson);
+        }
+        change.SetTaskIdle(task.ScheduledEventId);
+        change.ScheduleWorkflowTask(task.Attempt + 1, RetryDelay(task.Attempt), RunChange.Json(failure));
+    }
+
     public async Task HandleAsync(WorkflowTaskFailedMessage answer)
     {
         await using var change = await engine.BeginAsync(answer.RunId);
@@ -117,6 +150,15 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         change.DeleteActivityTask(answer.ScheduledEventId);
         var started = RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt));
+
+        if (CommandValidator.CheckPayload("result", answer.Result) is { } tooLarge)
+        {
+            // as Temporal: a result over the size limit fails the activity for good (another attempt would return the same)
+            await CloseActivityAsync(change, activity, timeoutType: null, new FailureInfo("ResultTooLarge",
+                $"Activity '{activity.ActivityName}' returned a result the engine does not accept: {tooLarge}"));
+            await engine.CommitAsync(change);
+            return;
+        }
         var completed = RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result));
         if (answer.Continuation is { } next)
         {
@@ -155,8 +197,17 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     public Task HandleAsync(ActivityTaskStartedMessage started) =>
         engine.Store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt, settings.UtcNow());
 
-    public Task HandleAsync(ActivityHeartbeatMessage heartbeat) =>
-        engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText(), settings.UtcNow());
+    /// <summary>An attempt is alive; details over the size limit are not kept (the earlier ones stay), the heartbeat counts.</summary>
+    public Task HandleAsync(ActivityHeartbeatMessage heartbeat)
+    {
+        var tooLarge = CommandValidator.CheckPayload("details", heartbeat.Details) is not null;
+        if (tooLarge)
+        {
+            Log.HeartbeatDetailsTooLarge(logger, heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt);
+        }
+        return engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt,
+            tooLarge ? null : heartbeat.Details?.GetRawText(), settings.UtcNow(), keepDetails: tooLarge);
+    }
 
     /// <summary>Sends a workflow task that is due: a retry after back-off, or one whose answer did not come in time.</summary>
     public async Task DispatchDueWorkflowTaskAsync(Guid runId)
@@ -262,6 +313,7 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     /// </summary>
     private async Task FailAttemptAsync(RunChange change, ActivityTaskRow activity, FailureInfo failure, string? timeoutType)
     {
+        failure = CommandValidator.Bounded(failure);
         var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
         var delay = RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type);
         if (delay is { } d)

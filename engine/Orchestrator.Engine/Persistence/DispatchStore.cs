@@ -29,7 +29,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         var sql = activityScheduledEventId is not null ? (withTail ? SqlStatements.LockRunTaskActivityAndTail : SqlStatements.LockRunTaskAndActivity)
             : takeBuffered ? SqlStatements.LockRunTaskAndTakeBuffered : SqlStatements.LockRunAndTask;
         await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql,
-            new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0 }, tx));
+            new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0, TailLimit = Dispatch.TaskMessageLimits.MaxEvents, TailBytes = Dispatch.TaskMessageLimits.MaxBytes }, tx));
         var run = await grid.ReadSingleOrDefaultAsync<WorkflowRunRecord>();
         var task = await grid.ReadSingleOrDefaultAsync<WorkflowTaskRow>();
         ActivityTaskRow? activity = null;
@@ -168,6 +168,14 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task SetCancelRequestedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.SetCancelRequested, new { RunId = runId });
 
+    /// <summary>The events <paramref name="from"/>..<paramref name="until"/>-1 while their attributes add up to at most <paramref name="maxBytes"/>.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadTaskSliceAsync(NpgsqlTransaction tx, Guid runId, long from, long until, long maxBytes)
+    {
+        var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
+            new CommandDefinition(SqlStatements.ReadTaskSlice, new { RunId = runId, From = from, Until = until, MaxBytes = maxBytes }, tx));
+        return rows.Select(r => r.ToEvent()).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlTransaction tx, Guid runId, long from, long until)
     {
         var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
@@ -191,11 +199,12 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task UpdateActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.UpdateActivityTask, row);
 
-    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details, DateTime now)
+    /// <param name="keepDetails">Keep the details recorded before (the new ones were refused).</param>
+    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details, DateTime now, bool keepDetails = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.ExecuteAsync(SqlStatements.RecordHeartbeat,
-            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details, Now = now }) > 0;
+            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details, Now = now, KeepDetails = keepDetails }) > 0;
     }
 
     public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt, DateTime now)

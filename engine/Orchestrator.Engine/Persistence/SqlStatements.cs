@@ -95,6 +95,16 @@ internal static class SqlStatements
 
     public const string UnlistenAll = "UNLISTEN *";
 
+    /// <summary>The events @From..@Until-1 while their attributes add up to at most @MaxBytes (a workflow task message's slice).</summary>
+    public const string ReadTaskSlice = """
+        SELECT event_id, event_type, "timestamp", attributes_json FROM (
+            SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json,
+                   sum(octet_length(attributes::text)) OVER (ORDER BY event_id) AS running_bytes
+            FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until) e
+        WHERE running_bytes <= @MaxBytes
+        ORDER BY event_id
+        """;
+
     public const string ReadEventsRange = $"""
         SELECT {EventColumns}
         FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until ORDER BY event_id
@@ -110,10 +120,18 @@ internal static class SqlStatements
     /// <see cref="LockRunTaskAndActivity"/> and, when the workflow task is idle, the events since it was last answered
     /// (what the next workflow task message carries, if the answer schedules one).
     /// </summary>
-    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + $"""
-        SELECT {EventColumns}
-        FROM history_events
-        WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
+    /// <remarks>
+    /// The events are bounded like a workflow task message (@TailLimit events, @TailBytes bytes of attributes): a tail past
+    /// either limit comes back cut, and the message then carries none (the worker fetches the history).
+    /// </remarks>
+    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + """
+        SELECT event_id, event_type, "timestamp", attributes_json FROM (
+            SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json,
+                   sum(octet_length(attributes::text)) OVER (ORDER BY event_id) AS running_bytes
+            FROM history_events
+            WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
+            ORDER BY event_id LIMIT @TailLimit) e
+        WHERE running_bytes <= @TailBytes
         ORDER BY event_id
         """;
 
@@ -173,7 +191,7 @@ internal static class SqlStatements
 
     /// <summary>An attempt is alive (@Now: the engine's clock, as every due time).</summary>
     public const string RecordHeartbeat = """
-        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = @Now, picked_up_at = COALESCE(picked_up_at, @Now),
+        UPDATE activity_tasks SET heartbeat_details = CASE WHEN @KeepDetails THEN heartbeat_details ELSE @Details::json END, heartbeat_at = @Now, picked_up_at = COALESCE(picked_up_at, @Now),
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
                                   ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
