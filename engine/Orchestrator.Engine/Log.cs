@@ -21,6 +21,23 @@ internal static partial class Log
     [LoggerMessage(103, LogLevel.Warning, "Sweeper pass failed")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
 
+    // 150-169: isolation of failing items (sweeper, outbox sweep) and worker commands checked before they are applied
+
+    [LoggerMessage(150, LogLevel.Warning, "Sweeper could not handle the {What} of run {RunId} ({Failures} failure(s) in a row); it is put aside for {RetryIn} while the rest goes on")]
+    public static partial void SweepItemFailed(ILogger logger, string what, Guid runId, int failures, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(151, LogLevel.Warning, "Outbox row {OutboxId} to {Destination} could not be sent (attempt {Attempts}); it is kept and sent again after a back-off while later rows go on")]
+    public static partial void OutboxRowFailed(ILogger logger, long outboxId, string destination, int attempts, Exception exception);
+
+    [LoggerMessage(152, LogLevel.Error, "Outbox row {OutboxId} to {Destination} failed {Attempts} times; it stays in table outbox (attempts, last_error) for an operator and is tried again every few minutes")]
+    public static partial void OutboxRowPoisoned(ILogger logger, long outboxId, string destination, int attempts, Exception exception);
+
+    [LoggerMessage(153, LogLevel.Warning, "Workflow task {ScheduledEventId} of {WorkflowId} (run {RunId}) answered commands the engine does not apply; the task fails (InvalidCommand) and is retried: {Reason}")]
+    public static partial void InvalidCommand(ILogger logger, string workflowId, Guid runId, long scheduledEventId, string reason);
+
+    [LoggerMessage(154, LogLevel.Warning, "Heartbeat of attempt {Attempt} of activity {ScheduledEventId} (run {RunId}) has details over the size limit; they are not kept (the heartbeat counts)")]
+    public static partial void HeartbeatDetailsTooLarge(ILogger logger, Guid runId, long scheduledEventId, int attempt);
+
     [LoggerMessage(104, LogLevel.Error, "Handling {MessageType} for run {RunId} failed")]
     public static partial void AnswerFailed(ILogger logger, string messageType, Guid runId, Exception exception);
 

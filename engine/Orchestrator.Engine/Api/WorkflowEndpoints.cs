@@ -164,7 +164,8 @@ internal static class WorkflowEndpoints
         var first = true;
         while (true)
         {
-            var closed = closes.WaitAsync(workflowId); // taken before the read, so a close in between is not missed
+            using var watch = closes.Watch(workflowId); // taken before the read, so a close in between is not missed
+            var closed = watch.Closed;
             // a run this engine started and has not seen close is open: the first read is skipped (a close wakes us)
             if (!(first && wait > 0 && closes.IsKnownOpen(workflowId)))
             {

@@ -21,7 +21,7 @@ internal sealed class EngineConsumer(TaskAnswerHandler handler) :
     public async Task Consume(ConsumeContext<WorkflowTaskFailedMessage> context)
     {
         using var span = EngineTelemetry.StartSpan("apply workflow task failure", null, context.Message.RunId);
-        await handler.HandleAsync(context.Message);
+        await handler.HandleAsync(context.Message with { Failure = CommandValidator.Bounded(context.Message.Failure) }); // reports are bounded, not refused
     }
 
     public async Task Consume(ConsumeContext<ActivityTaskCompletedMessage> context)

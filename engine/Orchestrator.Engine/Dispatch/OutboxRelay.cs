@@ -105,6 +105,14 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
         }
     }
 
+    /// <summary>Swept rows that failed this often are logged as errors: they need an operator.</summary>
+    private const int PoisonAttempts = 10;
+
+    /// <summary>
+    /// The outbox sweep, each row on its own: one that cannot be read or sent has its failure counted in the row
+    /// (<c>attempts</c>, <c>last_error</c>) and waits a back-off (<c>next_attempt_at</c>) while the others are sent. A row
+    /// is never deleted unsent: one that keeps failing stays in the table for an operator.
+    /// </summary>
     private async Task SweepLoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -121,10 +129,29 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
                     taken = rows.Count;
                     if (taken > 0)
                     {
-                        await SendAsync(rows.Select(r => new OutgoingMessage(r.Destination, Deserialize(r), r.Id)).ToList(), stoppingToken);
-                        await store.DeleteOutboxAsync(tx, rows.Select(r => r.Id).ToArray());
+                        // each row on its own: one that cannot be read or sent is counted and backed off, the others go
+                        var errors = await Task.WhenAll(rows.Select(r => SendSweptAsync(r, stoppingToken)));
+                        var sent = rows.Where((_, i) => errors[i] is null).Select(r => r.Id).ToArray();
+                        if (sent.Length > 0)
+                        {
+                            await store.DeleteOutboxAsync(tx, sent);
+                        }
+                        var failed = rows.Select((r, i) => (Row: r, Error: errors[i])).Where(f => f.Error is not null).ToList();
+                        if (failed.Count > 0)
+                        {
+                            await store.RecordOutboxFailuresAsync(tx, failed.Select(f => f.Row.Id).ToArray(),
+                                failed.Select(f => $"{f.Error!.GetType().Name}: {f.Error.Message}").ToArray());
+                        }
+                        await tx.CommitAsync(stoppingToken);
+                        foreach (var (row, error) in failed)
+                        {
+                            LogSweptRowFailed(row, error!);
+                        }
                     }
-                    await tx.CommitAsync(stoppingToken);
+                    else
+                    {
+                        await tx.CommitAsync(stoppingToken);
+                    }
                 }
                 while (taken == BatchSize && !stoppingToken.IsCancellationRequested);
             }
@@ -136,6 +163,33 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
             {
                 Log.RelayFailed(logger, 0, e);
             }
+        }
+    }
+
+    /// <summary>Sends one swept row; returns what went wrong (a row that cannot be read, a send that failed), or null.</summary>
+    private async Task<Exception?> SendSweptAsync(OutboxRow row, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync([new OutgoingMessage(row.Destination, Deserialize(row), row.Id)], ct);
+            return null;
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            return e;
+        }
+    }
+
+    private void LogSweptRowFailed(OutboxRow row, Exception error)
+    {
+        var attempts = row.Attempts + 1;
+        if (attempts >= PoisonAttempts)
+        {
+            Log.OutboxRowPoisoned(logger, row.Id, row.Destination, attempts, error);
+        }
+        else
+        {
+            Log.OutboxRowFailed(logger, row.Id, row.Destination, attempts, error);
         }
     }
 

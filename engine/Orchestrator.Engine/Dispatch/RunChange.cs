@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Orchestrator.Contracts;
@@ -44,8 +45,7 @@ internal sealed class RunChange : IAsyncDisposable
         _store = store;
         _settings = settings;
         // PostgreSQL keeps microseconds: events sent to a worker from memory must carry the timestamps a replay reads back
-        var now = DateTime.UtcNow;
-        Now = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+        Now = settings.UtcNow();
     }
 
     public NpgsqlTransaction Tx { get; }
@@ -432,7 +432,10 @@ internal sealed class RunChange : IAsyncDisposable
         {
             return;
         }
-        var events = first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
+        // signals carried over may be many and large: past the limits the first task carries no events (the worker fetches them)
+        var events = first.Count > TaskMessageLimits.MaxEvents || first.Sum(e => (long)Encoding.UTF8.GetByteCount(e.AttributesJson)) > TaskMessageLimits.MaxBytes
+            ? []
+            : first.Select((e, i) => ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
         var message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);
         SendAfterCommit(QueueNames.WorkflowTasks(next.TaskQueue), message, timeToLive: null);
     }
@@ -503,16 +506,38 @@ internal sealed class RunChange : IAsyncDisposable
 
     private async Task<WorkflowTaskMessage> BuildWorkflowTaskMessageAsync(WorkflowTaskRow task)
     {
-        var events = new List<HistoryEvent>();
-        if (task.EventsFrom < Run.NextEventId)
+        var events = await TaskSliceAsync(task);
+        return new WorkflowTaskMessage(Run.RunId, Run.WorkflowId, Run.WorkflowType, Run.TaskQueue, task.ScheduledEventId,
+            task.Attempt, events ?? [], Run.TraceParent);
+    }
+
+    /// <summary>
+    /// The events a task's message carries (from its <c>events_from</c> to its <c>WorkflowTaskScheduled</c>), or null when they
+    /// pass <see cref="TaskMessageLimits"/>: the message then carries none and the worker fetches the history.
+    /// </summary>
+    private async Task<List<HistoryEvent>?> TaskSliceAsync(WorkflowTaskRow task)
+    {
+        if (NextEventId - task.EventsFrom > TaskMessageLimits.MaxEvents)
         {
-            // read with the lock when this change began for an activity answer (the same range), else now
-            var tail = _tail is { } t && _tailFrom == task.EventsFrom && (t.Count == 0 ? task.EventsFrom : t[^1].EventId + 1) == Run.NextEventId
+            return null;
+        }
+        var events = new List<HistoryEvent>();
+        long bytes = 0;
+        var stored = Run.NextEventId - task.EventsFrom;
+        if (stored > 0)
+        {
+            // read with the lock when this change began for an activity answer (the same range, bounded alike), else now
+            var tail = _tail is { } t && _tailFrom == task.EventsFrom && t.Count == stored && (t.Count == 0 || t[0].EventId == task.EventsFrom)
                 ? t
-                : await _store.ReadEventsAsync(Tx, Run.RunId, task.EventsFrom, Run.NextEventId);
-            foreach (var stored in tail)
+                : await _store.ReadTaskSliceAsync(Tx, Run.RunId, task.EventsFrom, Run.NextEventId, TaskMessageLimits.MaxBytes);
+            if (tail.Count != stored)
             {
-                events.Add(ToHistoryEvent(stored.EventId, stored.EventType, stored.Timestamp, stored.AttributesJson));
+                return null; // the stored events alone pass the byte limit
+            }
+            foreach (var e in tail)
+            {
+                bytes += Encoding.UTF8.GetByteCount(e.AttributesJson);
+                events.Add(ToHistoryEvent(e.EventId, e.EventType, e.Timestamp, e.AttributesJson));
             }
         }
         for (var i = 0; i < _events.Count; i++)
@@ -520,11 +545,15 @@ internal sealed class RunChange : IAsyncDisposable
             var id = Run.NextEventId + i;
             if (id >= task.EventsFrom)
             {
+                bytes += Encoding.UTF8.GetByteCount(_events[i].AttributesJson);
+                if (bytes > TaskMessageLimits.MaxBytes)
+                {
+                    return null;
+                }
                 events.Add(ToHistoryEvent(id, _events[i].EventType, _events[i].Timestamp, _events[i].AttributesJson));
             }
         }
-        return new WorkflowTaskMessage(Run.RunId, Run.WorkflowId, Run.WorkflowType, Run.TaskQueue, task.ScheduledEventId,
-            task.Attempt, events, Run.TraceParent);
+        return bytes > TaskMessageLimits.MaxBytes ? null : events;
     }
 
     public static HistoryEvent ToHistoryEvent(long id, string type, DateTimeOffset timestamp, string attributesJson)

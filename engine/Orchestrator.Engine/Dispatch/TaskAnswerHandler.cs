@@ -36,6 +36,11 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     private async Task ApplyAnswerAsync(RunChange change, WorkflowTaskRow task, IReadOnlyList<WorkflowCommand> commands, IReadOnlyList<BufferedEventRow> allBuffered,
         Guid? continuationId = null)
     {
+        if (CommandValidator.Check(commands) is { } invalid)
+        {
+            await FailInvalidAnswerAsync(change, task, invalid, allBuffered);
+            return;
+        }
         var closes = commands.Any(IsClosing);
         // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
         foreach (var e in allBuffered.Where(e => RunChange.IsInformational(e.EventType)))
@@ -82,6 +87,34 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
     }
 
+    /// <summary>
+    /// The answer's commands break a rule (<see cref="CommandValidator"/>): none is applied, the task fails visibly
+    /// (<c>WorkflowTaskFailed</c>, type <c>InvalidCommand</c>) and is retried with back-off like any failed workflow task; the
+    /// events taken with it are recorded after the failure (or, for a retry that failed again, left buffered for the next).
+    /// </summary>
+    private async Task FailInvalidAnswerAsync(RunChange change, WorkflowTaskRow task, string invalid, IReadOnlyList<BufferedEventRow> buffered)
+    {
+        Log.InvalidCommand(logger, change.Run.WorkflowId, change.Run.RunId, task.ScheduledEventId, invalid);
+        var failure = new FailureInfo(CommandValidator.InvalidCommandType, invalid);
+        if (task is { LastFailure: not null, Attempt: > 1 })
+        {
+            foreach (var e in buffered)
+            {
+                await change.Store.AddBufferedEventAsync(change.Tx, change.Run.RunId, e.EventType, e.AttributesJson);
+            }
+            change.RetryWorkflowTaskLater(task.Attempt + 1, RetryDelay(task.Attempt), RunChange.Json(failure));
+            return;
+        }
+        change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId));
+        change.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, failure));
+        foreach (var e in buffered)
+        {
+            change.AppendRaw(e.EventType, e.AttributesJson);
+        }
+        change.SetTaskIdle(task.ScheduledEventId);
+        change.ScheduleWorkflowTask(task.Attempt + 1, RetryDelay(task.Attempt), RunChange.Json(failure));
+    }
+
     public async Task HandleAsync(WorkflowTaskFailedMessage answer)
     {
         await using var change = await engine.BeginAsync(answer.RunId);
@@ -126,6 +159,15 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         change.DeleteActivityTask(answer.ScheduledEventId);
         var started = RunChange.Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt));
+
+        if (CommandValidator.CheckPayload("result", answer.Result) is { } tooLarge)
+        {
+            // as Temporal: a result over the size limit fails the activity for good (another attempt would return the same)
+            await CloseActivityAsync(change, activity, timeoutType: null, new FailureInfo("ResultTooLarge",
+                $"Activity '{activity.ActivityName}' returned a result the engine does not accept: {tooLarge}"));
+            await engine.CommitAsync(change);
+            return;
+        }
         var completed = RunChange.Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result));
         if (answer.Continuation is { } next)
         {
@@ -192,10 +234,19 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
 
     /// <summary>A worker took the attempt: the ScheduleToStart limit no longer applies to it.</summary>
     public Task HandleAsync(ActivityTaskStartedMessage started) =>
-        engine.Store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt);
+        engine.Store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt, settings.UtcNow());
 
-    public Task HandleAsync(ActivityHeartbeatMessage heartbeat) =>
-        engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt, heartbeat.Details?.GetRawText());
+    /// <summary>An attempt is alive; details over the size limit are not kept (the earlier ones stay), the heartbeat counts.</summary>
+    public Task HandleAsync(ActivityHeartbeatMessage heartbeat)
+    {
+        var tooLarge = CommandValidator.CheckPayload("details", heartbeat.Details) is not null;
+        if (tooLarge)
+        {
+            Log.HeartbeatDetailsTooLarge(logger, heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt);
+        }
+        return engine.Store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt,
+            tooLarge ? null : heartbeat.Details?.GetRawText(), settings.UtcNow(), keepDetails: tooLarge);
+    }
 
     /// <summary>
     /// Sends a workflow task that is due: a retry after back-off, one whose answer did not come in time (a new attempt, with
@@ -276,18 +327,19 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
     /// <summary>
     /// Fires every due timer of a run in one transaction (once: the timer rows are deleted in it): workflow timers become
     /// <c>TimerFired</c> events delivered together (one workflow task), a due run timeout closes the run <c>TimedOut</c>.
+    /// Returns whether it fired any.
     /// </summary>
-    public async Task FireDueTimersAsync(Guid runId)
+    public async Task<bool> FireDueTimersAsync(Guid runId)
     {
         await using var change = await engine.BeginAsync(runId);
         if (change is not { IsOpen: true })
         {
-            return;
+            return false;
         }
         var due = await change.Store.TakeDueTimersAsync(change.Tx, runId, change.Now);
         if (due.Count == 0)
         {
-            return; // fired by another engine, or canceled
+            return false; // fired by another engine, or canceled
         }
         if (due.Any(t => t.TimerKey == RunChange.RunTimeoutTimerKey))
         {
@@ -306,15 +358,25 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
             await change.DeliverAsync(fired);
         }
         await engine.CommitAsync(change);
+        return true;
     }
 
     /// <summary>
-    /// An attempt failed or timed out: retry after the policy's back-off (recording <c>ActivityAttemptFailed</c>), or close
+    /// How many failed attempts of one activity history records as <c>ActivityAttemptFailed</c>. Later ones are only counted
+    /// on the activity's row (its attempt and last failure, shown by describe's pending activity, as Temporal keeps only the
+    /// last failure): an activity retried without end keeps a bounded history, and each retry costs the same.
+    /// </summary>
+    public const int MaxRecordedAttemptFailures = 10;
+
+    /// <summary>
+    /// An attempt failed or timed out: retry after the policy's back-off (recording <c>ActivityAttemptFailed</c> for the first
+    /// <see cref="MaxRecordedAttemptFailures"/> attempts), or close
     /// the activity for good (<c>ActivityFailed</c>, <c>ActivityTimedOut</c>; <c>ScheduleToClose</c> when the next attempt
     /// would start after that limit).
     /// </summary>
     private async Task FailAttemptAsync(RunChange change, ActivityTaskRow activity, FailureInfo failure, string? timeoutType)
     {
+        failure = CommandValidator.Bounded(failure);
         var options = JsonSerializer.Deserialize<ActivityScheduledAttributes>(activity.Options, HistoryJson.Options)!;
         var delay = RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type);
         if (delay is { } d)
@@ -330,8 +392,11 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 Attempt = activity.Attempt + 1, State = TaskState.Scheduled, DispatchAfter = change.Now + d,
                 LastFailure = failureJson, StartedAt = null, AttemptDeadline = null,
             });
-            await change.RecordInformationalAsync(EventTypes.ActivityAttemptFailed, RunChange.Json(new ActivityAttemptFailedAttributes(
-                activity.Seq, activity.ScheduledEventId, activity.Attempt, failure, timeoutType, new DateTimeOffset(change.Now + d, TimeSpan.Zero))));
+            if (activity.Attempt <= MaxRecordedAttemptFailures)
+            {
+                await change.RecordInformationalAsync(EventTypes.ActivityAttemptFailed, RunChange.Json(new ActivityAttemptFailedAttributes(
+                    activity.Seq, activity.ScheduledEventId, activity.Attempt, failure, timeoutType, new DateTimeOffset(change.Now + d, TimeSpan.Zero))));
+            }
             return;
         }
         await CloseActivityAsync(change, activity, timeoutType, failure);

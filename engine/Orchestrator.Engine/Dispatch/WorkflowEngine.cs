@@ -87,7 +87,7 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
         var run = new WorkflowRunRecord
         {
             RunId = Guid.CreateVersion7(), WorkflowId = request.WorkflowId ?? Guid.NewGuid().ToString(), WorkflowType = request.WorkflowType,
-            TaskQueue = request.TaskQueue ?? "default", Status = RunStatus.Running, StartedAt = DateTime.UtcNow,
+            TaskQueue = request.TaskQueue ?? "default", Status = RunStatus.Running, StartedAt = settings.UtcNow(),
             Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = EngineTelemetry.NewTraceParent(),
             RunTimeout = request.RunTimeout, RetryPolicy = request.RetryPolicy is { } policy ? RunChange.Json(policy) : null,
         };

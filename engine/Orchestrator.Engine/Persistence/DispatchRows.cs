@@ -53,8 +53,8 @@ internal sealed record ActivityTaskRow
     public DateTime? PickedUpAt { get; init; }
 }
 
-/// <summary>A message for RabbitMQ written in the state change's transaction.</summary>
-internal sealed record OutboxRow(string Destination, string MessageType, string Message, long Id = 0);
+/// <summary>A message for RabbitMQ written in the state change's transaction (<paramref name="Attempts"/>: failed sends so far).</summary>
+internal sealed record OutboxRow(string Destination, string MessageType, string Message, long Id = 0, int Attempts = 0);
 
 /// <summary>
 /// A message to send once the change that made it commits: <paramref name="Message"/> is the message object;

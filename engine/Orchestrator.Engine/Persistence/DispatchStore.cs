@@ -29,7 +29,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         var sql = activityScheduledEventId is not null ? (withTail ? SqlStatements.LockRunTaskActivityAndTail : SqlStatements.LockRunTaskAndActivity)
             : takeBuffered ? SqlStatements.LockRunTaskAndTakeBuffered : SqlStatements.LockRunAndTask;
         await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql,
-            new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0 }, tx));
+            new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0, TailLimit = Dispatch.TaskMessageLimits.MaxEvents, TailBytes = Dispatch.TaskMessageLimits.MaxBytes }, tx));
         var run = await grid.ReadSingleOrDefaultAsync<WorkflowRunRecord>();
         var task = await grid.ReadSingleOrDefaultAsync<WorkflowTaskRow>();
         ActivityTaskRow? activity = null;
@@ -195,6 +195,14 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task SetCancelRequestedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.SetCancelRequested, new { RunId = runId });
 
+    /// <summary>The events <paramref name="from"/>..<paramref name="until"/>-1 while their attributes add up to at most <paramref name="maxBytes"/>.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadTaskSliceAsync(NpgsqlTransaction tx, Guid runId, long from, long until, long maxBytes)
+    {
+        var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
+            new CommandDefinition(SqlStatements.ReadTaskSlice, new { RunId = runId, From = from, Until = until, MaxBytes = maxBytes }, tx));
+        return rows.Select(r => r.ToEvent()).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlTransaction tx, Guid runId, long from, long until)
     {
         var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
@@ -218,17 +226,18 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task UpdateActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.UpdateActivityTask, row);
 
-    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details)
+    /// <param name="keepDetails">Keep the details recorded before (the new ones were refused).</param>
+    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details, DateTime now, bool keepDetails = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.ExecuteAsync(SqlStatements.RecordHeartbeat,
-            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details }) > 0;
+            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details, Now = now, KeepDetails = keepDetails }) > 0;
     }
 
-    public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt)
+    public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt, DateTime now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt });
+        await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Now = now });
     }
 
     public Task InsertTimerAsync(NpgsqlTransaction tx, Guid runId, string timerKey, DateTime fireAt, string payload) =>
@@ -240,10 +249,14 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<OutboxRow>> TakeOutboxBatchAsync(NpgsqlTransaction tx, int limit)
     {
-        var rows = await tx.Connection!.QueryAsync<(long Id, string Destination, string MessageType, string Message)>(
+        var rows = await tx.Connection!.QueryAsync<(long Id, string Destination, string MessageType, string Message, int Attempts)>(
             new CommandDefinition(SqlStatements.TakeOutboxBatch, new { Limit = limit }, tx));
-        return rows.Select(r => new OutboxRow(r.Destination, r.MessageType, r.Message, r.Id)).ToList();
+        return rows.Select(r => new OutboxRow(r.Destination, r.MessageType, r.Message, r.Id, r.Attempts)).ToList();
     }
+
+    /// <summary>Counts a failed send of each row (with its error) and puts it aside for its back-off; the rows stay.</summary>
+    public Task RecordOutboxFailuresAsync(NpgsqlTransaction tx, long[] ids, string[] errors) =>
+        Exec(tx, SqlStatements.RecordOutboxFailures, new { Ids = ids, Errors = errors });
 
     public Task DeleteOutboxAsync(NpgsqlTransaction tx, long[] ids) => Exec(tx, SqlStatements.DeleteOutbox, new { Ids = ids });
 
@@ -268,30 +281,37 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         }, cancellationToken: ct));
     }
 
-    /// <param name="limit">Most runs of each kind.</param>
-    /// <param name="unsentBefore">Dispatched tasks handed to the relay before this and still not confirmed sent are due.</param>
-    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(int limit, DateTime unsentBefore)
+    /// <summary>
+    /// Runs whose workflow task is due by <paramref name="now"/> (the engine's clock), or dispatched and not confirmed sent
+    /// since <paramref name="unsentBefore"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> DueWorkflowTasksAsync(DateTime now, int limit, DateTime unsentBefore, Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks, new { Limit = limit, UnsentBefore = unsentBefore })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueWorkflowTasks,
+            new { Now = now, Limit = limit, UnsentBefore = unsentBefore, SkipRuns = skip ?? [] })).ToList();
     }
 
-    public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(int limit)
+    /// <summary>Activities due by <paramref name="now"/> (the engine's clock): a first send after back-off, or a timeout.</summary>
+    public async Task<IReadOnlyList<(Guid RunId, long ScheduledEventId)>> DueActivityTasksAsync(DateTime now, int limit,
+        Guid[]? skipRuns = null, long[]? skipIds = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<(Guid, long)>(SqlStatements.DueActivityTasks,
+            new { Now = now, Limit = limit, SkipRuns = skipRuns ?? [], SkipIds = skipIds ?? [] })).ToList();
     }
 
-    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(int limit)
+    /// <summary>Runs with timers due by <paramref name="now"/> (the engine's clock).</summary>
+    public async Task<IReadOnlyList<Guid>> DueTimerRunsAsync(DateTime now, int limit, Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.DueTimerRuns, new { Now = now, Limit = limit, SkipRuns = skip ?? [] })).ToList();
     }
 
-    public async Task<IReadOnlyList<Guid>> UnnotifiedChildrenAsync(int limit)
+    public async Task<IReadOnlyList<Guid>> UnnotifiedChildrenAsync(int limit, Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<Guid>(SqlStatements.UnnotifiedChildren, new { Limit = limit })).ToList();
+        return (await connection.QueryAsync<Guid>(SqlStatements.UnnotifiedChildren, new { Limit = limit, SkipRuns = skip ?? [] })).ToList();
     }
 
     /// <summary>Deletes and returns every timer of the run due by <paramref name="now"/>.</summary>
@@ -303,10 +323,11 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task MarkParentNotifiedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.MarkParentNotified, new { RunId = runId });
 
-    public async Task<DateTime?> NextTimerDueAsync()
+    /// <summary>When the next timer is due, leaving out the runs in <paramref name="skip"/>.</summary>
+    public async Task<DateTime?> NextTimerDueAsync(Guid[]? skip = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<DateTime?>(SqlStatements.NextTimerDue);
+        return await connection.ExecuteScalarAsync<DateTime?>(SqlStatements.NextTimerDue, new { SkipRuns = skip ?? [] });
     }
 
     // ---- reads for the REST API ----

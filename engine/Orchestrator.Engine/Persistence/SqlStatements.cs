@@ -56,7 +56,7 @@ internal static class SqlStatements
 
     public const string GetLatestRun = $"""
         SELECT {RunColumns} FROM workflow_runs WHERE workflow_id = @WorkflowId
-        ORDER BY started_at DESC, run_id DESC LIMIT 1
+        ORDER BY created_seq DESC LIMIT 1
         """;
 
     // ---- dispatch: runs and their work (all inside the caller's transaction) ----
@@ -103,6 +103,16 @@ internal static class SqlStatements
 
     public const string UnlistenAll = "UNLISTEN *";
 
+    /// <summary>The events @From..@Until-1 while their attributes add up to at most @MaxBytes (a workflow task message's slice).</summary>
+    public const string ReadTaskSlice = """
+        SELECT event_id, event_type, "timestamp", attributes_json FROM (
+            SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json,
+                   sum(octet_length(attributes::text)) OVER (ORDER BY event_id) AS running_bytes
+            FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until) e
+        WHERE running_bytes <= @MaxBytes
+        ORDER BY event_id
+        """;
+
     public const string ReadEventsRange = $"""
         SELECT {EventColumns}
         FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until ORDER BY event_id
@@ -118,10 +128,18 @@ internal static class SqlStatements
     /// <see cref="LockRunTaskAndActivity"/> and, when the workflow task is idle, the events since it was last answered
     /// (what the next workflow task message carries, if the answer schedules one).
     /// </summary>
-    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + $"""
-        SELECT {EventColumns}
-        FROM history_events
-        WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
+    /// <remarks>
+    /// The events are bounded like a workflow task message (@TailLimit events, @TailBytes bytes of attributes): a tail past
+    /// either limit comes back cut, and the message then carries none (the worker fetches the history).
+    /// </remarks>
+    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + """
+        SELECT event_id, event_type, "timestamp", attributes_json FROM (
+            SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json,
+                   sum(octet_length(attributes::text)) OVER (ORDER BY event_id) AS running_bytes
+            FROM history_events
+            WHERE run_id = @RunId AND event_id >= (SELECT events_from FROM workflow_tasks WHERE run_id = @RunId AND state = 'idle')
+            ORDER BY event_id LIMIT @TailLimit) e
+        WHERE running_bytes <= @TailBytes
         ORDER BY event_id
         """;
 
@@ -195,18 +213,19 @@ internal static class SqlStatements
     /// <summary>Activities closed by a run change (inside its combined write).</summary>
     public const string DeleteActivityTasks = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = ANY(@ClosedActivityIds)";
 
+    /// <summary>An attempt is alive (@Now: the engine's clock, as every due time).</summary>
     public const string RecordHeartbeat = """
-        UPDATE activity_tasks SET heartbeat_details = @Details::json, heartbeat_at = now(), picked_up_at = COALESCE(picked_up_at, now()),
+        UPDATE activity_tasks SET heartbeat_details = CASE WHEN @KeepDetails THEN heartbeat_details ELSE @Details::json END, heartbeat_at = @Now, picked_up_at = COALESCE(picked_up_at, @Now),
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
-                                  ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
+                                  ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
         """;
 
     /// <summary>A worker took the attempt: ScheduleToStart no longer applies; the next check is the heartbeat or the deadline.</summary>
     public const string RecordPickUp = """
-        UPDATE activity_tasks SET picked_up_at = now(),
+        UPDATE activity_tasks SET picked_up_at = @Now,
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
-                                  ELSE LEAST(attempt_deadline, now() + heartbeat_timeout) END
+                                  ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
         WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
           AND picked_up_at IS NULL
         """;
@@ -237,10 +256,22 @@ internal static class SqlStatements
         RETURNING id
         """;
 
+    /// <summary>
+    /// Rows for the outbox sweep: older than a few seconds (fresh rows are sent by the engine that wrote them) and not waiting
+    /// out a back-off after a failed send. PostgreSQL's clock on both sides of each comparison (created_at is its default).
+    /// </summary>
     public const string TakeOutboxBatch = """
-        SELECT id, destination, message_type, message::text AS message FROM outbox
-        WHERE created_at < now() - interval '5 seconds' -- fresh rows are sent by the engine that wrote them
+        SELECT id, destination, message_type, message::text AS message, attempts FROM outbox
+        WHERE created_at < now() - interval '5 seconds' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
         ORDER BY id LIMIT @Limit FOR UPDATE SKIP LOCKED
+        """;
+
+    /// <summary>Rows the sweep could not send: one more attempt counted, the error kept, a back-off of 1 s doubling to 5 min.</summary>
+    public const string RecordOutboxFailures = """
+        UPDATE outbox SET attempts = attempts + 1, last_error = f.error,
+            next_attempt_at = now() + LEAST(interval '1 second' * power(2, LEAST(attempts, 20)), interval '5 minutes')
+        FROM unnest(@Ids::bigint[], @Errors::text[]) AS f(id, error)
+        WHERE outbox.id = f.id
         """;
 
     public const string DeleteOutbox = "DELETE FROM outbox WHERE id = ANY(@Ids)";
@@ -248,33 +279,43 @@ internal static class SqlStatements
     /// <summary>What the relay writes after a confirmed batch, in one round trip: sent outbox rows deleted, workflow tasks marked sent.</summary>
     public const string AfterBatchSent = DeleteOutbox + ";\n" + MarkWorkflowTasksSent;
 
-    // ---- sweeper candidates (no locks: each is then handled in its own run transaction) ----
+    // ---- sweeper candidates (no locks: each is then handled in its own run transaction). @Now is the engine's clock, which
+    // also re-checks each candidate: PostgreSQL's now() here would disagree with it when the clocks differ. ----
+
+    // @SkipRuns (and @SkipIds): items the sweeper put aside after they failed, left out so they are not first in line.
 
     /// <summary>
     /// Workflow tasks to send: due (a retry's back-off ended, or the answer is overdue), or dispatched with no confirmed send
     /// since @UnsentBefore (the engine crashed after the commit, or the send failed).
     /// </summary>
     public const string DueWorkflowTasks = """
-        (SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit)
+        (SELECT run_id FROM workflow_tasks WHERE state <> 'idle' AND dispatch_after <= @Now AND run_id <> ALL(@SkipRuns)
+         ORDER BY dispatch_after LIMIT @Limit)
         UNION
         (SELECT run_id FROM workflow_tasks WHERE state = 'dispatched' AND NOT sent AND dispatched_at <= @UnsentBefore
+           AND run_id <> ALL(@SkipRuns)
          ORDER BY dispatched_at LIMIT @Limit)
         """;
 
     public const string DueActivityTasks = """
-        SELECT run_id, scheduled_event_id FROM activity_tasks WHERE dispatch_after <= now() ORDER BY dispatch_after LIMIT @Limit
+        SELECT run_id, scheduled_event_id FROM activity_tasks a WHERE dispatch_after <= @Now
+          AND NOT EXISTS (SELECT 1 FROM unnest(@SkipRuns::uuid[], @SkipIds::bigint[]) AS s(run_id, scheduled_event_id)
+                          WHERE s.run_id = a.run_id AND s.scheduled_event_id = a.scheduled_event_id)
+        ORDER BY dispatch_after LIMIT @Limit
         """;
 
     /// <summary>Runs with due timers (each run's due timers are then fired together, in one run transaction).</summary>
-    public const string DueTimerRuns = "SELECT run_id FROM timers WHERE fire_at <= now() GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit";
+    public const string DueTimerRuns = """
+        SELECT run_id FROM timers WHERE fire_at <= @Now AND run_id <> ALL(@SkipRuns) GROUP BY run_id ORDER BY min(fire_at) LIMIT @Limit
+        """;
 
     public const string UnnotifiedChildren = """
         SELECT run_id FROM workflow_runs
-        WHERE parent_run_id IS NOT NULL AND NOT parent_notified AND status NOT IN ('Running', 'ContinuedAsNew')
+        WHERE parent_run_id IS NOT NULL AND NOT parent_notified AND status NOT IN ('Running', 'ContinuedAsNew') AND run_id <> ALL(@SkipRuns)
         ORDER BY closed_at LIMIT @Limit
         """;
 
-    public const string NextTimerDue = "SELECT min(fire_at) FROM timers";
+    public const string NextTimerDue = "SELECT min(fire_at) FROM timers WHERE run_id <> ALL(@SkipRuns)";
 
     // ---- queries of the REST API ----
 
