@@ -22,7 +22,7 @@
 #   3. local servers bound to 127.0.0.1 on private ports, state under .services/<profile>/.
 #
 # The private broker (docs/operations.md): users orchestrator-engine and orchestrator-worker with the least
-# permissions each side needs (regexes below, at "broker users"), passwords generated once per .services/<profile>
+# permissions each side needs (regexes in scripts/broker-permissions.tsv), passwords generated once per .services/<profile>
 # and kept in .services/<profile>/rabbitmq/users.env (mode 600); with the management UI (run profile) also
 # orchestrator-admin. The guest user is deleted; scripts and tests control the broker with rabbitmqctl (Erlang
 # distribution with the profile's cookie), not AMQP.
@@ -319,25 +319,21 @@ _svc_rabbit_stop_leftover() {
 }
 
 # --- broker users ------------------------------------------------------------------------------
-# Two users, each with the least the side needs (docs/operations.md explains every regex). RabbitMQ matches a
-# permission regex against a resource's name whatever its kind, and MassTransit names a queue's exchange after the
-# queue; so each side publishes into the other side's inbox exchange (orchestrator-in.<queue>), never into the queue.
-#   EQ = engine queue family: orchestrator-engine[-suffix] (its bus queue and test isolation use a -suffix)
-#   TQ = task queue queues:   orchestrator-workflow-<tq>, orchestrator-activity-<tq> (and their _error/_skipped)
-SVC_RE_EQ='orchestrator-engine(-[^_]*)?'
-SVC_RE_TQ='orchestrator-(workflow|activity)-.+'
-SVC_RE_IN='orchestrator-in\.'
-SVC_RE_WB='orchestrator-worker-bus-[0-9a-f]+'
-# engine: owns EQ; declares TQ queues and binds them to their inboxes (write on the queue, read on the inbox only:
-# it cannot consume TQ); publishes into the TQ inboxes.
-SVC_PERM_ENGINE_CONF="^(${SVC_RE_EQ}(_error|_skipped)?|${SVC_RE_IN}${SVC_RE_EQ}|${SVC_RE_IN}${SVC_RE_TQ}|${SVC_RE_TQ})\$"
-SVC_PERM_ENGINE_WRITE="^(${SVC_RE_EQ}(_error|_skipped)?|${SVC_RE_IN}${SVC_RE_TQ}|${SVC_RE_TQ})\$"
-SVC_PERM_ENGINE_READ="^(${SVC_RE_EQ}(_error|_skipped)?|${SVC_RE_IN}${SVC_RE_EQ}|${SVC_RE_IN}${SVC_RE_TQ})\$"
-# worker: owns TQ; publishes into the engine queue's inbox (declaring that exchange is part of MassTransit's send);
-# nothing on EQ itself (it cannot consume, declare or delete the engine queue) nor on the TQ inboxes.
-SVC_PERM_WORKER_CONF="^(${SVC_RE_TQ}|${SVC_RE_IN}${SVC_RE_EQ}|${SVC_RE_WB})\$"
-SVC_PERM_WORKER_WRITE="^(${SVC_RE_TQ}|${SVC_RE_IN}${SVC_RE_EQ}|${SVC_RE_WB})\$"
-SVC_PERM_WORKER_READ="^(${SVC_RE_TQ}|${SVC_RE_WB})\$"
+# Two users, each with the least the side needs: the regexes are in scripts/broker-permissions.tsv (one source for
+# this script, compose and the tests; docs/operations.md explains them). RabbitMQ matches a permission regex against
+# a resource's name whatever its kind, and MassTransit names a queue's exchange after the queue; so each side
+# publishes into the other side's inbox exchange (orchestrator-in.<queue>), never into the queue's own exchange.
+_svc_rabbit_permissions() { # -> SVC_PERM_{ENGINE,WORKER}_{CONF,WRITE,READ}
+  local user conf write read
+  while IFS=$'\t' read -r user conf write read; do
+    case "$user" in
+      orchestrator-engine) SVC_PERM_ENGINE_CONF="$conf"; SVC_PERM_ENGINE_WRITE="$write"; SVC_PERM_ENGINE_READ="$read" ;;
+      orchestrator-worker) SVC_PERM_WORKER_CONF="$conf"; SVC_PERM_WORKER_WRITE="$write"; SVC_PERM_WORKER_READ="$read" ;;
+    esac
+  done < "$SERVICES_REPO/scripts/broker-permissions.tsv"
+  [[ -n "${SVC_PERM_ENGINE_READ:-}" && -n "${SVC_PERM_WORKER_READ:-}" ]] || {
+    _svc_err "scripts/broker-permissions.tsv lacks orchestrator-engine or orchestrator-worker"; return 1; }
+}
 
 _svc_json_str() { local s="${1//\\/\\\\}"; s="${s//\"/\\\"}"; printf '"%s"' "$s"; }
 
@@ -427,6 +423,7 @@ _svc_rabbit_start() {
   [[ -n "$mgmt" ]] || { [[ "$SERVICES_PROFILE" == run ]] && mgmt=1 || mgmt=0; }
   SVC_RABBIT_MGMT="$mgmt"
   _svc_rabbit_users || return 1
+  _svc_rabbit_permissions || return 1
   _svc_rabbit_definitions "$RABBITDIR/definitions.json" "$mgmt" || return 1
   local n
   for ((n = 1; n <= SVC_RABBIT_NODES; n++)); do _svc_rabbit_start_node "$n" || return 1; done

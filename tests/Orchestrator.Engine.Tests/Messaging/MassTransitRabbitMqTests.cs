@@ -12,10 +12,11 @@ public sealed class MassTransitRabbitMqTests
     {
         var uri = new Uri(await TestServers.RabbitMqAsync());
         var received = new TaskCompletionSource<PingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queue = "ping-" + Guid.NewGuid().ToString("N");
+        var queue = "orchestrator-engine-ping-" + Guid.NewGuid().ToString("N"); // a name the engine's broker user may use
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(uri);
+            cfg.OverrideDefaultBusEndpointQueueName(queue + "-bus");
             cfg.ReceiveEndpoint(queue, e =>
             {
                 e.Handler<PingMessage>(ctx =>
