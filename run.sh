@@ -65,7 +65,9 @@ wait_http() {
 
 start_bg engine    "${ENGINE[@]}" --urls "$ENGINE_URL"
 wait_http engine "$ENGINE_URL/health/ready"
-start_bg worker    dotnet "$REPO/samples/OrderSample/bin/$CONFIGURATION/net10.0/OrderSample.dll"
+# the worker on its own broker user (scripts/services.sh; the same URI when you gave Orchestrator__RabbitMq)
+start_bg worker    env Orchestrator__RabbitMq="${ORCHESTRATOR_WORKER_RABBITMQ:-$Orchestrator__RabbitMq}" \
+                   dotnet "$REPO/samples/OrderSample/bin/$CONFIGURATION/net10.0/OrderSample.dll"
 start_bg dashboard dotnet "$REPO/dashboard/Orchestrator.Dashboard/bin/$CONFIGURATION/net10.0/Orchestrator.Dashboard.dll" --urls "$DASHBOARD_URL"
 wait_http dashboard "$DASHBOARD_URL/"
 

@@ -19,6 +19,7 @@ public sealed class MassTransitRabbitMqTests
             cfg.OverrideDefaultBusEndpointQueueName(queue + "-bus");
             cfg.ReceiveEndpoint(queue, e =>
             {
+                e.ConfigureConsumeTopology = false; // no message-type exchanges: Orchestrator sends, never publishes
                 e.Handler<PingMessage>(ctx =>
                 {
                     received.TrySetResult(ctx.Message);
