@@ -72,7 +72,9 @@ wait_http() {
 
 start_bg engine    "${ENGINE[@]}" --urls "$ENGINE_URL"
 wait_http engine "$ENGINE_URL/health/ready"
-start_bg worker    dotnet "$REPO/samples/OrderSample/bin/$CONFIGURATION/net10.0/OrderSample.dll"
+# the worker on its own broker user (scripts/services.sh; the same URI when you gave Orchestrator__RabbitMq)
+start_bg worker    env Orchestrator__RabbitMq="${ORCHESTRATOR_WORKER_RABBITMQ:-$Orchestrator__RabbitMq}" \
+                   dotnet "$REPO/samples/OrderSample/bin/$CONFIGURATION/net10.0/OrderSample.dll"
 # The dashboard asks for a login: user "operator" (role Operator), with a password made up now (printed below) and
 # hashed by the dashboard's own `hash-password`; only the hash reaches the dashboard's configuration.
 DASHBOARD_DLL="$REPO/dashboard/Orchestrator.Dashboard/bin/$CONFIGURATION/net10.0/Orchestrator.Dashboard.dll"

@@ -19,7 +19,8 @@ internal static class Harness
     public const string Usage = """
         usage: Orchestrator.Bench run --engine-dll PATH [--quick] [--port N] [--out DIR] [--logs DIR] [--commit SHA]
                                       [--only a,b,...] [--pg-stat-statements]
-        env:   Orchestrator__Postgres, Orchestrator__RabbitMq (required)
+        env:   Orchestrator__Postgres, Orchestrator__RabbitMq (required; the engine's broker user),
+               ORCHESTRATOR_WORKER_RABBITMQ (the worker's broker user; default Orchestrator__RabbitMq)
         scenarios: ceiling, throughput1, throughput10, latency1, replay, idle
         """;
 
@@ -622,6 +623,10 @@ internal static class Harness
                 Path.Combine(o.LogDir, "engine.log"));
             await WaitReadyAsync();
             var workerEnv = new Dictionary<string, string>(common, StringComparer.Ordinal) { ["Orchestrator__EngineUrl"] = EngineUrl.ToString() };
+            if (Environment.GetEnvironmentVariable("ORCHESTRATOR_WORKER_RABBITMQ") is { Length: > 0 } workerAmqp)
+            {
+                workerEnv["Orchestrator__RabbitMq"] = workerAmqp; // the workers' own broker user (scripts/services.sh)
+            }
             _worker = ChildProcess.Start("worker", _benchDll, ["worker"], workerEnv, Path.Combine(o.LogDir, "worker.log"));
             Say($"  engine pid {_engine.Pid}, worker pid {_worker.Pid}");
         }

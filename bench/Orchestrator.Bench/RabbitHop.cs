@@ -8,7 +8,9 @@ namespace Orchestrator.Bench;
 /// <summary>
 /// The cost of one RabbitMQ hop as the engine and the worker pay it (MassTransit sends persistent messages to durable
 /// queues and waits for the publisher confirm): one message at a time, publish → confirm, and publish → delivered to a
-/// consumer on another connection; the same with transient messages, for comparison.
+/// consumer on another connection; the same with transient messages, for comparison. The queue is of the type the
+/// engine and workers declare (<c>Orchestrator:QueueType</c>, env <c>Orchestrator__QueueType</c>: quorum by default), reached
+/// through an exchange, under a name the engine's broker user may use (docs/operations.md).
 /// </summary>
 internal static class RabbitHop
 {
@@ -19,8 +21,13 @@ internal static class RabbitHop
         await using var subConn = await factory.CreateConnectionAsync("bench-hop-sub");
         await using var pub = await pubConn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await using var sub = await subConn.CreateChannelAsync();
-        var queue = $"bench-hop-{Guid.NewGuid():N}";
-        await pub.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        var queue = $"orchestrator-engine-bench-hop-{Guid.NewGuid():N}";
+        var queueType = Environment.GetEnvironmentVariable("Orchestrator__QueueType") is { Length: > 0 } t ? t : "quorum";
+        d["queueType"] = queueType;
+        await pub.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: queueType == "quorum" ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
+        await pub.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await pub.QueueBindAsync(queue, queue, "");
         try
         {
             var received = new SemaphoreSlim(0);
@@ -41,7 +48,7 @@ internal static class RabbitHop
                 for (var i = 0; i < n + 10; i++)
                 {
                     var t0 = Stopwatch.GetTimestamp();
-                    await pub.BasicPublishAsync("", queue, mandatory: false, props, body); // returns after the confirm
+                    await pub.BasicPublishAsync(queue, "", mandatory: false, props, body); // returns after the confirm
                     var confirmed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                     await received.WaitAsync(TimeSpan.FromSeconds(10));
                     var delivered = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -62,6 +69,7 @@ internal static class RabbitHop
         finally
         {
             await pub.QueueDeleteAsync(queue);
+            await pub.ExchangeDeleteAsync(queue);
         }
     }
 

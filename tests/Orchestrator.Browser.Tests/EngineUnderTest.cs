@@ -66,7 +66,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
         var database = await TestServers.CreateDatabaseAsync("browser");
         var rabbitMq = await TestServers.RabbitMqAsync();
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        var engineQueue = "browser-engine-" + suffix;
+        var engineQueue = "orchestrator-engine-browser-" + suffix;
         var taskQueue = "browser-" + suffix;
         var url = $"http://127.0.0.1:{DashboardProcess.FreePort()}";
         var engine = ChildProcess.Start("engine", BuildOutput("EngineDll"), new Dictionary<string, string>
@@ -82,7 +82,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
             await WaitReadyAsync(engine, url);
             var worker = ChildProcess.Start("worker", BuildOutput("WorkerDll"), new Dictionary<string, string>
             {
-                ["Orchestrator__RabbitMq"] = rabbitMq,
+                ["Orchestrator__RabbitMq"] = await TestServers.RabbitMqWorkerAsync(),
                 ["Orchestrator__EngineUrl"] = url,
                 ["Orchestrator__TaskQueue"] = taskQueue,
                 ["Orchestrator__Worker__EngineQueue"] = engineQueue,

@@ -19,17 +19,22 @@ public sealed class Cluster : IAsyncDisposable
 
     private readonly List<(ChildProcess Process, int Port)> _engines = [];
     private readonly List<ChildProcess> _workers = [];
-    private readonly string _engineQueue = "e2e-engine-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _engineQueue = "orchestrator-engine-e2e-" + Guid.NewGuid().ToString("N")[..8];
 
-    private Cluster(string postgres, string rabbitMq)
+    private Cluster(string postgres, string rabbitMq, string workerRabbitMq)
     {
         Postgres = postgres;
         RabbitMq = rabbitMq;
+        WorkerRabbitMq = workerRabbitMq;
     }
 
     public string Postgres { get; }
 
+    /// <summary>The broker, with the engine's user.</summary>
     public string RabbitMq { get; }
+
+    /// <summary>The broker, with the workers' user.</summary>
+    public string WorkerRabbitMq { get; }
 
     public string TaskQueue { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -49,7 +54,7 @@ public sealed class Cluster : IAsyncDisposable
     public static async Task<Cluster> StartAsync(int engines = 1, int workers = 1, IReadOnlyDictionary<string, string>? engineEnvironment = null,
         IReadOnlyDictionary<string, string>? workerEnvironment = null)
     {
-        var cluster = new Cluster(await TestServers.CreateDatabaseAsync("e2e"), await TestServers.RabbitMqAsync());
+        var cluster = new Cluster(await TestServers.CreateDatabaseAsync("e2e"), await TestServers.RabbitMqAsync(), await TestServers.RabbitMqWorkerAsync());
         foreach (var (key, value) in engineEnvironment ?? new Dictionary<string, string>())
         {
             cluster.EngineEnvironment[key] = value;
@@ -126,7 +131,7 @@ public sealed class Cluster : IAsyncDisposable
     {
         var worker = ChildProcess.Start("worker", Binary("tests/Orchestrator.TestWorker", "Orchestrator.TestWorker.dll"), new Dictionary<string, string>(WorkerEnvironment)
         {
-            ["Orchestrator__RabbitMq"] = RabbitMq,
+            ["Orchestrator__RabbitMq"] = WorkerRabbitMq,
             ["Orchestrator__EngineUrl"] = EngineUrl().ToString(),
             ["Orchestrator__TaskQueue"] = TaskQueue,
             ["Orchestrator__Worker__EngineQueue"] = _engineQueue,

@@ -31,14 +31,14 @@ public sealed class TracingTests
 
         var postgres = await TestServers.CreateDatabaseAsync("trace");
         var rabbit = await TestServers.RabbitMqAsync();
-        var engineQueue = "trace-engine-" + Guid.NewGuid().ToString("N")[..8];
+        var engineQueue = "orchestrator-engine-trace-" + Guid.NewGuid().ToString("N")[..8];
         var taskQueue = "trace-" + Guid.NewGuid().ToString("N")[..8];
         var port = FreePort();
         await DatabaseMigrator.MigrateAsync(postgres, NullLogger.Instance);
         var engine = EngineHost.Build(["--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning"],
             new EngineOptions { Postgres = postgres, RabbitMq = rabbit, EngineQueue = engineQueue });
         var workerBuilder = Host.CreateApplicationBuilder(["--Logging:LogLevel:Default=Warning"]);
-        workerBuilder.Configuration["Orchestrator:RabbitMq"] = rabbit;
+        workerBuilder.Configuration["Orchestrator:RabbitMq"] = await TestServers.RabbitMqWorkerAsync();
         workerBuilder.Configuration["Orchestrator:EngineUrl"] = $"http://127.0.0.1:{port}";
         workerBuilder.Configuration["Orchestrator:TaskQueue"] = taskQueue;
         workerBuilder.Configuration["Orchestrator:Worker:EngineQueue"] = engineQueue;

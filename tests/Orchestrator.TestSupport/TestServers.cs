@@ -8,6 +8,8 @@ namespace Orchestrator.TestSupport;
 /// The PostgreSQL server and RabbitMQ broker the tests use: the ones named by
 /// <c>Orchestrator__Postgres</c> / <c>Orchestrator__RabbitMq</c> when set (./test.sh sets them),
 /// else containers started once per test process through Testcontainers (needs a Docker engine).
+/// The broker URI is the engine's broker user; workers connect with <c>ORCHESTRATOR_WORKER_RABBITMQ</c> (the workers'
+/// user, set by scripts/services.sh) or, when that is not set, the same URI.
 /// </summary>
 public static class TestServers
 {
@@ -17,8 +19,16 @@ public static class TestServers
     /// <summary>Connection string of the PostgreSQL server (to its default database).</summary>
     public static Task<string> PostgresAsync() => Postgres.Value;
 
-    /// <summary>AMQP URI of the broker.</summary>
+    /// <summary>AMQP URI of the broker, with the engine's user.</summary>
     public static Task<string> RabbitMqAsync() => RabbitMq.Value;
+
+    /// <summary>AMQP URI of the broker, with the workers' user (<c>ORCHESTRATOR_WORKER_RABBITMQ</c>, else <see cref="RabbitMqAsync"/>).</summary>
+    public static async Task<string> RabbitMqWorkerAsync()
+    {
+        var engine = await RabbitMq.Value;
+        var given = Environment.GetEnvironmentVariable("ORCHESTRATOR_WORKER_RABBITMQ");
+        return string.IsNullOrWhiteSpace(given) || string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("Orchestrator__RabbitMq")) ? engine : given;
+    }
 
     private static async Task<string> StartPostgresAsync()
     {

@@ -21,17 +21,22 @@ internal sealed class WorkerFixture : IAsyncDisposable
     private readonly Channel<object> _answers = Channel.CreateUnbounded<object>();
     private IBusControl? _engineBus;
 
-    private WorkerFixture(IHost host, Uri broker, string taskQueue, string engineQueue)
+    private WorkerFixture(IHost host, Uri broker, Uri workerBroker, string taskQueue, string engineQueue)
     {
         Host = host;
         Broker = broker;
+        WorkerBroker = workerBroker;
         TaskQueue = taskQueue;
         EngineQueue = engineQueue;
     }
 
     public IHost Host { get; }
 
+    /// <summary>The broker with the engine's user (the test bus plays the engine).</summary>
     public Uri Broker { get; }
+
+    /// <summary>The broker with the workers' user (the worker host's).</summary>
+    public Uri WorkerBroker { get; }
 
     public string TaskQueue { get; }
 
@@ -40,13 +45,14 @@ internal sealed class WorkerFixture : IAsyncDisposable
     public static async Task<WorkerFixture> StartAsync(Uri? engineUrl = null, bool listen = true, Action<OrchestratorWorkerOptions>? configure = null)
     {
         var broker = new Uri(await TestServers.RabbitMqAsync());
+        var workerBroker = new Uri(await TestServers.RabbitMqWorkerAsync());
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var taskQueue = "test-" + suffix;
-        var engineQueue = "test-engine-" + suffix;
+        var engineQueue = "orchestrator-engine-test-" + suffix;
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Orchestrator:RabbitMq"] = broker.ToString(),
+            ["Orchestrator:RabbitMq"] = workerBroker.ToString(),
             ["Orchestrator:TaskQueue"] = taskQueue,
             ["Orchestrator:EngineUrl"] = (engineUrl ?? new Uri("http://127.0.0.1:9")).ToString(),
             ["Orchestrator:Worker:EngineQueue"] = engineQueue,
@@ -62,7 +68,7 @@ internal sealed class WorkerFixture : IAsyncDisposable
         var host = builder.Build();
         using var cts = new CancellationTokenSource(Timeout);
         await host.StartAsync(cts.Token);
-        var fixture = new WorkerFixture(host, broker, taskQueue, engineQueue);
+        var fixture = new WorkerFixture(host, broker, workerBroker, taskQueue, engineQueue);
         if (listen)
         {
             await fixture.ListenAsync();
@@ -77,9 +83,13 @@ internal sealed class WorkerFixture : IAsyncDisposable
         _engineBus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(Broker);
+            cfg.OverrideDefaultBusEndpointQueueName($"{EngineQueue}-bus-{Guid.NewGuid():N}");
             cfg.ReceiveEndpoint(EngineQueue, e =>
             {
+                // as the engine declares it: quorum, bound to the inbox exchange the worker publishes into
                 e.ConfigureConsumeTopology = false;
+                e.SetQuorumQueue();
+                e.Bind(QueueNames.Inbox(EngineQueue));
                 e.Handler<WorkflowTaskCompletedMessage>(c => writer.WriteAsync(c.Message).AsTask());
                 e.Handler<WorkflowTaskFailedMessage>(c => writer.WriteAsync(c.Message).AsTask());
                 e.Handler<ActivityTaskCompletedMessage>(c => writer.WriteAsync(c.Message).AsTask());
@@ -99,8 +109,21 @@ internal sealed class WorkerFixture : IAsyncDisposable
         where T : class
     {
         var bus = WorkerBus();
-        var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+        // the worker declared the queue (quorum) and bound its own exchange to it; a queue: address would declare a classic queue
+        var endpoint = await bus.GetSendEndpoint(new Uri($"exchange:{queue}"));
         await endpoint.Send(message);
+    }
+
+    /// <summary>Declares the engine queue (quorum) and binds it to its inbox exchange, as an engine does when it starts.</summary>
+    public async Task DeclareEngineQueueAsync()
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = Broker };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(EngineQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        await channel.ExchangeDeclareAsync(QueueNames.Inbox(EngineQueue), "fanout", durable: true, autoDelete: false);
+        await channel.QueueBindAsync(EngineQueue, QueueNames.Inbox(EngineQueue), "");
     }
 
     /// <summary>The next answer on the engine queue, which must be a <typeparamref name="T"/>.</summary>

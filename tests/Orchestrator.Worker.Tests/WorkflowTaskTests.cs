@@ -105,6 +105,7 @@ public sealed class WorkflowTaskTests
     public async Task Answers_WaitInTheDurableEngineQueue_WhileNoEngineListens()
     {
         await using var worker = await WorkerFixture.StartAsync(listen: false);
+        await worker.DeclareEngineQueueAsync(); // an engine ran once on this broker, and stopped
         var run = new Histories(worker.TaskQueue);
         // the test sends through a bus of its own that does not consume the engine queue yet
         await SendRawAsync(worker, run.Task(run.FirstTask()));
@@ -118,12 +119,16 @@ public sealed class WorkflowTaskTests
 
     private static async Task SendRawAsync(WorkerFixture worker, WorkflowTaskMessage task)
     {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(worker.Broker));
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(worker.Broker);
+            cfg.OverrideDefaultBusEndpointQueueName($"{worker.EngineQueue}-bus-{Guid.NewGuid():N}");
+        });
         using var cts = new CancellationTokenSource(WorkerFixture.Timeout);
         await bus.StartAsync(cts.Token);
         try
         {
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{QueueNames.WorkflowTasks(worker.TaskQueue)}"));
+            var endpoint = await bus.GetSendEndpoint(new Uri($"exchange:{QueueNames.WorkflowTasks(worker.TaskQueue)}"));
             await endpoint.Send(task, cts.Token);
         }
         finally

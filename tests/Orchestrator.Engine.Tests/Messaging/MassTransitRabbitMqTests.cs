@@ -12,12 +12,14 @@ public sealed class MassTransitRabbitMqTests
     {
         var uri = new Uri(await TestServers.RabbitMqAsync());
         var received = new TaskCompletionSource<PingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queue = "ping-" + Guid.NewGuid().ToString("N");
+        var queue = "orchestrator-engine-ping-" + Guid.NewGuid().ToString("N"); // a name the engine's broker user may use
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(uri);
+            cfg.OverrideDefaultBusEndpointQueueName(queue + "-bus");
             cfg.ReceiveEndpoint(queue, e =>
             {
+                e.ConfigureConsumeTopology = false; // no message-type exchanges: Orchestrator sends, never publishes
                 e.Handler<PingMessage>(ctx =>
                 {
                     received.TrySetResult(ctx.Message);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Orchestrator.Sdk.Hosting;
 
-/// <summary>Sends the worker's answers to the engine's queue (a durable queue, declared on first send, so answers wait while no engine runs).</summary>
+/// <summary>Sends the worker's answers to the engine queue's inbox exchange (the engine declares the durable queue and binds it there, so answers wait while no engine runs).</summary>
 internal sealed class EngineSender(IOptions<OrchestratorWorkerOptions> options)
 {
     private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -21,7 +21,7 @@ internal sealed class EngineSender(IOptions<OrchestratorWorkerOptions> options)
         _attached.TrySetResult();
     }
 
-    private Uri EngineQueue => new($"queue:{options.Value.EngineQueue}");
+    private Uri EngineQueue => WorkerBroker.EngineAddress(options.Value.EngineQueue);
 
     /// <summary>How long one send may take before it is given up (the answer's task then times out at the engine and is sent again).</summary>
     internal static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
