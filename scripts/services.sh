@@ -46,7 +46,8 @@ _svc_profile_ports() {
     run)   SVC_PG_PORT=55432; SVC_AMQP_PORT=45672; SVC_DIST_PORT=45673; SVC_EPMD_PORT=44369; SVC_MGMT_PORT=45674 ;;
     test)  SVC_PG_PORT=55433; SVC_AMQP_PORT=45682; SVC_DIST_PORT=45683; SVC_EPMD_PORT=44379; SVC_MGMT_PORT=45684 ;;
     bench) SVC_PG_PORT=55434; SVC_AMQP_PORT=45692; SVC_DIST_PORT=45693; SVC_EPMD_PORT=44389; SVC_MGMT_PORT=45694 ;;
-    *) _svc_err "unknown profile '$1' (use run, test or bench)"; return 1 ;;
+    chaos) SVC_PG_PORT=55435; SVC_AMQP_PORT=45702; SVC_DIST_PORT=45703; SVC_EPMD_PORT=44399; SVC_MGMT_PORT=45704 ;;
+    *) _svc_err "unknown profile '$1' (use run, test, bench or chaos)"; return 1 ;;
   esac
 }
 

@@ -29,5 +29,12 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ResumableJobWorkflow>()
     .AddWorkflow<BookingSagaWorkflow>()
     .AddWorkflow<ScheduleToStartWorkflow>()
-    .AddActivities<FailureActivities>());
+    .AddActivities<FailureActivities>()
+    .AddWorkflow<ChaosStepsWorkflow>()
+    .AddWorkflow<ChaosSignalWorkflow>()
+    .AddWorkflow<ChaosParentWorkflow>()
+    .AddWorkflow<ChaosChildWorkflow>()
+    .AddWorkflow<ChaosSleepWorkflow>()
+    .AddWorkflow<ChaosRetryWorkflow>()
+    .AddActivities<ChaosActivities>());
 await builder.Build().RunAsync();
