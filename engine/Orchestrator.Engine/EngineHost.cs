@@ -4,7 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Orchestrator.Contracts.Messages;
 using Orchestrator.Engine.Api;
+using Orchestrator.Engine.Broker;
 using Orchestrator.Engine.Dispatch;
 using Orchestrator.Engine.Persistence;
 
@@ -55,15 +57,24 @@ internal static class EngineHost
         services.AddHostedService<TaskSweeper>();
         services.AddHostedService<RunCloseListener>();
 
+        services.AddSingleton<DispatchTopology>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<EngineConsumer>();
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(new Uri(options.RabbitMq));
+                RabbitMqSetup.Host(cfg, options);
+                // The bus's own temporary queue, under a name the engine's broker user may declare (docs/operations.md).
+                cfg.OverrideDefaultBusEndpointQueueName($"{options.EngineQueue}-bus-{NewId.NextGuid():N}");
+                cfg.SendTopology.ConfigureErrorSettings = q => RabbitMqSetup.ApplyQueueType(q, options.QueueType);
+                cfg.SendTopology.ConfigureDeadLetterSettings = q => RabbitMqSetup.ApplyQueueType(q, options.QueueType);
+                cfg.ConfigureSend(s => s.UseFilter(new DispatchTopologyFilter(context.GetRequiredService<DispatchTopology>())));
                 cfg.ReceiveEndpoint(options.EngineQueue, e =>
                 {
                     e.ConfigureConsumeTopology = false;
+                    RabbitMqSetup.ApplyQueueType(e, options.QueueType);
+                    // workers publish answers into the inbox exchange, never into the queue's own exchange
+                    e.Bind(QueueNames.Inbox(options.EngineQueue));
                     e.PrefetchCount = 128;
                     e.ConcurrentMessageLimit = 32;
                     e.UseMessageRetry(r => r.Intervals(20, 100, 500, 2000, 5000));

@@ -8,8 +8,18 @@ internal sealed class EngineOptions
     /// <summary>Npgsql connection string (<c>Orchestrator:Postgres</c>, env <c>Orchestrator__Postgres</c>).</summary>
     public string Postgres { get; set; } = "";
 
-    /// <summary>AMQP URI (<c>Orchestrator:RabbitMq</c>), e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c>.</summary>
+    /// <summary>AMQP URI (<c>Orchestrator:RabbitMq</c>), e.g. <c>amqp://orchestrator-engine:secret@127.0.0.1:5672/</c>:
+    /// the engine's own broker user (docs/operations.md lists the permissions it needs).</summary>
     public string RabbitMq { get; set; } = "";
+
+    /// <summary>The nodes of a RabbitMQ cluster as comma-separated <c>host:port</c> (<c>Orchestrator:RabbitMqNodes</c>);
+    /// when set, the engine connects to the first reachable of them in turn, with the user, password and virtual host
+    /// of <see cref="RabbitMq"/>.</summary>
+    public string? RabbitMqNodes { get; set; }
+
+    /// <summary>Type of the queues the engine declares (<c>Orchestrator:QueueType</c>): <c>quorum</c> (default, replicated
+    /// across a cluster's nodes) or <c>classic</c>. Workers must use the same.</summary>
+    public string QueueType { get; set; } = "quorum";
 
     /// <summary>The queue worker answers arrive on (<c>Orchestrator:EngineQueue</c>). Default <c>orchestrator-engine</c>;
     /// change it only to isolate environments sharing a broker (workers: <c>Orchestrator:Worker:EngineQueue</c>).</summary>
@@ -29,7 +39,11 @@ internal sealed class EngineOptions
         if (string.IsNullOrWhiteSpace(options.RabbitMq))
         {
             throw new InvalidOperationException(
-                "Orchestrator:RabbitMq is not set: give an AMQP URI such as amqp://guest:guest@127.0.0.1:5672/ (env Orchestrator__RabbitMq).");
+                "Orchestrator:RabbitMq is not set: give an AMQP URI such as amqp://user:password@127.0.0.1:5672/ (env Orchestrator__RabbitMq).");
+        }
+        if (Broker.RabbitMqSetup.Validate(options) is { } problem)
+        {
+            throw new InvalidOperationException(problem);
         }
         return options;
     }

@@ -1,6 +1,6 @@
 namespace Orchestrator.Engine;
 
-/// <summary>The engine's log messages (source-generated). Event ids: 1xx dispatch, 2xx API, 3xx hosting.</summary>
+/// <summary>The engine's log messages (source-generated). Event ids: 1xx dispatch, 2xx API, 3xx hosting, 4xx broker topology.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Debug, "Dropped stale {What} for run {RunId} (scheduled event {ScheduledEventId}, attempt {Attempt})")]
@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(104, LogLevel.Error, "Handling {MessageType} for run {RunId} failed")]
     public static partial void AnswerFailed(ILogger logger, string messageType, Guid runId, Exception exception);
+
+    [LoggerMessage(400, LogLevel.Debug, "Declared {QueueType} queue {Queue} and bound it to exchange {Inbox}")]
+    public static partial void QueueDeclared(ILogger logger, string queue, string queueType, string inbox);
+
+    [LoggerMessage(401, LogLevel.Warning, "Declaring {QueueType} queue {Queue} failed; the send is tried again (a PRECONDITION_FAILED means the queue exists with another type: see docs/operations.md)")]
+    public static partial void QueueDeclareFailed(ILogger logger, string queue, string queueType, Exception exception);
 }

@@ -136,7 +136,7 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
         {
             if (!_endpoints.TryGetValue(row.Destination, out var endpoint))
             {
-                endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
+                endpoint = await bus.GetSendEndpoint(Broker.DispatchTopology.SendAddress(row.Destination));
                 _endpoints[row.Destination] = endpoint;
             }
             sends.Add(row.Message switch

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Orchestrator.Sdk.Hosting;
 
-/// <summary>Sends the worker's answers to the engine's queue (a durable queue, declared on first send, so answers wait while no engine runs).</summary>
+/// <summary>Sends the worker's answers to the engine queue's inbox exchange (the engine declares the durable queue and binds it there, so answers wait while no engine runs).</summary>
 internal sealed class EngineSender(IOptions<OrchestratorWorkerOptions> options)
 {
     private ISendEndpoint? _endpoint;
@@ -11,7 +11,7 @@ internal sealed class EngineSender(IOptions<OrchestratorWorkerOptions> options)
     /// <summary>Resolves the send endpoint of the engine queue on <paramref name="bus"/>.</summary>
     public async Task AttachAsync(IBus bus, CancellationToken cancellationToken)
     {
-        _endpoint = await bus.GetSendEndpoint(new Uri($"queue:{options.Value.EngineQueue}")).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _endpoint = await bus.GetSendEndpoint(WorkerBroker.EngineAddress(options.Value.EngineQueue)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>How long one send may take before it is given up (the answer's task then times out at the engine and is sent again).</summary>

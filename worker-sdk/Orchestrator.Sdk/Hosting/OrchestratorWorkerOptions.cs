@@ -4,13 +4,19 @@ namespace Orchestrator.Sdk;
 
 /// <summary>
 /// Settings of a worker hosted with <see cref="OrchestratorWorkerServiceCollectionExtensions.AddOrchestratorWorker"/>.
-/// Bound from configuration: <c>Orchestrator:RabbitMq</c>, <c>Orchestrator:EngineUrl</c>, <c>Orchestrator:TaskQueue</c>, and
+/// Bound from configuration: <c>Orchestrator:RabbitMq</c>, <c>Orchestrator:RabbitMqNodes</c>, <c>Orchestrator:QueueType</c>, <c>Orchestrator:EngineUrl</c>, <c>Orchestrator:TaskQueue</c>, and
 /// every other property from <c>Orchestrator:Worker:*</c> (e.g. <c>Orchestrator:Worker:MaxConcurrentActivities</c>).
 /// </summary>
 public sealed class OrchestratorWorkerOptions
 {
-    /// <summary>AMQP URI of the RabbitMQ broker, e.g. <c>amqp://guest:guest@127.0.0.1:5672/</c> (<c>Orchestrator:RabbitMq</c>). Required.</summary>
+    /// <summary>AMQP URI of the RabbitMQ broker with the worker's own broker user, e.g. <c>amqp://orchestrator-worker:secret@127.0.0.1:5672/</c> (<c>Orchestrator:RabbitMq</c>). Required. docs/operations.md lists the permissions the user needs.</summary>
     public string? RabbitMq { get; set; }
+
+    /// <summary>The nodes of a RabbitMQ cluster as comma-separated <c>host:port</c> (<c>Orchestrator:RabbitMqNodes</c>); when set, the worker connects to the first reachable of them in turn, with the user, password and virtual host of <see cref="RabbitMq"/>.</summary>
+    public string? RabbitMqNodes { get; set; }
+
+    /// <summary>Type of the task queue's queues the worker declares (<c>Orchestrator:QueueType</c>): <c>quorum</c> (default, replicated across a cluster's nodes) or <c>classic</c>. Must be the engine's.</summary>
+    public string QueueType { get; set; } = "quorum";
 
     /// <summary>Base address of the engine's REST API, used to fetch a run's history when the cache cannot continue it (<c>Orchestrator:EngineUrl</c>). Default <c>http://127.0.0.1:5080</c>.</summary>
     public Uri EngineUrl { get; set; } = new("http://127.0.0.1:5080");

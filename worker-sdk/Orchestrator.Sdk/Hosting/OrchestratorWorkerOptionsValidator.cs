@@ -8,9 +8,21 @@ internal sealed class OrchestratorWorkerOptionsValidator : IValidateOptions<Orch
     public ValidateOptionsResult Validate(string? name, OrchestratorWorkerOptions options)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.RabbitMq) || !Uri.TryCreate(options.RabbitMq, UriKind.Absolute, out _))
+        if (string.IsNullOrWhiteSpace(options.RabbitMq) || !Uri.TryCreate(options.RabbitMq, UriKind.Absolute, out var uri) || (uri.Scheme != "amqp" && uri.Scheme != "amqps"))
         {
-            errors.Add("Orchestrator:RabbitMq must be an AMQP URI, e.g. amqp://guest:guest@127.0.0.1:5672/ (environment variable Orchestrator__RabbitMq).");
+            errors.Add("Orchestrator:RabbitMq must be an AMQP URI, e.g. amqp://user:password@127.0.0.1:5672/ (environment variable Orchestrator__RabbitMq).");
+        }
+        if (options.QueueType is not (WorkerBroker.Quorum or WorkerBroker.Classic))
+        {
+            errors.Add($"Orchestrator:QueueType must be '{WorkerBroker.Quorum}' (the default) or '{WorkerBroker.Classic}', not '{options.QueueType}'.");
+        }
+        foreach (var node in WorkerBroker.Nodes(options.RabbitMqNodes))
+        {
+            var parts = node.Split(':');
+            if (parts.Length != 2 || parts[0].Length == 0 || !ushort.TryParse(parts[1], out var port) || port == 0)
+            {
+                errors.Add($"Orchestrator:RabbitMqNodes must be a comma-separated list of host:port, and '{node}' is not.");
+            }
         }
         if (string.IsNullOrWhiteSpace(options.TaskQueue))
         {

@@ -55,6 +55,14 @@ public static class OrchestratorWorkerServiceCollectionExtensions
         {
             options.RabbitMq = rabbitMq;
         }
+        if (section["RabbitMqNodes"] is { Length: > 0 } rabbitMqNodes)
+        {
+            options.RabbitMqNodes = rabbitMqNodes;
+        }
+        if (section["QueueType"] is { Length: > 0 } queueType)
+        {
+            options.QueueType = queueType;
+        }
         if (section["EngineUrl"] is { Length: > 0 } engineUrl)
         {
             options.EngineUrl = new Uri(engineUrl, UriKind.Absolute);

@@ -31,12 +31,13 @@ internal sealed class WorkerHost(
         var o = options.Value;
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(new Uri(o.RabbitMq!));
+            WorkerBroker.Configure(cfg, o);
             cfg.ReceiveEndpoint(QueueNames.WorkflowTasks(o.TaskQueue), e =>
             {
                 e.ConfigureConsumeTopology = false;
                 e.Durable = true;
                 e.AutoDelete = false;
+                WorkerBroker.ApplyQueueType(e, o.QueueType);
                 e.PrefetchCount = o.MaxConcurrentWorkflowTasks;
                 e.ConcurrentMessageLimit = o.MaxConcurrentWorkflowTasks;
                 e.Handler<WorkflowTaskMessage>(workflowTasks.HandleAsync);
@@ -46,6 +47,7 @@ internal sealed class WorkerHost(
                 e.ConfigureConsumeTopology = false;
                 e.Durable = true;
                 e.AutoDelete = false;
+                WorkerBroker.ApplyQueueType(e, o.QueueType);
                 e.PrefetchCount = o.MaxConcurrentActivities;
                 e.ConcurrentMessageLimit = o.MaxConcurrentActivities;
                 e.Handler<ActivityTaskMessage>(activityTasks.HandleAsync);
