@@ -22,16 +22,19 @@ for a in "$@"; do
 done
 
 # The run crashes its servers: always its own, never servers named by the environment (e.g. ./test.sh's).
-unset Orchestrator__Postgres Orchestrator__RabbitMq ORCHESTRATOR_WORKER_RABBITMQ ORCHESTRATOR_TEST_RABBITMQCTL
+unset Orchestrator__Postgres Orchestrator__RabbitMq Orchestrator__RabbitMqNodes ORCHESTRATOR_WORKER_RABBITMQ ORCHESTRATOR_TEST_RABBITMQCTL
 # shellcheck source=scripts/services.sh
 source "$REPO/scripts/services.sh"
 services_up chaos
-export CHAOS_PGDIR="$PGDIR" CHAOS_RABBITDIR="$RABBITDIR"
+# for chaos/faults.sh (a process of its own): where services_up put the servers
+export CHAOS_PGDIR="$PGDIR" CHAOS_RABBITDIR="$RABBITDIR" CHAOS_RABBIT_NODES="${SVC_RABBIT_NODES:-1}" CHAOS_RABBIT_MGMT="${SVC_RABBIT_MGMT:-0}"
 
 BIN="bin/$CONFIGURATION/net10.0"
 echo "chaos.sh: building the engine, the test worker and the harness ($CONFIGURATION)"
+mkdir -p "$REPO/.services/chaos"
 for project in engine/Orchestrator.Engine tests/Orchestrator.TestWorker chaos/Orchestrator.Chaos; do
-  dotnet build "$REPO/$project" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly -clp:NoSummary < /dev/null
+  dotnet build "$REPO/$project" -c "$CONFIGURATION" -nologo -v q < /dev/null > "$REPO/.services/chaos/build.log" 2>&1 || {
+    cat "$REPO/.services/chaos/build.log"; echo "chaos.sh: BUILD FAILED ($project)" >&2; exit 2; }
 done
 
 LOGS="$REPO/.services/chaos/logs"

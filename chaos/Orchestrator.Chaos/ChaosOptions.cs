@@ -17,7 +17,8 @@ internal sealed class ChaosOptions
           --load-seconds S     how long the starts (and the faults) of a round are spread over (default 60; 20 short)
           --faults-per-kind K  faults of each kind per round (default 5; 1 short)
         environment: Orchestrator__Postgres (the server; the harness creates a database per round),
-                     Orchestrator__RabbitMq (engines), ORCHESTRATOR_WORKER_RABBITMQ (workers; default the same)
+                     Orchestrator__RabbitMq (engines), ORCHESTRATOR_WORKER_RABBITMQ (workers; default the same),
+                     Orchestrator__RabbitMqNodes (a cluster's nodes, for both)
         """;
 
     public int Rounds { get; private set; } = 1;
@@ -47,6 +48,9 @@ internal sealed class ChaosOptions
     public string EngineRabbitMq { get; private set; } = "";
 
     public string WorkerRabbitMq { get; private set; } = "";
+
+    /// <summary>The cluster's nodes (host:port,...) for engines and workers; empty with one node.</summary>
+    public string RabbitMqNodes { get; private set; } = "";
 
     /// <summary>Parses the arguments; null (after printing why) when they are wrong.</summary>
     public static ChaosOptions? Parse(string[] args)
@@ -87,6 +91,7 @@ internal sealed class ChaosOptions
         o.FaultsPerKind = faults ?? (o.Short ? 1 : 5);
         o.Postgres = Environment.GetEnvironmentVariable("Orchestrator__Postgres") ?? "";
         o.EngineRabbitMq = Environment.GetEnvironmentVariable("Orchestrator__RabbitMq") ?? "";
+        o.RabbitMqNodes = Environment.GetEnvironmentVariable("Orchestrator__RabbitMqNodes") ?? "";
         o.WorkerRabbitMq = Environment.GetEnvironmentVariable("ORCHESTRATOR_WORKER_RABBITMQ") is { Length: > 0 } w ? w : o.EngineRabbitMq;
         var missing = new[] { ("--engine-dll", o.EngineDll), ("--worker-dll", o.WorkerDll), ("--faults", o.FaultsScript), ("--logs", o.Logs),
             ("Orchestrator__Postgres", o.Postgres), ("Orchestrator__RabbitMq", o.EngineRabbitMq) }.Where(m => m.Item2.Length == 0).Select(m => m.Item1).ToList();

@@ -122,7 +122,7 @@ internal static class Checks
             }
             else if (g.Count() > 1)
             {
-                Add($"timer {g.Key} ended {g.Count()} times: {string.Join(", ", g.Select(e => $"{e.EventId} {e.EventType}"))}");
+                Add($"timer {g.Key} ended {g.Count()} times (fired or cancelled at most once, never both): {string.Join(", ", g.Select(e => $"{e.EventId} {e.EventType}"))}");
             }
         }
 
@@ -350,31 +350,27 @@ internal static class Checks
                 var chain = state.Chain(first);
                 var last = chain[^1];
                 var policy = first.ParentClosePolicy ?? "Terminate";
-                void Add(string what) => v.Add(new Violation(childId, last.RunId,
-                    $"{what} (parent {parent.WorkflowId} run {parent.RunId} closed {parent.Status} at {parent.ClosedAt:HH:mm:ss.fff}, policy {policy})"));
+                var closedAt = parent.ClosedAt!.Value;
+                // the child's run that was open when the parent closed: the one the policy had to reach
+                var open = chain.FirstOrDefault(r => r.StartedAt <= closedAt && (r.ClosedAt is null || r.ClosedAt > closedAt));
                 var cancelRequested = chain.Any(r => state.EventsOf(r.RunId).Any(x => x.EventType == "WorkflowCancelRequested"));
-                var closedBefore = last.ClosedAt is { } c && c <= parent.ClosedAt;
-                switch (policy)
+                var closedBefore = last.ClosedAt is { } c && c <= closedAt;
+                var later = chain.Count(r => r.StartedAt > closedAt.AddSeconds(2));
+                string? what = policy switch
                 {
-                    case "Terminate" or "RequestCancel" when last.Status == "Running":
-                        Add("child left running against its parent's close policy");
-                        break;
-                    case "Terminate" when last.Status != "Terminated" && !closedBefore:
-                        Add($"child closed {last.Status} after its parent closed, not Terminated");
-                        break;
-                    case "RequestCancel" when !cancelRequested && !closedBefore:
-                        Add($"child closed {last.Status} after its parent closed without a WorkflowCancelRequested");
-                        break;
-                    case "Abandon" when cancelRequested || last.Status != "Completed":
-                        Add($"abandoned child closed {last.Status}{(cancelRequested ? " with a cancel request" : "")}: the policy should have left it alone");
-                        break;
-                }
-                if (policy != "Abandon")
+                    "Terminate" or "RequestCancel" when last.Status == "Running" => "child left running against its parent's close policy",
+                    "Terminate" or "RequestCancel" when later > 0 => "child ran on after its parent closed",
+                    "Terminate" when last.Status != "Terminated" && !closedBefore => $"child closed {last.Status} after its parent closed, not Terminated",
+                    "RequestCancel" when !cancelRequested && !closedBefore => $"child closed {last.Status} after its parent closed without a WorkflowCancelRequested",
+                    "Abandon" when cancelRequested || last.Status != "Completed" =>
+                        $"abandoned child closed {last.Status}{(cancelRequested ? " with a cancel request" : "")}: the policy should have left it alone",
+                    _ => null,
+                };
+                if (what is not null)
                 {
-                    foreach (var late in chain.Where(r => r.StartedAt > parent.ClosedAt!.Value.AddSeconds(2)))
-                    {
-                        Add($"child run {late.RunId} started at {late.StartedAt:HH:mm:ss.fff}, after its parent closed");
-                    }
+                    v.Add(new Violation(childId, open?.RunId ?? last.RunId,
+                        $"{what}: parent {parent.WorkflowId} run {parent.RunId} closed {parent.Status} at {closedAt:HH:mm:ss.fff}, policy {policy}; " +
+                        $"the child's run open then: {open?.RunId.ToString() ?? "none"}; {later} child runs started later; the last is {last.RunId} {last.Status}"));
                 }
             }
         }

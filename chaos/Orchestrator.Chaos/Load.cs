@@ -183,7 +183,11 @@ internal static class LoadPlan
         var plan = new WorkflowPlan
         {
             WorkflowId = id, Kind = PlanKind.Retry, WorkflowType = "ChaosRetryWorkflow", StartAt = at, Input = timerMs,
-            RetryPolicy = new { initialInterval = "00:00:00.300", backoffCoefficient = 1.0, maximumAttempts = 5 },
+            RetryPolicy = new
+            {
+                initialInterval = "00:00:00.300", backoffCoefficient = 1.0, maximumInterval = "00:00:01", maximumAttempts = 5,
+                nonRetryableErrorTypes = Array.Empty<string>(), jitter = "None",
+            },
             ExpectedResult = "3",
         };
         // signals spread over the three runs (recorded, not consumed): they race the retries' hand-overs

@@ -145,6 +145,7 @@ internal sealed class Fleet : IAsyncDisposable
                 ["Orchestrator__Postgres"] = database,
                 ["Orchestrator__RabbitMq"] = options.EngineRabbitMq,
                 ["Orchestrator__EngineQueue"] = engineQueue,
+                ["Orchestrator__RabbitMqNodes"] = options.RabbitMqNodes,
             }, logDir), port));
         }
         var workers = new List<ManagedProcess>();
@@ -157,6 +158,7 @@ internal sealed class Fleet : IAsyncDisposable
                 ["Orchestrator__EngineUrl"] = $"http://127.0.0.1:{engines[i].Item2}",
                 ["Orchestrator__TaskQueue"] = taskQueue,
                 ["Orchestrator__Worker__EngineQueue"] = engineQueue,
+                ["Orchestrator__RabbitMqNodes"] = options.RabbitMqNodes,
             }, logDir));
         }
         return new Fleet(engines, workers);
