@@ -21,8 +21,9 @@ internal sealed class Round(ChaosOptions options, IServerFaults servers, int rou
         Directory.CreateDirectory(logDir);
         var database = await CreateDatabaseAsync($"chaos_r{round}");
         await MigrateAsync(database, logDir);
+        // the engine queue must be orchestrator-engine[-suffix]: the broker users' permissions allow that family only (scripts/services.sh)
         var suffix = $"{options.Seed}-{round}";
-        await using var fleet = Fleet.Create(options, database, $"chaos-{suffix}", $"chaos-engine-{suffix}", logDir);
+        await using var fleet = Fleet.Create(options, database, $"chaos-{suffix}", $"orchestrator-engine-chaos-{suffix}", logDir);
         await fleet.StartAsync(TimeSpan.FromSeconds(120));
         using var client = new EngineClient(fleet);
 
