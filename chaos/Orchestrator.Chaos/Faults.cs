@@ -68,6 +68,10 @@ internal sealed class FaultRunner(Fleet fleet, IServerFaults servers, Action<str
 {
     private readonly Dictionary<FaultKind, int> _injected = [];
     private readonly HashSet<ManagedProcess> _down = [];
+    private readonly List<string> _errors = [];
+
+    /// <summary>Faults that could not be injected (a server command failed or timed out).</summary>
+    public IReadOnlyList<string> Errors => _errors;
 
     /// <summary>Whether <paramref name="process"/> is down because a fault killed it (and will start it again).</summary>
     public bool IsDown(ManagedProcess process)
@@ -120,7 +124,20 @@ internal sealed class FaultRunner(Fleet fleet, IServerFaults servers, Action<str
                 await Task.Delay(wait, cancel);
             }
             log($"{clock.Elapsed.TotalSeconds,6:F1}s fault {fault}");
-            await InjectAsync(fault);
+            try
+            {
+                await InjectAsync(fault);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                // not counted as injected; reported (the run did not test what it says), and the lane goes on
+                log($"{clock.Elapsed.TotalSeconds,6:F1}s fault {fault.Kind} FAILED: {e.Message}");
+                lock (_errors)
+                {
+                    _errors.Add($"{fault}: {e.Message}");
+                }
+                continue;
+            }
             lock (_injected)
             {
                 _injected[fault.Kind] = _injected.GetValueOrDefault(fault.Kind) + 1;
@@ -142,17 +159,29 @@ internal sealed class FaultRunner(Fleet fleet, IServerFaults servers, Action<str
                 await KillAndRestartAsync(fleet.Workers[fault.Target], pause);
                 break;
             case FaultKind.RabbitRestart:
-                await servers.RabbitStopAsync();
-                await Task.Delay(pause);
-                await servers.RabbitStartAsync();
+                try
+                {
+                    await servers.RabbitStopAsync();
+                    await Task.Delay(pause);
+                }
+                finally
+                {
+                    await servers.RabbitStartAsync(); // also after a failed stop: the broker must be up for the round to go on
+                }
                 break;
             case FaultKind.PostgresCrash:
                 await servers.PostgresCrashRestartAsync();
                 break;
             case FaultKind.RabbitNodeKill:
-                await servers.RabbitNodeKillAsync(fault.Target);
-                await Task.Delay(pause);
-                await servers.RabbitNodeStartAsync(fault.Target);
+                try
+                {
+                    await servers.RabbitNodeKillAsync(fault.Target);
+                    await Task.Delay(pause);
+                }
+                finally
+                {
+                    await servers.RabbitNodeStartAsync(fault.Target);
+                }
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, null);

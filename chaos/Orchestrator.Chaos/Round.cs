@@ -47,6 +47,7 @@ internal sealed class Round(ChaosOptions options, IServerFaults servers, int rou
         await stop.CancelAsync();
         await watching;
         violations.AddRange(watchdog.Violations);
+        violations.AddRange(faults.Errors.Select(e => new Violation("-", null, $"fault could not be injected: {e}")));
         violations.AddRange(await LeftoversAsync(database));
         var state = await RoundState.LoadAsync(database);
         violations.AddRange(Checks.Run(state, plans));

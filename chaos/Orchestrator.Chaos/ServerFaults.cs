@@ -49,8 +49,17 @@ internal sealed class ShellServerFaults(string script, string logPath) : IServer
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not run {script}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        await process.WaitForExitAsync(cts.Token);
+        // generous: every rabbitmqctl call boots an Erlang VM, which takes long on a busy machine
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(600));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(script)} {string.Join(' ', verb)} did not finish in 600 s");
+        }
         var output = (await stdout) + (await stderr);
         await File.AppendAllTextAsync(logPath, $"{DateTime.UtcNow:HH:mm:ss.fff} {string.Join(' ', verb)} -> exit {process.ExitCode}\n{output}");
         if (process.ExitCode != 0)
