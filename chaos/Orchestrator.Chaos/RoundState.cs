@@ -61,19 +61,20 @@ internal sealed class RoundState
         return new RoundState(runs, events);
     }
 
-    /// <summary>How many runs are open, and how many of them are children whose parent closed more than <paramref name="grace"/> ago.</summary>
+    /// <summary>How many runs are open, and how many of them are children (not abandoned) whose parent closed more than <paramref name="grace"/> ago.</summary>
     public static async Task<(long Open, long OrphanedChildren)> OpenRunsAsync(string connectionString, TimeSpan grace)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         return await connection.QuerySingleAsync<(long, long)>("""
             SELECT count(*),
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM workflow_runs p WHERE p.run_id = c.parent_run_id
+                   count(*) FILTER (WHERE coalesce(c.parent_close_policy, 'Terminate') <> 'Abandon'
+                                    AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.run_id = c.parent_run_id
                                                    AND p.status <> 'Running' AND p.closed_at < now() - @grace))
             FROM workflow_runs c WHERE c.status = 'Running'
             """, new { grace });
     }
 
-    /// <summary>Rows of the task and outbox tables (rows of open runs only count when <paramref name="closedOnly"/> is false).</summary>
+    /// <summary>Rows of closed runs left in the task tables, and every outbox row.</summary>
     public static async Task<List<string>> LeftoversAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
