@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ./test.sh [dotnet test args...]  — PostgreSQL + RabbitMQ (profile "test"), build, dotnet test Orchestrator.sln.
+# ./test.sh [dotnet test args...]  — PostgreSQL + RabbitMQ (profile "test"), build, dotnet test Orchestrator.sln, then
+# (without test args, unless CHAOS=0) the short chaos round `./chaos.sh --short` on its own servers, as one more test.
 # Prints as its last line "N passed, M failed[, K skipped]" summed over every test assembly (from TRX
 # files); exits non-zero when the build failed or any test failed.   e.g.  ./test.sh --filter Category=Fast
 set -euo pipefail
@@ -85,6 +86,20 @@ done < <(find "$RESULTS" -name '*.trx' -print0)
 echo "test.sh: $files test result file(s) in ${RESULTS#"$REPO"/}, dotnet test exit code $rc, $(( $(date +%s) - t0 ))s"
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then
   echo "test.sh: dotnet test failed without a failed test (crashed or hung test host?): see above" >&2
+fi
+
+# The short chaos round (docs/reliability.md), counted as one test: after dotnet test, on the chaos profile's own
+# servers (it crashes them), only for a full run (no test arguments); CHAOS=0 skips it.
+if [[ $# -eq 0 && "${CHAOS:-1}" != 0 ]]; then
+  echo "test.sh: short chaos round (./chaos.sh --short)"
+  t0=$(date +%s)
+  setsid env CONFIGURATION="$CONFIGURATION" "$REPO/chaos.sh" --short < /dev/null &
+  CHAOS_PID=$!
+  services_on_exit "services_stop_group $CHAOS_PID 'chaos round'"
+  chaos_rc=0
+  wait "$CHAOS_PID" || chaos_rc=$?
+  echo "test.sh: chaos round exit code $chaos_rc, $(( $(date +%s) - t0 ))s"
+  if [[ $chaos_rc -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 if [[ $rc -ne 0 || $failed -ne 0 ]]; then summary_and_exit "$passed" "$failed" "$skipped" 1; fi
 summary_and_exit "$passed" "$failed" "$skipped" 0

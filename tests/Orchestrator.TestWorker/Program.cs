@@ -34,5 +34,12 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ChainParentWorkflow>()
     .AddActivities<FailureActivities>()
     .AddWorkflow<LateAnswerWorkflow>()
-    .AddActivities<LateAnswerActivities>());
+    .AddActivities<LateAnswerActivities>()
+    .AddWorkflow<ChaosStepsWorkflow>()
+    .AddWorkflow<ChaosSignalWorkflow>()
+    .AddWorkflow<ChaosParentWorkflow>()
+    .AddWorkflow<ChaosChildWorkflow>()
+    .AddWorkflow<ChaosSleepWorkflow>()
+    .AddWorkflow<ChaosRetryWorkflow>()
+    .AddActivities<ChaosActivities>());
 await builder.Build().RunAsync();
