@@ -130,20 +130,28 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
                     if (taken > 0)
                     {
                         // each row on its own: one that cannot be read or sent is counted and backed off, the others go
-                        var errors = await Task.WhenAll(rows.Select(r => SendSweptAsync(r, stoppingToken)));
-                        var sent = rows.Where((_, i) => errors[i] is null).Select(r => r.Id).ToArray();
+                        var outcomes = await Task.WhenAll(rows.Select(r => SendSweptAsync(r, stoppingToken)));
+                        var sent = rows.Where((_, i) => outcomes[i].Error is null).Select(r => r.Id).ToArray();
                         if (sent.Length > 0)
                         {
                             await store.DeleteOutboxAsync(tx, sent);
                         }
-                        var failed = rows.Select((r, i) => (Row: r, Error: errors[i])).Where(f => f.Error is not null).ToList();
+                        var failed = rows.Select((r, i) => (Row: r, outcomes[i].Error, outcomes[i].Unreadable)).Where(f => f.Error is not null).ToList();
+                        if (sent.Length == 0 && failed.Any(f => !f.Unreadable))
+                        {
+                            // no send worked: the broker is away, not the rows' fault. Only unreadable rows are counted; the
+                            // rest is tried again by the next sweep, with no back-off that would delay it once the broker is back
+                            Log.RelayFailed(logger, failed.Count(f => !f.Unreadable), failed.First(f => !f.Unreadable).Error!);
+                            failed = failed.Where(f => f.Unreadable).ToList();
+                            taken = 0;
+                        }
                         if (failed.Count > 0)
                         {
                             await store.RecordOutboxFailuresAsync(tx, failed.Select(f => f.Row.Id).ToArray(),
                                 failed.Select(f => $"{f.Error!.GetType().Name}: {f.Error.Message}").ToArray());
                         }
                         await tx.CommitAsync(stoppingToken);
-                        foreach (var (row, error) in failed)
+                        foreach (var (row, error, _) in failed)
                         {
                             LogSweptRowFailed(row, error!);
                         }
@@ -166,17 +174,26 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
         }
     }
 
-    /// <summary>Sends one swept row; returns what went wrong (a row that cannot be read, a send that failed), or null.</summary>
-    private async Task<Exception?> SendSweptAsync(OutboxRow row, CancellationToken ct)
+    /// <summary>Sends one swept row; returns what went wrong (null: sent), and whether the row itself cannot be read.</summary>
+    private async Task<(Exception? Error, bool Unreadable)> SendSweptAsync(OutboxRow row, CancellationToken ct)
     {
+        object message;
         try
         {
-            await SendAsync([new OutgoingMessage(row.Destination, Deserialize(row), row.Id)], ct);
-            return null;
+            message = Deserialize(row);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            return (e, true);
+        }
+        try
+        {
+            await SendAsync([new OutgoingMessage(row.Destination, message, row.Id)], ct);
+            return (null, false);
         }
         catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
         {
-            return e;
+            return (e, false);
         }
     }
 
