@@ -5,7 +5,7 @@ namespace Orchestrator.Dashboard.Tests;
 
 public sealed class HistoryFeedTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Unit)]
     public async Task RefreshAsync_PagesThenNewEvents_ReadsAllPagesThenOnlyTheLastPageAgain()
     {
         var all = Histories.Long(5);
@@ -31,7 +31,7 @@ public sealed class HistoryFeedTests
             engine.Requests.Select(r => r.PathAndQuery));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Unit)]
     public async Task RefreshAsync_EngineDown_ReturnsErrorText()
     {
         var engine = new StubEngine { Respond = _ => (HttpStatusCode.Unauthorized, "") };

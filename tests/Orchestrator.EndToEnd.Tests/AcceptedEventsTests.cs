@@ -7,7 +7,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class AcceptedEventsTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SignalsAcceptedWhileAWorkflowTaskIsInFlight_ThenTerminate_AreInTheHistoryBeforeTheTermination()
     {
         // no worker: the first workflow task stays in flight, so the signals are buffered until its answer; a terminate then

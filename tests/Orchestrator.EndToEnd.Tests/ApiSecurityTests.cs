@@ -51,7 +51,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         { "GET", "/no/such/path" },
     };
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.EndToEnd)]
     [MemberData(nameof(BypassAttempts))]
     public async Task AnySpellingOfAPath_WithoutTheKeyOrWithAWrongOne_Gets401Problem_AndChangesNothing(string method, string target)
     {
@@ -70,7 +70,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         Assert.Equal(runs, await RunCountAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TerminateInAnyCase_WithTheKey_IsServed()
     {
         var id = await _cluster.StartWorkflowAsync("T", null, "served-1");
@@ -81,7 +81,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         Assert.Equal("Terminated", (await DescribeAsync(id)).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task EveryEndpointOfTheApp_WithoutOrWithAWrongKey_Gets401_WithTheKeyIsServed_AndOnlyHealthIsOpen()
     {
         var id = await _cluster.StartWorkflowAsync("T", null, "every-1");
@@ -125,7 +125,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         Assert.Equal(runs + 1, await RunCountAsync()); // the refused starts started nothing, the served one one run
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task OversizedBodyWithoutTheKey_Gets401_AndTheConnectionIsNotReset()
     {
         var body = Encoding.UTF8.GetBytes($$"""{"workflowType":"T","input":"{{new string('x', 8 * 1024 * 1024)}}"}""");

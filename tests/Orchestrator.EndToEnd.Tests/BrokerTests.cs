@@ -29,7 +29,7 @@ public sealed class BrokerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkerUser_IsRefusedTheEngineQueue_AndTheTaskInboxes_ButMayAnswer()
     {
         await using var users = await BrokerUsers.CreateAsync();
@@ -56,7 +56,7 @@ public sealed class BrokerTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task EngineUser_IsRefusedConsumingTheTaskQueues_ButMayDispatch()
     {
         await using var users = await BrokerUsers.CreateAsync();
@@ -71,7 +71,7 @@ public sealed class BrokerTests
         await PublishAsync(channel, QueueNames.Inbox(taskQueue));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TaskForATaskQueueNoWorkerStartedOn_WaitsInAQuorumQueue_AndCompletesOnceAWorkerStarts_EachSideOnItsOwnUser()
     {
         await using var users = await BrokerUsers.CreateAsync();
@@ -93,7 +93,7 @@ public sealed class BrokerTests
         Assert.Equal("quorum", (await QueueAsync(users, node.EngineQueue))!.Type);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task QueueTypeClassic_DeclaresClassicQueues_AndAWorkflowCompletes()
     {
         await using var users = await BrokerUsers.CreateAsync();

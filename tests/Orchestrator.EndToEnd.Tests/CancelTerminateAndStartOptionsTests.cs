@@ -8,7 +8,7 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
 {
     private Cluster Cluster => fixture.Cluster;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Cancel_RunsTheCompensation_AndClosesCanceled()
     {
         var dir = NewMarkDirectory();
@@ -26,7 +26,7 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
         Assert.Equal("WorkflowCanceled", types[^1]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Terminate_ClosesAtOnce_AndTheLateActivityResultChangesNothing()
     {
         var dir = NewMarkDirectory();
@@ -48,7 +48,7 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
         Assert.Equal("Terminated", Status(await DescribeAsync(Cluster, id)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task IdReusePolicies_BehaveAsDocumented()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
@@ -75,7 +75,7 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
         await PostAsync(Cluster, $"/api/v1/workflows/{open}/terminate", new { reason = "cleanup" });
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task RunTimeout_ClosesTheRunTimedOut_WhenItPasses()
     {
         var id = "timeout-" + Guid.NewGuid().ToString("N")[..6];
@@ -90,7 +90,7 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
         Assert.Equal(HttpStatusCode.BadRequest, (await StartAsync(Cluster, "WaitForeverWorkflow", null, id + "-bad", runTimeout: "-00:00:01")).Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkflowRetryPolicy_RetriesAFailedRunWithBackOff_UntilItSucceeds()
     {
         var id = "wf-retry-" + Guid.NewGuid().ToString("N")[..6];
@@ -117,7 +117,7 @@ public sealed class CancelTerminateAndStartOptionsTests(ClusterFixture fixture) 
         Assert.Single(await Cluster.AllRunsAsync(), r => r.WorkflowId == noRetry);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task UnhandledExceptionInWorkflowCode_FailsTheRun_WithTypeMessageAndStackTrace()
     {
         var id = "fails-" + Guid.NewGuid().ToString("N")[..6];

@@ -16,7 +16,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SignalsRacingTightContinueAsNewChains_EachGets202_AndIsRecordedOnce_AndReadsNeverMissTheChain()
     {
         await using var cluster = await Cluster.StartAsync();
@@ -62,7 +62,7 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task CancelAndTerminateRacingTightContinueAsNewChains_Get202_AndCloseTheChain()
     {
         await using var cluster = await Cluster.StartAsync();
@@ -91,7 +91,7 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SignalsRacingWorkflowRetries_EachGets202_AndIsRecordedOnce()
     {
         await using var cluster = await Cluster.StartAsync(engineEnvironment: new Dictionary<string, string>
@@ -131,7 +131,7 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ParentsClosingWhileTheirChildrenContinueAsNew_ReachTheChildsCurrentRun()
     {
         await using var cluster = await Cluster.StartAsync();

@@ -6,7 +6,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class ContinueAsNewTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TenThousandIterationsContinuingAsNewEvery500_RightResult_SmallRuns_SignalsDuringHandOversKept()
     {
         await using var cluster = await Cluster.StartAsync();

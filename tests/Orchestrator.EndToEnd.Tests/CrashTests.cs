@@ -5,7 +5,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class CrashTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkerKilledMidActivity_ThenRestarted_WorkflowCompletes()
     {
         await using var cluster = await Cluster.StartAsync();
@@ -20,7 +20,7 @@ public sealed class CrashTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 1);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task EngineKilledWhileFiftyWorkflowsAreInFlight_ThenRestarted_AllCompleteOnceWithGapFreeHistories()
     {
         await using var cluster = await Cluster.StartAsync();
@@ -36,7 +36,7 @@ public sealed class CrashTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 50);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TwoEnginesOnOneDatabaseAndBroker_TwoHundredWorkflows_AllCompleteOnce()
     {
         await using var cluster = await Cluster.StartAsync(engines: 2, workers: 1);
@@ -50,7 +50,7 @@ public sealed class CrashTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 200);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task RabbitMqStoppedForTenSecondsMidRun_EveryWorkflowCompletes()
     {
         var rabbitmqctl = Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_RABBITMQCTL");
@@ -84,7 +84,7 @@ public sealed class CrashTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 20);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkflowTaskMessageLost_TheSweeperSendsItAgain_AndTheWorkflowCompletes()
     {
         // Workflow task messages have no outbox row: the workflow_tasks row is their durable record. Lose one on purpose

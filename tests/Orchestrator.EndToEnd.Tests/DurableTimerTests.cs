@@ -6,7 +6,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class DurableTimerTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TwoSecondTimer_FiresBetweenTwoAndThreeSecondsAfterItStarted_AlsoWhenTheEngineRestartsWhileItWaits()
     {
         await using var cluster = await Cluster.StartAsync();
@@ -27,7 +27,7 @@ public sealed class DurableTimerTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 2);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TenThousandTimersDueInTheSameSecond_TwoEngines_EachFiresExactlyOnce()
     {
         await using var cluster = await Cluster.StartAsync(engines: 2, workers: 1);

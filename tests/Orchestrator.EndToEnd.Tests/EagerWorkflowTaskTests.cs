@@ -13,7 +13,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class EagerWorkflowTaskTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ActivityResultAndTheNextTask_CommitTogether_AndAColdReplaySeesTheSameClock()
     {
         await using var cluster = await Cluster.StartAsync();

@@ -26,7 +26,7 @@ public sealed class LargeSignalBurstTests
     /// <summary>RabbitMQ's default max_message_size since 4.0 (this machine's 3.10 allows 128 MiB).</summary>
     private const int RabbitMqDefaultMaxMessageBytes = 16 * 1024 * 1024;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TwentySignalsOfTwoMiBBufferedIntoOneTask_RunCompletes_AndNoMessageIsOverRabbitMqsLimit()
     {
         var postgres = await TestServers.CreateDatabaseAsync("burst");

@@ -6,7 +6,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class LateAnswerTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ActivityResultAfterItsStartToCloseDeadline_BeforeTheSweeperLooked_IsATimeout()
     {
         // the sweeper looks once a minute: the result (after 3 s, deadline 1 s after the send) reaches the engine first
@@ -23,7 +23,7 @@ public sealed class LateAnswerTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 1);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ActivityResultWithinItsDeadline_Completes()
     {
         await using var cluster = await Cluster.StartAsync(

@@ -54,7 +54,7 @@ public sealed class RestApiTests : IAsyncLifetime
         return counts.GetProperty("counts").EnumerateObject().Sum(p => p.Value.GetInt32());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Start_ValidBody_Returns201WithIds_AndDescribeShowsTheRunWaitingForAWorker()
     {
         using var response = await PostJsonAsync("/api/v1/workflows",
@@ -72,7 +72,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Contains("knows workflow type 'NobodyKnowsMe'", described.GetProperty("pendingWorkflowTask").GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.EndToEnd)]
     [InlineData("{\"workflowType\":", "not valid JSON")]
     [InlineData("{}", "'workflowType' is required")]
     [InlineData("{\"workflowType\":5}", "expected shape")]
@@ -91,7 +91,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal(before, await RunCountAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Start_OversizedInput_Returns413AndChangesNothing()
     {
         var before = await RunCountAsync();
@@ -103,7 +103,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal(before, await RunCountAsync());
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.EndToEnd)]
     [InlineData("/api/v1/workflows", false)]
     [InlineData("/api/v1/workflows", true)]
     [InlineData("/api/v1/workflows/nobody/signals/s", false)]
@@ -125,7 +125,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal(before, await RunCountAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Start_IdOfAnOpenRun_Returns409_AndRejectDuplicateRefusesAClosedOne()
     {
         var start = $$"""{"workflowType":"T","workflowId":"dup-1","taskQueue":"{{_cluster.TaskQueue}}"}""";
@@ -140,7 +140,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task DescribeHistoryResult_UnknownWorkflowOrRun_Return404()
     {
         await ProblemAsync(await Http.GetAsync(Url("/api/v1/workflows/nope")), HttpStatusCode.NotFound);
@@ -151,7 +151,7 @@ public sealed class RestApiTests : IAsyncLifetime
         await ProblemAsync(await Http.GetAsync(Url($"/api/v1/workflows/{id}?runId=not-a-guid")), HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SignalCancelTerminate_OpenRun_Return202AndAreRecorded_ThenClosedRunGets404()
     {
         var id = await _cluster.StartWorkflowAsync("T", null, "sig-1");
@@ -171,7 +171,7 @@ public sealed class RestApiTests : IAsyncLifetime
         await ProblemAsync(await PostJsonAsync("/api/v1/workflows/never-started/signals/approve", "{}"), HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Signal_BadJsonBadNameOrTooLarge_IsRefusedAndChangesNothing()
     {
         var id = await _cluster.StartWorkflowAsync("T", null, "sig-bad");
@@ -185,7 +185,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal("Running", (await Http.GetFromJsonAsync<JsonElement>(Url($"/api/v1/workflows/{id}"))).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Result_OpenRun_Returns202WhenTheWaitEnds_ThenClosedRun200()
     {
         var id = await _cluster.StartWorkflowAsync("T", null, "res-1");
@@ -201,7 +201,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal("Terminated", (await closed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ListAndHistory_PagedWithTokens_ReturnEachItemOnce_AndBadArgumentsGet400()
     {
         for (var i = 0; i < 7; i++)
@@ -244,7 +244,7 @@ public sealed class RestApiTests : IAsyncLifetime
         await ProblemAsync(await Http.GetAsync(Url("/api/v1/workflows/list-3/history?pageSize=100000")), HttpStatusCode.BadRequest);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task HealthAndOpenApi_AreServed()
     {
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(Url("/health/ready"))).StatusCode);

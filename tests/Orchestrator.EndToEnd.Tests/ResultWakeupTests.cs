@@ -9,7 +9,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class ResultWakeupTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task RunClosedByAnotherEngine_WakesTheLongPollOnTheEngineThatStartedIt()
     {
         // re-reads every minute: only the close announcement can answer these long-polls within their 30 s

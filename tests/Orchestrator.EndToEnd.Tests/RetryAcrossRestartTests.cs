@@ -5,7 +5,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class RetryAcrossRestartTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task RetryPendingWhileTheEngineRestarts_StillHappens_OnceEach()
     {
         await using var cluster = await Cluster.StartAsync();

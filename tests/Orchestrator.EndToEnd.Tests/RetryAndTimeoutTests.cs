@@ -7,7 +7,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
 {
     private Cluster Cluster => fixture.Cluster;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ActivityFailingTwice_CompletesOnAttempt3_WithThePolicysIntervals_AndEachFailureInHistory()
     {
         var dir = NewMarkDirectory();
@@ -35,7 +35,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.Single(history, e => e.EventType == "ActivityCompleted");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task NonRetryableErrorType_FailsAtOnceOnAttempt1_AndTheWorkflowCatchesItByType()
     {
         var dir = NewMarkDirectory();
@@ -49,7 +49,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.Contains("DeclineAsync", Attr(failed, "failure").GetProperty("stackTrace").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task AttemptPastStartToCloseTimeout_IsRetriedWhileStillRunning_AndItsLateResultIsIgnored()
     {
         var dir = NewMarkDirectory();
@@ -70,7 +70,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(history.Count, (await Cluster.HistoryAsync(id)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ScheduleToCloseTimeout_StopsRetrying()
     {
         var dir = NewMarkDirectory();
@@ -86,7 +86,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.InRange(Lines(dir).Length, 2, 4); // retried about every second until 3.5 s had passed
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ScheduleToStartTimeout_TimesOutATaskNoWorkerTakes_ButNotOneThatRunsLongerOnceTaken()
     {
         var id = await Cluster.StartWorkflowAsync("ScheduleToStartWorkflow", new { dir = "" }, "s2s-" + Guid.NewGuid().ToString("N")[..6]);
@@ -101,7 +101,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.DoesNotContain(history, e => e.EventType == "ActivityAttemptFailed");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task HeartbeatingActivityThatStopsHeartbeating_TimesOutAfterHeartbeatTimeout_AndItsTokenIsCanceled()
     {
         var dir = NewMarkDirectory();
@@ -117,7 +117,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         await WaitUntilAsync(() => Lines(dir).Any(l => l.StartsWith("canceled 1 ", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "attempt 1's token to be canceled");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SixtySecondJobWithFifteenSecondAttempts_FinishesByResumingFromHeartbeatDetails()
     {
         var dir = NewMarkDirectory();
@@ -136,7 +136,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(starts.Count - 1, (await Cluster.HistoryAsync(id)).Count(e => e.EventType == "ActivityAttemptFailed"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SagaWhoseThirdStepFails_CompensatesTheFirstTwoInReverseOrder()
     {
         var dir = NewMarkDirectory();
@@ -146,7 +146,7 @@ public sealed class RetryAndTimeoutTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(["book a", "book b", "book c", "undo b", "undo a"], Lines(dir).Select(l => l[..l.LastIndexOf(' ')]));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SagaWithContinueOnCompensationError_ReportsTheFailingCompensation_AndStillRunsTheRest()
     {
         var dir = NewMarkDirectory();

@@ -8,7 +8,7 @@ public sealed class SignalAndChildWorkflowTests(ClusterFixture fixture) : IClass
 {
     private Cluster Cluster => fixture.Cluster;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task SignalsSentBeforeAndAfterTheWaitStarts_ArriveInOrderOnceEach_AndAOneSecondWaitTimesOut()
     {
         var id = await Cluster.StartWorkflowAsync("SignalWorkflow", null, "signals-" + Guid.NewGuid().ToString("N")[..6]);
@@ -29,7 +29,7 @@ public sealed class SignalAndChildWorkflowTests(ClusterFixture fixture) : IClass
         Assert.Equal(history.Count, (await Cluster.HistoryAsync(id)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ParentRunsAChild_GetsItsResult_AndHistoryLinksBoth()
     {
         var id = "parent-ok-" + Guid.NewGuid().ToString("N")[..6];
@@ -48,7 +48,7 @@ public sealed class SignalAndChildWorkflowTests(ClusterFixture fixture) : IClass
         Assert.Equal(closed.GetProperty("runId").GetString(), Attr(childStart, "parentRunId").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task FailingChild_SurfacesInTheParentAsChildWorkflowFailedException_WithTheChildsFailure()
     {
         var id = "parent-fail-" + Guid.NewGuid().ToString("N")[..6];
@@ -62,7 +62,7 @@ public sealed class SignalAndChildWorkflowTests(ClusterFixture fixture) : IClass
         Assert.Contains("DoublingChildWorkflow", Attr(failed, "failure").GetProperty("stackTrace").GetString());
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.EndToEnd)]
     [InlineData("Terminate", "Terminated")]
     [InlineData("RequestCancel", "Canceled")]
     [InlineData("Abandon", "Running")]

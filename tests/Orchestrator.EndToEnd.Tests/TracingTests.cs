@@ -17,7 +17,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class TracingTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task OneRun_IsOneTrace_FromTheRestStartThroughEveryActivitySpan()
     {
         var spans = new ConcurrentBag<Activity>();

@@ -13,7 +13,7 @@ public sealed class WorkerApiKeyTests
 
     private static Dictionary<string, string> EngineWithKey => new() { ["Orchestrator__ApiKey"] = Key };
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task KeySetOnEngineAndWorker_WorkerKilledWithRunsInFlight_ANewWorkerFetchesHistoriesWithTheKey_AndAllComplete()
     {
         await using var cluster = await Cluster.StartAsync(workers: 0, engineEnvironment: EngineWithKey, workerEnvironment: new Dictionary<string, string>
@@ -47,7 +47,7 @@ public sealed class WorkerApiKeyTests
         await Invariants.AssertAllRunsSoundAsync(cluster, ids.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkerWithAWrongKey_HistoryFetchRefused_LogsAConfigurationError()
     {
         await using var cluster = await Cluster.StartAsync(workers: 0, engineEnvironment: EngineWithKey, workerEnvironment: new Dictionary<string, string>

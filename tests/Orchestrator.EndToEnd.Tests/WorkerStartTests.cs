@@ -3,7 +3,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class WorkerStartTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkerStartsWithTasksWaitingInItsQueue_TakesThemAll_NoneFaultsToTheErrorQueue()
     {
         // A worker's bus delivers what waits in its queues as soon as it starts. Its answers must wait for the send endpoint

@@ -3,7 +3,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class WorkflowLifecycleTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task ThreeSequentialActivities_Completes_HistoryIsExactlyTheExpectedSequence()
     {
         await using var cluster = await Cluster.StartAsync();
@@ -21,7 +21,7 @@ public sealed class WorkflowLifecycleTests
         Assert.Equal(Enumerable.Range(1, expected.Length).Select(i => (long)i), history.Select(e => e.EventId));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TwoHundredWorkflowsStartedAtOnce_AllCompleteExactlyOnce()
     {
         await using var cluster = await Cluster.StartAsync();

@@ -11,7 +11,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class WorkflowTaskDispatchTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task DispatchedTaskWhoseSendWasNeverConfirmed_IsSentAgainWithinSeconds_WithTheSameAttempt()
     {
         // The workflow_tasks row is a task message's durable record: the relay marks it sent once the broker confirmed the
@@ -43,7 +43,7 @@ public sealed class WorkflowTaskDispatchTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 1);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task TaskNobodyAnswers_IsSentAgainWithDoublingTimeouts_NotEveryTimeout()
     {
         // no worker: every send of the task goes unanswered. Timeout 1 s, doubling: sends at about 0, 1, 3, 7 and 15 s.
@@ -69,7 +69,7 @@ public sealed class WorkflowTaskDispatchTests
         await Invariants.AssertAllRunsSoundAsync(cluster, 1);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task LateFailureOfAnOlderAttempt_DoesNotFailTheAttemptInFlight()
     {
         // attempt 1 was re-sent as attempt 2 (its answer was overdue); attempt 1's failure then arrives: it must be dropped,

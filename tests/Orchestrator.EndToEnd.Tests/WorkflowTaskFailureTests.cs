@@ -6,7 +6,7 @@ namespace Orchestrator.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class WorkflowTaskFailureTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task UnknownWorkflowType_RetriedWithBackOff_HistoryKeepsOnlyTheFirstFailure_AndTheRunStaysOpen()
     {
         await using var cluster = await Cluster.StartAsync(); // its worker does not know the type: it fails the task

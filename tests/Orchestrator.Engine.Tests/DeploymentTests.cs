@@ -16,7 +16,7 @@ public sealed partial class DeploymentTests
         return dir?.FullName ?? throw new InvalidOperationException("Orchestrator.sln not found above the test output.");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ComposeFile_IsValid_AndHasEveryService()
     {
         var compose = Path.Combine(Root(), "compose", "docker-compose.yml");

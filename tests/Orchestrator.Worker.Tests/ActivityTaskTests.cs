@@ -9,7 +9,7 @@ public sealed class ActivityTaskTests
         new(Guid.NewGuid(), workflowId, 5, attempt, name, "ignored", JsonSerializer.SerializeToElement(input, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
             startToClose ?? TimeSpan.FromSeconds(30), heartbeatTimeout, null, null);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Attempt_IsAnsweredWithTheResult()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -24,7 +24,7 @@ public sealed class ActivityTaskTests
         Assert.Equal("rcpt-o-1", answer.Result!.Value.GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Attempt_ThatThrows_IsAnsweredWithTheExceptionClassName()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -38,7 +38,7 @@ public sealed class ActivityTaskTests
         Assert.Contains("o-1", answer.Failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Attempt_PastItsStartToCloseTimeout_IsCancelled()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -49,7 +49,7 @@ public sealed class ActivityTaskTests
         Assert.Equal("TaskCanceledException", answer.Failure.Type);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Heartbeats_ReachTheEngineQueue_ThrottledWithTheLatestDetails()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -77,7 +77,7 @@ public sealed class ActivityTaskTests
         Assert.Equal(3, done.Result!.Value.GetInt32());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task UnknownActivity_IsAnsweredWithAFailure()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -88,7 +88,7 @@ public sealed class ActivityTaskTests
         Assert.Equal("ActivityNotRegisteredException", answer.Failure.Type);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Shutdown_InterruptsTheAttempt_AndHandsItsMessageBackToTheBroker()
     {
         var worker = await WorkerFixture.StartAsync(configure: o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));

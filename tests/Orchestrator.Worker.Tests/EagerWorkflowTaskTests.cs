@@ -13,7 +13,7 @@ public sealed class EagerWorkflowTaskTests
         new(run.RunId, run.WorkflowId, 5, 1, charge.ActivityName, "ignored", charge.Input, TimeSpan.FromSeconds(30), null, null, null,
             Seq: charge.Seq, WorkflowTail: tail);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task CompletedActivity_OfACachedRun_CarriesTheNextTasksCommands()
     {
         using var engine = new StubEngine(_ => (500, "{}"));
@@ -38,7 +38,7 @@ public sealed class EagerWorkflowTaskTests
         Assert.Empty(engine.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task CompletedActivity_WithoutTheRunsInstance_OrWithoutATail_GoesAlone()
     {
         using var engine = new StubEngine(_ => (500, "{}"));
@@ -60,7 +60,7 @@ public sealed class EagerWorkflowTaskTests
         Assert.Empty(engine.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ContinuedTask_NeverDatesBeforeTheRunsLastEvent_WhenTheWorkersClockIsBehind()
     {
         using var engine = new StubEngine(_ => (500, "{}"));
@@ -76,7 +76,7 @@ public sealed class EagerWorkflowTaskTests
         Assert.Equal(engineClock, next.Timestamp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task EagerWorkflowTasksOff_TheResultGoesAlone()
     {
         await using var worker = await WorkerFixture.StartAsync(configure: o => o.EagerWorkflowTasks = false);
@@ -109,7 +109,7 @@ public sealed class EagerWorkflowTaskTests
         ];
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Integration)]
     [InlineData(false)]
     [InlineData(true)]
     public async Task CachedInstanceAfterAContinuation_FollowsOnOnlyWhenTheEngineAppliedThatContinuation(bool applied)

@@ -26,7 +26,7 @@ public sealed class OrchestratorClientTests
         return (new OrchestratorClient(new Uri("http://engine.test:5080"), new HttpClient(handler)), handler);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ApiKey_IsSentAsXApiKeyOnEveryCall_AndTheSharedHttpClientIsNotChanged()
     {
         var ok = (HttpStatusCode.OK, Describe, "application/json");
@@ -53,7 +53,7 @@ public sealed class OrchestratorClientTests
         Assert.Empty(http.DefaultRequestHeaders);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task WithoutApiKey_NoHeaderIsSent()
     {
         var (client, handler) = Create((HttpStatusCode.OK, Describe, "application/json"));
@@ -70,7 +70,7 @@ public sealed class OrchestratorClientTests
     public void ApiKey_ThatAHeaderCannotCarry_IsRefused(string key) =>
         Assert.Throws<ArgumentException>(() => new OrchestratorClient(new Uri("http://engine.test:5080")) { ApiKey = key });
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Integration)]
     [InlineData(null, "No API key is set")]
     [InlineData("wrong", "The API key set was refused")]
     public async Task Unauthorized_ThrowsWithWhatToConfigure_AndLogsAConfigurationError(string? key, string hint)
@@ -110,7 +110,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal(expected, options.ApiKey);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task StartWorkflow_PostsTheStartBody_AndReturnsAHandle()
     {
         var (client, handler) = Create((HttpStatusCode.Created, """{"workflowId":"order-42","runId":"r-1"}""", "application/json"));
@@ -129,7 +129,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal(42.5m, body.RootElement.GetProperty("input").GetProperty("amount").GetDecimal());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task StartWorkflow_WithoutOptions_SendsOnlyTypeAndInput()
     {
         var (client, handler) = Create((HttpStatusCode.Created, """{"workflowId":"generated","runId":"r-1"}""", "application/json"));
@@ -139,7 +139,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal("""{"workflowType":"OrderWorkflow"}""", handler.Requests[0].Body);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task SignalCancelTerminate_PostToTheirUrls()
     {
         var (client, handler) = Create(
@@ -160,7 +160,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal("""{"reason":"stuck"}""", handler.Requests[2].Body);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task DescribeWorkflow_ParsesTheDescribeBody()
     {
         var (client, handler) = Create((HttpStatusCode.OK, Describe, "application/json"));
@@ -176,7 +176,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal((5L, "Charge", 2, "TimeoutException"), (pending.ScheduledEventId, pending.ActivityName, pending.Attempt, pending.LastFailure!.Type));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ListWorkflows_SendsTheFilters_AndParsesThePage()
     {
         var (client, handler) = Create((HttpStatusCode.OK, $$"""{"workflows":[{{Describe}}],"nextPageToken":"n2"}""", "application/json"));
@@ -188,7 +188,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal("n2", page.NextPageToken);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task GetHistory_ParsesEvents()
     {
         var (client, handler) = Create((HttpStatusCode.OK,
@@ -202,7 +202,7 @@ public sealed class OrchestratorClientTests
         Assert.Null(page.NextPageToken);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ProblemDetails_ThrowOrchestratorApiException()
     {
         var (client, _) = Create((HttpStatusCode.Conflict,
@@ -215,7 +215,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal("order-42 has an open run.", ex.Detail);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task GetResult_Follows202Then200_AndReturnsTheResult()
     {
         var completed = Describe.Replace("\"Running\"", "\"Completed\"", StringComparison.Ordinal)
@@ -229,7 +229,7 @@ public sealed class OrchestratorClientTests
         Assert.All(handler.Requests, r => Assert.Equal("GET http://engine.test:5080/api/v1/workflows/order-42/result?waitSeconds=30", r.Line));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task GetResult_OfAFailedRun_ThrowsWorkflowFailedException()
     {
         var failed = Describe.Replace("\"Running\"", "\"Failed\"", StringComparison.Ordinal)
@@ -243,7 +243,7 @@ public sealed class OrchestratorClientTests
         Assert.Equal("Ship failed", ex.Failure.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task GetResult_OfATerminatedRunWithoutFailure_ThrowsWithTheStatus()
     {
         var (client, _) = Create((HttpStatusCode.OK, Describe.Replace("\"Running\"", "\"Terminated\"", StringComparison.Ordinal), "application/json"));

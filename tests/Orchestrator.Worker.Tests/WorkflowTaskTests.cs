@@ -9,7 +9,7 @@ namespace Orchestrator.Worker.Tests;
 
 public sealed class WorkflowTaskTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task FirstTask_IsAnsweredOnTheEngineQueue_WithScheduleActivity()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -31,7 +31,7 @@ public sealed class WorkflowTaskTests
         Assert.Contains(nameof(ShippingFailedException), command.RetryPolicy!.NonRetryableErrorTypes!);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task SecondTask_ContinuesTheCachedInstance_WithoutFetchingHistory()
     {
         using var engine = new StubEngine(_ => (500, "{}"));
@@ -50,7 +50,7 @@ public sealed class WorkflowTaskTests
         Assert.Empty(engine.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task TaskThatDoesNotFollowOn_FetchesTheHistoryFromTheEngine()
     {
         Histories run;
@@ -85,7 +85,7 @@ public sealed class WorkflowTaskTests
             engine.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task UnknownWorkflowType_AnswersWorkflowTaskFailed()
     {
         await using var worker = await WorkerFixture.StartAsync();
@@ -101,7 +101,7 @@ public sealed class WorkflowTaskTests
         Assert.Contains(worker.TaskQueue, answer.Failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Answers_WaitInTheDurableEngineQueue_WhileNoEngineListens()
     {
         await using var worker = await WorkerFixture.StartAsync(listen: false);

@@ -12,7 +12,7 @@ namespace Orchestrator.Engine.Tests.Dispatch;
 /// <summary>An activity that always fails keeps a bounded history: later attempts are only counted on its row.</summary>
 public sealed class AttemptHistoryCapTests(ITestOutputHelper output)
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ActivityFailing300TimesWithoutDelay_HistoryStaysBounded_AndDescribeCountsTheAttempts()
     {
         await using var engine = await InProcessEngine.StartAsync(s => s.SweepInterval = TimeSpan.FromMinutes(1)); // this test dispatches

@@ -8,7 +8,7 @@ namespace Orchestrator.Engine.Tests.Dispatch;
 /// </summary>
 public sealed class ClockSkewTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task DatabaseClockAheadOfTheEngine_TimerLoopDoesNotSpin_AndTheTimerFiresByTheEngineClock()
     {
         // the engine is an hour behind PostgreSQL: by now() every timer it writes is long due
@@ -29,7 +29,7 @@ public sealed class ClockSkewTests
             TimeSpan.FromSeconds(15), "the timer to fire");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task DatabaseClockBehindTheEngine_LostWorkflowTaskIsSentAgainAfterTheTimeout()
     {
         // the engine is an hour ahead of PostgreSQL: by now() no deadline it writes comes due for an hour

@@ -8,7 +8,7 @@ namespace Orchestrator.Engine.Tests.Dispatch;
 /// <summary>A workflow task whose commands break a rule fails visibly and is retried; it never becomes a poison message.</summary>
 public sealed class InvalidCommandTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ChildOnATaskQueuePastAmqpsLimit_FailsTheWorkflowTaskAsInvalidCommand_RunStaysOpenAndIsRetried()
     {
         await using var engine = await InProcessEngine.StartAsync(s => s.SweepInterval = TimeSpan.FromMilliseconds(100));
@@ -55,7 +55,7 @@ public sealed class InvalidCommandTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task RunWithAWorkflowIdNearPgNotifysLimit_Closes()
     {
         await using var engine = await InProcessEngine.StartAsync();

@@ -6,7 +6,7 @@ namespace Orchestrator.Engine.Tests.Dispatch;
 /// <summary>Long-polls of GET .../result leave nothing behind in <see cref="RunCloseNotifier"/> once they answer.</summary>
 public sealed class ResultWaiterTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task TenThousandLongPollsOnUnknownIds_LeaveNoWaiters()
     {
         await using var engine = await InProcessEngine.StartAsync();
@@ -21,7 +21,7 @@ public sealed class ResultWaiterTests
         Assert.Equal(0, notifier.WaiterCount);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task LongPollThatTimesOutOnAnOpenRun_LeavesNoWaiter()
     {
         await using var engine = await InProcessEngine.StartAsync();

@@ -8,7 +8,7 @@ namespace Orchestrator.Engine.Tests.Dispatch;
 /// <summary>One item that cannot be handled neither stops the others nor is retried in a hot loop.</summary>
 public sealed class SweepIsolationTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task PoisonActivityFirstInLine_OtherDueActivitiesAreStillHandled_AndThePoisonIsBackedOff()
     {
         var logs = new LogCapture();
@@ -53,7 +53,7 @@ public sealed class SweepIsolationTests
         Assert.InRange(failures.Count, 1, 5);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task PoisonOutboxRowsFirstInLine_LaterRowsAreSent_AndThePoisonIsKeptWithItsAttempts()
     {
         await using var engine = await InProcessEngine.StartAsync();

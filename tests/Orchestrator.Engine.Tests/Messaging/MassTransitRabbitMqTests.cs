@@ -7,7 +7,7 @@ public sealed record PingMessage(Guid Id, string Text);
 
 public sealed class MassTransitRabbitMqTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Publish_ThroughRabbitMq_IsConsumed()
     {
         var uri = new Uri(await TestServers.RabbitMqAsync());

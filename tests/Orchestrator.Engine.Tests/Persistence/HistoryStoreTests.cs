@@ -60,7 +60,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Append_SeveralBatches_EventsComeBackInOrderWithIdsOneToN()
     {
         var runId = await CreateRunAsync(Event("WorkflowStarted", new { n = 0 }), Event("WorkflowTaskScheduled", new { n = 1 }));
@@ -78,7 +78,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(18, (await Store.GetRunAsync(runId))!.NextEventId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Append_EightRacingWriters_OneWinsEachRoundAndEveryLoserGetsAConflict()
     {
         var runId = await CreateRunAsync(Event("WorkflowStarted", new { }));
@@ -139,7 +139,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Append_WithStaleExpectedId_WritesNothing()
     {
         var runId = await CreateRunAsync(Event("WorkflowStarted", new { }));
@@ -152,7 +152,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(3, (await Store.GetRunAsync(runId))!.NextEventId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task ReadHistory_TenThousandEventsInPages_ReturnsEachExactlyOnce()
     {
         var runId = await CreateRunAsync(Event("WorkflowStarted", new { }));
@@ -170,7 +170,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(10_000, events.Select(e => e.EventId).Distinct().Count());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Payload_UnicodeNestedAndOneMegabyte_RoundTripsByteForByte()
     {
         var sb = new StringBuilder("{\"text\":\"zoë ✓ 日本語 👩‍💻 \\u0000 \\\"quoted\\\"\",  \"nested\": {\"a\": [1, 2.50, {\"b\": null}], \"z\": true, \"a2\": \"x\"}, \"blob\":\"");
@@ -194,7 +194,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(Encoding.UTF8.GetBytes(json), Encoding.UTF8.GetBytes(stored.AttributesJson));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task CreateRun_WhileARunWithTheSameIdIsOpen_ThrowsAndWritesNothing()
     {
         var workflowId = "dup-" + Guid.NewGuid();
@@ -224,7 +224,7 @@ public sealed class HistoryStoreTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(first.RunId, (await Store.GetLatestRunAsync(workflowId))!.RunId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task AppendEvents_IsOneStatement_EventIdsAreUniquePerRunInTheSchema()
     {
         // the primary key (run_id, event_id) is the last line of defence against a duplicate id

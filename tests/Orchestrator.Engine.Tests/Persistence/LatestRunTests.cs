@@ -6,7 +6,7 @@ namespace Orchestrator.Engine.Tests.Persistence;
 /// <summary>The latest run of a workflow id is the one created last, whatever the clocks wrote in <c>started_at</c>.</summary>
 public sealed class LatestRunTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task EarlierRunStampedInTheFuture_LatestRunIsStillTheOneCreatedLast()
     {
         var workflowId = "latest-" + Guid.NewGuid().ToString("N");

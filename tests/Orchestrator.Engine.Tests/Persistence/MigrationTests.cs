@@ -22,7 +22,7 @@ public sealed class MigrationTests
         return (await connection.QueryAsync<string>(SchemaQuery)).ToList();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Migrate_AppliedTwice_SecondRunChangesNothing()
     {
         var cs = await TestServers.CreateDatabaseAsync("migrate");
@@ -44,7 +44,7 @@ public sealed class MigrationTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Migrate_TwoEnginesAtOnce_BothSucceedAndTheScriptsRunOnce()
     {
         var cs = await TestServers.CreateDatabaseAsync("migrate");
@@ -62,7 +62,7 @@ public sealed class MigrationTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Migrate_FailingScript_ThrowsClearErrorAndLeavesTheSchemaAsItWas()
     {
         var cs = await TestServers.CreateDatabaseAsync("migrate");
