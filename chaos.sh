@@ -8,6 +8,8 @@
 #   --short           the short round of ./test.sh (150 workflows, one fault of each kind, under 2 minutes)
 #   --rabbit-cluster  against a three-node RabbitMQ cluster on this machine; a random node is killed each round
 #   CONFIGURATION=Debug ./chaos.sh ...  uses the Debug build (default Release)
+#   CHAOS_PROFILE=chaos2 ./chaos.sh ...  servers on the second chaos profile (PG 55436, AMQP 45722), e.g. a long run
+#                                        while ./test.sh runs its short round on the first
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 REPO="$(pwd)"
@@ -16,7 +18,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 for a in "$@"; do
   case "$a" in
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     --rabbit-cluster) export SERVICES_RABBIT_CLUSTER=3 ;;
   esac
 done
@@ -25,19 +27,22 @@ done
 unset Orchestrator__Postgres Orchestrator__RabbitMq Orchestrator__RabbitMqNodes ORCHESTRATOR_WORKER_RABBITMQ ORCHESTRATOR_TEST_RABBITMQCTL
 # shellcheck source=scripts/services.sh
 source "$REPO/scripts/services.sh"
-services_up chaos
+PROFILE="${CHAOS_PROFILE:-chaos}"
+case "$PROFILE" in chaos|chaos2) ;; *) echo "chaos.sh: CHAOS_PROFILE must be chaos or chaos2" >&2; exit 2 ;; esac
+export CHAOS_PROFILE="$PROFILE"
+services_up "$PROFILE"
 # for chaos/faults.sh (a process of its own): where services_up put the servers
 export CHAOS_PGDIR="$PGDIR" CHAOS_RABBITDIR="$RABBITDIR" CHAOS_RABBIT_NODES="${SVC_RABBIT_NODES:-1}" CHAOS_RABBIT_MGMT="${SVC_RABBIT_MGMT:-0}"
 
 BIN="bin/$CONFIGURATION/net10.0"
 echo "chaos.sh: building the engine, the test worker and the harness ($CONFIGURATION)"
-mkdir -p "$REPO/.services/chaos"
+mkdir -p "$REPO/.services/$PROFILE"
 for project in engine/Orchestrator.Engine tests/Orchestrator.TestWorker chaos/Orchestrator.Chaos; do
-  dotnet build "$REPO/$project" -c "$CONFIGURATION" -nologo -v q < /dev/null > "$REPO/.services/chaos/build.log" 2>&1 || {
-    cat "$REPO/.services/chaos/build.log"; echo "chaos.sh: BUILD FAILED ($project)" >&2; exit 2; }
+  dotnet build "$REPO/$project" -c "$CONFIGURATION" -nologo -v q < /dev/null > "$REPO/.services/$PROFILE/build.log" 2>&1 || {
+    cat "$REPO/.services/$PROFILE/build.log"; echo "chaos.sh: BUILD FAILED ($project)" >&2; exit 2; }
 done
 
-LOGS="$REPO/.services/chaos/logs"
+LOGS="$REPO/.services/$PROFILE/logs"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 # the harness and the engines/workers it starts share one process group: Ctrl-C or a failure stops them all

@@ -11,9 +11,9 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../scripts/services.sh
 SERVICES_QUIET=1 source "$REPO/scripts/services.sh"
 # the state services_up left in ./chaos.sh's shell, for the functions below
-_svc_profile_ports chaos
-SERVICES_PROFILE=chaos
-SERVICES_DIR="$REPO/.services/chaos"
+SERVICES_PROFILE="${CHAOS_PROFILE:-chaos}"
+_svc_profile_ports "$SERVICES_PROFILE"
+SERVICES_DIR="$REPO/.services/$SERVICES_PROFILE"
 SERVICES_TIMEOUT="${SERVICES_TIMEOUT:-90}"
 PGDIR="${CHAOS_PGDIR:?run through ./chaos.sh}"
 RABBITDIR="${CHAOS_RABBITDIR:?run through ./chaos.sh}"

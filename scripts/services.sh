@@ -68,7 +68,9 @@ _svc_profile_ports() {
     test)  SVC_PG_PORT=55433; SVC_AMQP_PORT=45682; SVC_DIST_PORT=45683; SVC_EPMD_PORT=44379; SVC_MGMT_PORT=45684 ;;
     bench) SVC_PG_PORT=55434; SVC_AMQP_PORT=45692; SVC_DIST_PORT=45693; SVC_EPMD_PORT=44389; SVC_MGMT_PORT=45694 ;;
     chaos) SVC_PG_PORT=55435; SVC_AMQP_PORT=45702; SVC_DIST_PORT=45703; SVC_EPMD_PORT=44399; SVC_MGMT_PORT=45704 ;;
-    *) _svc_err "unknown profile '$1' (use run, test, bench or chaos)"; return 1 ;;
+    # a second chaos profile, so that a long chaos run and ./test.sh's short round can run at the same time
+    chaos2) SVC_PG_PORT=55436; SVC_AMQP_PORT=45722; SVC_DIST_PORT=45723; SVC_EPMD_PORT=44419; SVC_MGMT_PORT=45724 ;;
+    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos or chaos2)"; return 1 ;;
   esac
 }
 
