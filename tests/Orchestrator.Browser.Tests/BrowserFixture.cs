@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Orchestrator.Browser.Tests;
 
@@ -96,7 +97,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("input[name=username]", user);
         await page.FillAsync("input[name=password]", password);
         await page.ClickAsync("button[data-action=login]");
-        await page.WaitForURLAsync(dashboardUrl + "/");
+        // Not page.WaitForURLAsync: when the URL already matches (the click waits for the redirect's commit) it waits for
+        // the page's load event, and Playwright's client can miss a load event that lands just after its check, which it
+        // then waits for until the timeout (seen on a busy machine: "Timeout 15000ms exceeded", only "NetworkIdle" fired).
+        // The URL assertion and the user's name in the top bar are what sign-in promises; neither needs the load event.
+        await Expect(page).ToHaveURLAsync(dashboardUrl + "/", new PageAssertionsToHaveURLOptions { Timeout = 15_000 });
         await page.Locator($".topbar .user[data-user='{user}']").WaitForAsync();
     }
 
