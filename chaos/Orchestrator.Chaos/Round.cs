@@ -166,6 +166,24 @@ internal sealed class Round(ChaosOptions options, IServerFaults servers, int rou
 
     private async Task<string> CreateDatabaseAsync(string name)
     {
+        // the last round's faults may have left PostgreSQL recovering from a crash, and the pool holds dead connections
+        NpgsqlConnection.ClearAllPools();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryCreateDatabaseAsync(name);
+            }
+            catch (Exception e) when (e is NpgsqlException && attempt < 60)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    private async Task<string> TryCreateDatabaseAsync(string name)
+    {
         await using (var connection = new NpgsqlConnection(options.Postgres))
         {
             await connection.OpenAsync();

@@ -35,6 +35,8 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddActivities<FailureActivities>()
     .AddWorkflow<LateAnswerWorkflow>()
     .AddActivities<LateAnswerActivities>()
+    .AddWorkflow<TimerOrSignalWorkflow>()
+    .AddWorkflow<ContinueOnSignalWorkflow>()
     .AddWorkflow<ChaosStepsWorkflow>()
     .AddWorkflow<ChaosSignalWorkflow>()
     .AddWorkflow<ChaosParentWorkflow>()

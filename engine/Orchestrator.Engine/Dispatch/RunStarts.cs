@@ -30,6 +30,16 @@ internal static class RunStarts
         var signals = (command.Signals ?? []).Select(s => (EventTypes.SignalReceived, RunChange.Json(s))).ToList();
         await change.StartOtherRunAsync(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input,
             Random.Shared.NextInt64(), run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString()), signals);
+        if (run.CancelRequested)
+        {
+            // A cancel request is the workflow's, not one run's: a run that continued as new after it (its code issued the
+            // command before it saw the request, as when the request arrived with the task that continued) hands it on, as it
+            // hands on unhandled signals. It reaches the next run as a request arriving during its first workflow task (buffered
+            // for that task's answer), so the code sees it while it waits, as any cancel request.
+            await change.Store.SetCancelRequestedAsync(change.Tx, next.RunId);
+            await change.Store.AddBufferedEventAsync(change.Tx, next.RunId, EventTypes.WorkflowCancelRequested, RunChange.Json(
+                new WorkflowCancelRequestedAttributes($"Requested of run {run.RunId}, which continued as new after the request.")));
+        }
     }
 
     /// <summary>The back-off before retrying a failed run, or null when it has no retry policy or the policy says no.</summary>

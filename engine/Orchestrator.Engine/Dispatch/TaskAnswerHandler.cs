@@ -66,9 +66,10 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         change.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId, continuationId));
         change.Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(task.ScheduledEventId));
         change.SetTaskIdle(task.ScheduledEventId);
+        var canceledAfterFire = new HashSet<int>();
         foreach (var command in commands)
         {
-            await ApplyAsync(change, command);
+            await ApplyAsync(change, command, canceledAfterFire);
             if (!change.IsOpen)
             {
                 break;
@@ -76,15 +77,24 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         }
         if (change.IsOpen)
         {
-            foreach (var e in buffered)
+            // A timer the code canceled whose TimerFired waits here (it fired while this task was in flight) did not fire for
+            // the code, which never saw it: its fire is dropped, so history does not show a timer that fired after its cancel.
+            var kept = buffered.Where(e => !(e.EventType == EventTypes.TimerFired && canceledAfterFire.Contains(TimerSeq(e.AttributesJson)))).ToList();
+            foreach (var e in kept)
             {
                 change.AppendRaw(e.EventType, e.AttributesJson);
             }
-            if (buffered.Count > 0)
+            if (kept.Count > 0)
             {
                 change.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
             }
         }
+    }
+
+    private static int TimerSeq(string timerFiredJson)
+    {
+        using var doc = JsonDocument.Parse(timerFiredJson);
+        return doc.RootElement.TryGetProperty("seq", out var seq) && seq.TryGetInt32(out var value) ? value : -1;
     }
 
     /// <summary>
@@ -412,7 +422,8 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
         await change.DeliverAsync(started, closed);
     }
 
-    private async Task ApplyAsync(RunChange change, WorkflowCommand command)
+    /// <param name="canceledAfterFire">Gets the seq of each canceled timer whose row was already gone (it fired meanwhile).</param>
+    private async Task ApplyAsync(RunChange change, WorkflowCommand command, HashSet<int> canceledAfterFire)
     {
         switch (command)
         {
@@ -439,7 +450,10 @@ internal sealed class TaskAnswerHandler(WorkflowEngine engine, EngineSettings se
                 break;
             }
             case CancelTimerCommand c:
-                await change.Store.DeleteTimerAsync(change.Tx, change.Run.RunId, TimerKey(c.Seq));
+                if (await change.Store.DeleteTimerAsync(change.Tx, change.Run.RunId, TimerKey(c.Seq)) is null)
+                {
+                    canceledAfterFire.Add(c.Seq);
+                }
                 change.Append(EventTypes.TimerCanceled, new TimerCanceledAttributes(c.Seq));
                 break;
             case RecordMarkerCommand c:
