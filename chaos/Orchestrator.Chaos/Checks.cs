@@ -362,7 +362,10 @@ internal static class Checks
                 string? what = policy switch
                 {
                     "Terminate" or "RequestCancel" when last.Status == "Running" => "child left running against its parent's close policy",
-                    "Terminate" or "RequestCancel" when later > 0 => "child ran on after its parent closed",
+                    "Terminate" when later > 0 => "child ran on after its parent closed",
+                    // cooperative: a child whose run was handing over (continue-as-new) as the request came hands it to its
+                    // next run, which then cancels; more than that one run is a request that did not stick
+                    "RequestCancel" when later > 1 => "child ran on for more than one run after its parent closed",
                     "Terminate" when last.Status != "Terminated" && !closedBefore => $"child closed {last.Status} after its parent closed, not Terminated",
                     "RequestCancel" when !cancelRequested && !closedBefore => $"child closed {last.Status} after its parent closed without a WorkflowCancelRequested",
                     "Abandon" when cancelRequested || last.Status != "Completed" =>

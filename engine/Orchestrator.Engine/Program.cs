@@ -20,10 +20,26 @@ catch (InvalidOperationException e)
 using (var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(c => c.SingleLine = true)))
 {
     var logger = loggerFactory.CreateLogger("Orchestrator.Migrations");
+    // PostgreSQL may be starting or recovering from a crash (57P03, connection refused) as the engine starts, as after a
+    // host restart: transient errors are waited out for a minute; a failed migration or anything else stops the engine.
+    var waitUntil = DateTime.UtcNow + TimeSpan.FromSeconds(60);
     try
     {
-        var applied = await DatabaseMigrator.MigrateAsync(options.Postgres, logger);
-        logger.LogInformation("Migrations: {Count} applied ({Names})", applied.Count, string.Join(", ", applied));
+        while (true)
+        {
+            try
+            {
+                var applied = await DatabaseMigrator.MigrateAsync(options.Postgres, logger);
+                logger.LogInformation("Migrations: {Count} applied ({Names})", applied.Count, string.Join(", ", applied));
+                break;
+            }
+            catch (Npgsql.NpgsqlException e) when (e.IsTransient && DateTime.UtcNow < waitUntil)
+            {
+                logger.LogWarning("PostgreSQL is not available yet ({Message}); trying again in 1 s", e.Message);
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
     catch (Exception e) when (e is MigrationFailedException or Npgsql.NpgsqlException)
     {
