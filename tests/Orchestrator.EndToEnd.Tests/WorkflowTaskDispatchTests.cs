@@ -83,11 +83,13 @@ public sealed class WorkflowTaskDispatchTests
         await WaitUntilAsync(async () => (await TaskRowAsync(cluster)).Attempt >= 2, "a second attempt", cluster);
         var row = await TaskRowAsync(cluster);
 
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(cluster.RabbitMq)));
-        await bus.StartAsync();
+        // as a worker answers: on the workers' broker user, into the engine queue's inbox exchange
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(cluster.WorkerRabbitMq)));
+        using var startLimit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await bus.StartAsync(startLimit.Token);
         try
         {
-            var engine = await bus.GetSendEndpoint(new Uri($"queue:{cluster.EngineQueue}"));
+            var engine = await bus.GetSendEndpoint(new Uri($"exchange:{QueueNames.Inbox(cluster.EngineQueue)}"));
             await engine.Send(new WorkflowTaskFailedMessage(row.RunId, row.ScheduledEventId, 1,
                 new FailureInfo("NonDeterminismException", "a late failure of attempt 1"), "test"));
         }
