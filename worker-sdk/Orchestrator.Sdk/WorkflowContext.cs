@@ -164,6 +164,10 @@ public sealed class WorkflowContext
     /// <param name="timeout">How long to wait (a durable timer, cancelled when the signal wins); null = forever.</param>
     /// <returns>The signal payload.</returns>
     /// <exception cref="TimeoutException">The timeout passed first.</exception>
+    /// <exception cref="OperationCanceledException">
+    /// The workflow's cancellation was requested while it waited, or before the wait began (a signal already received is
+    /// still returned).
+    /// </exception>
     public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(signalName);

@@ -275,6 +275,12 @@ internal sealed class WorkflowState
         {
             return Task.FromResult(queue.Dequeue().Input);
         }
+        if (CancelRequested)
+        {
+            // A wait begun after the cancel request (the request was applied with the events that woke the code, before the
+            // code reached this wait) is canceled at once, as the waits pending at the request were: else it would wait for ever.
+            return Task.FromCanceled<JsonElement?>(Cancellation.Token);
+        }
         var waiter = new SignalWaiter(signalName);
         _waiters.Add(waiter);
         if (timeout is not { } limit)
