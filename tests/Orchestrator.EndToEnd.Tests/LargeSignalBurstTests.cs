@@ -31,7 +31,9 @@ public sealed class LargeSignalBurstTests
     {
         var postgres = await TestServers.CreateDatabaseAsync("burst");
         var rabbit = await TestServers.RabbitMqAsync();
-        var engineQueue = "burst-engine-" + Guid.NewGuid().ToString("N")[..8];
+        var workerRabbit = await TestServers.RabbitMqWorkerAsync();
+        // engine queues are named orchestrator-engine-* (the broker users' permissions, scripts/broker-permissions.tsv)
+        var engineQueue = "orchestrator-engine-burst-" + Guid.NewGuid().ToString("N")[..8];
         var taskQueue = "burst-" + Guid.NewGuid().ToString("N")[..8];
         var port = FreePort();
         await DatabaseMigrator.MigrateAsync(postgres, NullLogger.Instance);
@@ -55,7 +57,7 @@ public sealed class LargeSignalBurstTests
                 using var signal = await http.PostAsync("/api/v1/workflows/burst-1/signals/chunk", new StringContent(chunk, Encoding.UTF8, "application/json"));
                 Assert.Equal(HttpStatusCode.Accepted, signal.StatusCode);
             }
-            worker = StartWorker(rabbit, port, taskQueue, engineQueue);
+            worker = StartWorker(workerRabbit, port, taskQueue, engineQueue);
             await worker.StartAsync();
 
             using var result = await http.GetAsync("/api/v1/workflows/burst-1/result?waitSeconds=60");
