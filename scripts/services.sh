@@ -70,7 +70,9 @@ _svc_profile_ports() {
     chaos) SVC_PG_PORT=55435; SVC_AMQP_PORT=45702; SVC_DIST_PORT=45703; SVC_EPMD_PORT=44399; SVC_MGMT_PORT=45704 ;;
     # a second chaos profile, so that a long chaos run and ./test.sh's short round can run at the same time
     chaos2) SVC_PG_PORT=55436; SVC_AMQP_PORT=45722; SVC_DIST_PORT=45723; SVC_EPMD_PORT=44419; SVC_MGMT_PORT=45724 ;;
-    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos or chaos2)"; return 1 ;;
+    # long-lived servers for development: targeted `dotnet test` runs beside ./test.sh (scripts/services.sh dev -- bash)
+    dev)   SVC_PG_PORT=55437; SVC_AMQP_PORT=45742; SVC_DIST_PORT=45743; SVC_EPMD_PORT=44439; SVC_MGMT_PORT=45744 ;;
+    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos, chaos2 or dev)"; return 1 ;;
   esac
 }
 
