@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>workflow result ID</c>: waits until the workflow closes (following continue-as-new) and prints its result.</summary>
+internal static class ResultCommand
+{
+    public static Command Create(CliTerminal terminal, GlobalOptions globals)
+    {
+        var workflowId = WorkflowArguments.WorkflowId();
+        var command = new Command("result", "Wait for a workflow's result (progress on stderr); exit 1 when it does not complete") { workflowId };
+        CliAction.Set(command, terminal, globals, (context, parse, cancellationToken) =>
+            ResultWaiter.WaitAsync(context, parse.GetValue(workflowId)!, cancellationToken));
+        return command;
+    }
+}
