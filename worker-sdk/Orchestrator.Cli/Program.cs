@@ -30,7 +30,10 @@ internal static class Program
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             var command = string.Join(' ', Path(parse));
-            await terminal.Error.WriteLineAsync($"error: {CliErrors.OneLine(parse.Errors[0].Message)} (see: {command} --help)");
+            var messages = parse.UnmatchedTokens.Count > 0
+                ? $"unknown command or argument '{parse.UnmatchedTokens[0]}'."
+                : string.Join(" ", parse.Errors.Select(e => e.Message).Distinct());
+            await terminal.Error.WriteLineAsync($"error: {CliErrors.OneLine(messages)} (see: {command} --help)");
             return ExitCodes.Usage;
         }
         var configuration = new InvocationConfiguration

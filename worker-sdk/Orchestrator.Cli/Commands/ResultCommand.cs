@@ -9,8 +9,12 @@ internal static class ResultCommand
     {
         var workflowId = WorkflowArguments.WorkflowId();
         var command = new Command("result", "Wait for a workflow's result (progress on stderr); exit 1 when it does not complete") { workflowId };
-        CliAction.Set(command, terminal, globals, (context, parse, cancellationToken) =>
-            ResultWaiter.WaitAsync(context, parse.GetValue(workflowId)!, cancellationToken));
+        CliAction.Set(command, terminal, globals, async (context, parse, cancellationToken) =>
+        {
+            var id = parse.GetValue(workflowId)!;
+            await context.Client.DescribeWorkflowAsync(id, cancellationToken: cancellationToken); // an unknown id: exit 3 before any progress line
+            return await ResultWaiter.WaitAsync(context, id, cancellationToken);
+        });
         return command;
     }
 }
