@@ -37,6 +37,7 @@ public sealed class LongHistoryTests(CliEngine engine, ITestOutputHelper log)
         {
             var events = HistoryJson.ParseHistoryPage(export.Out).Events;
             Assert.True(events.Count > 12_000, $"{events.Count} events");
+            log.WriteLine($"{events.Count} events");
             Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.EventId));
             Assert.Equal(EventTypes.WorkflowCompleted, events[^1].EventType);
             Assert.Equal((long)events.Count, (await engine.DescribeAsync(id)).GetProperty("historyLength").GetInt64());
@@ -52,6 +53,7 @@ public sealed class LongHistoryTests(CliEngine engine, ITestOutputHelper log)
 
             var changed = await CliRun.InProcessAsync(["workflow", "replay", "--history", file, "--assembly", assembly, "--type", typeof(LongHistoryWorkflowChanged).FullName!]);
             Assert.True(changed.ExitCode == 1, changed.ToString());
+            log.WriteLine(changed.Error);
             Assert.StartsWith("error: non-determinism: ", changed.Error, StringComparison.Ordinal);
             Assert.Contains("StartTimer", changed.Error, StringComparison.Ordinal);
             Assert.Single(changed.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));

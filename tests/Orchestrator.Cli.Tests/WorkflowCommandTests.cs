@@ -8,6 +8,15 @@ public sealed class WorkflowCommandTests(CliEngine engine)
 {
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
+    /// <summary>Starts a <see cref="WaitForGoWorkflow"/> (open until signal "go") with the CLI.</summary>
+    private async Task<string> StartWaitingAsync(string prefix)
+    {
+        var id = NewId(prefix);
+        var start = await engine.RunAsync("workflow", "start", "--type", "WaitForGoWorkflow", "--id", id, "--task-queue", engine.TaskQueue);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        return id;
+    }
+
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task StartWait_RealWorkflow_PrintsResult_Exit0_WithProgressOnStderr()
     {
@@ -67,8 +76,7 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Signal_ReachesTheWorkflow_AndItsResultIsThePayload()
     {
-        var id = NewId("signal");
-        Assert.Equal(0, (await engine.RunAsync("workflow", "start", "--type", "WaitForGoWorkflow", "--id", id, "--task-queue", engine.TaskQueue)).ExitCode);
+        var id = await StartWaitingAsync("signal");
 
         var signal = await engine.RunAsync("workflow", "signal", id, "--name", "go", "--input", "\"now\"");
         Assert.True(signal.ExitCode == 0, signal.ToString());
@@ -83,8 +91,7 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Terminate_ClosesTheRun_AndResultExits1()
     {
-        var id = NewId("terminate");
-        Assert.Equal(0, (await engine.RunAsync("workflow", "start", "--type", "WaitForGoWorkflow", "--id", id, "--task-queue", engine.TaskQueue)).ExitCode);
+        var id = await StartWaitingAsync("terminate");
 
         var terminate = await engine.RunAsync("-o", "json", "workflow", "terminate", id, "--reason", "test");
         Assert.True(terminate.ExitCode == 0, terminate.ToString());
@@ -101,8 +108,7 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Cancel_TheWaitingWorkflowIsCanceled_AndResultExits1()
     {
-        var id = NewId("cancel");
-        Assert.Equal(0, (await engine.RunAsync("workflow", "start", "--type", "WaitForGoWorkflow", "--id", id, "--task-queue", engine.TaskQueue)).ExitCode);
+        var id = await StartWaitingAsync("cancel");
 
         var cancel = await engine.RunAsync("workflow", "cancel", id);
         Assert.True(cancel.ExitCode == 0, cancel.ToString());
@@ -154,8 +160,7 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task HistoryFollow_PrintsEventsAsTheyArrive_UntilTheRunCloses()
     {
-        var id = NewId("follow");
-        Assert.Equal(0, (await engine.RunAsync("workflow", "start", "--type", "WaitForGoWorkflow", "--id", id, "--task-queue", engine.TaskQueue)).ExitCode);
+        var id = await StartWaitingAsync("follow");
         using var output = new StringWriter();
         using var error = new StringWriter();
         var synchronizedOut = TextWriter.Synchronized(output);

@@ -28,7 +28,7 @@ internal static class ResultWaiter
             {
                 closed = await context.Client.DescribeWorkflowAsync(workflowId, e.RunId, cancellationToken);
                 var why = closed.Failure ?? e.Failure;
-                failure = $"workflow {e.WorkflowId} (run {e.RunId}) closed {closed.Status}: {why.Type}: {why.Message}";
+                failure = $"workflow {e.WorkflowId} (run {e.RunId}) closed {closed.Status}: {Why(closed.Status, why)}";
             }
         }
         finally
@@ -59,7 +59,11 @@ internal static class ResultWaiter
         }
         else if (run.Failure is { } failure)
         {
-            await context.Out.WriteLineAsync($"{failure.Type}: {failure.Message}");
+            await context.Out.WriteLineAsync(Why(run.Status, failure));
         }
     }
+
+    /// <summary>"Type: message", without the type when it only repeats the status (a terminated run's "Terminated").</summary>
+    private static string Why(WorkflowStatus status, Orchestrator.Contracts.FailureInfo failure) =>
+        failure.Type == status.ToString() ? failure.Message : $"{failure.Type}: {failure.Message}";
 }
