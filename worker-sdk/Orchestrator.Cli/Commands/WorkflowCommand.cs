@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary>The <c>workflow</c> group (DESIGN.md "Packages and CLI").</summary>
+internal static class WorkflowCommand
+{
+    public static Command Create(CliTerminal terminal, GlobalOptions globals) =>
+        new("workflow", "Start, inspect, signal, cancel, terminate and replay workflows")
+        {
+            StartCommand.Create(terminal, globals),
+            ListCommand.Create(terminal, globals),
+            DescribeCommand.Create(terminal, globals),
+            HistoryCommand.Create(terminal, globals),
+            ResultCommand.Create(terminal, globals),
+            SignalCommand.Create(terminal, globals),
+            CancelCommand.Create(terminal, globals),
+            TerminateCommand.Create(terminal, globals),
+            ReplayCommand.Create(terminal, globals),
+        };
+}
