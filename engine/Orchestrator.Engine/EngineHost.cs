@@ -53,6 +53,7 @@ internal static class EngineHost
         services.AddSingleton<TimerWakeup>();
         services.AddSingleton<EngineTelemetry>();
         services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<RunShell>();
         services.AddSingleton<TaskAnswerHandler>();
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());

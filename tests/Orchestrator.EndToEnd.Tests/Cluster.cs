@@ -84,7 +84,7 @@ public sealed class Cluster : IAsyncDisposable
             ["Orchestrator__RabbitMq"] = RabbitMq,
             ["Orchestrator__EngineQueue"] = _engineQueue,
             // "Dropped stale ..." lines: tests wait for them to know a late answer reached the engine
-            ["Logging__LogLevel__Orchestrator.Engine.Dispatch.TaskAnswerHandler"] = "Debug",
+            ["Logging__LogLevel__Orchestrator.Engine.Dispatch.RunShell"] = "Debug",
         };
         var process = ChildProcess.Start("engine", Binary("engine/Orchestrator.Engine", "Orchestrator.Engine.dll"), env, "--urls", $"http://127.0.0.1:{p}");
         if (replaceIndex is { } i)

@@ -150,7 +150,7 @@ internal static class WorkflowEndpoints
             return NotFound(workflowId, runId);
         }
         var stored = await engine.History.ReadHistoryAsync(run.RunId, after, size + 1, ct);
-        var events = stored.Take(size).Select(e => RunChange.ToHistoryEvent(e.EventId, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
+        var events = stored.Take(size).Select(e => Decider.TaskMessages.ToHistoryEvent(e.EventId, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
         var next = stored.Count > size ? EncodeHistoryToken(events[^1].EventId) : null;
         return Results.Ok(new HistoryResponse(events, next));
     }

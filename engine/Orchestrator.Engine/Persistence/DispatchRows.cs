@@ -68,7 +68,7 @@ internal sealed record OutgoingMessage(string Destination, object Message, long 
 /// <summary>An event that arrived while a workflow task was in flight.</summary>
 internal sealed record BufferedEventRow(long Id, string EventType, string AttributesJson);
 
-/// <summary>What a run transaction read and locked first (<see cref="DispatchStore.LockRunAsync(Npgsql.NpgsqlTransaction, Guid, long?, bool)"/>).</summary>
+/// <summary>What a run transaction read and locked first (<see cref="DispatchStore.LockRunAsync"/>).</summary>
 /// <remarks><c>Tail</c>: with an activity, when the workflow task was idle, the events from its <c>events_from</c> on.</remarks>
-internal sealed record RunLock(WorkflowRunRecord? Run, WorkflowTaskRow? Task, ActivityTaskRow? Activity, IReadOnlyList<BufferedEventRow>? Buffered,
-    IReadOnlyList<StoredEvent>? Tail = null);
+internal sealed record RunLock(WorkflowRunRecord? Run, WorkflowTaskRow? Task, ActivityTaskRow? Activity, IReadOnlyList<BufferedEventRow> Buffered,
+    IReadOnlyList<StoredEvent>? Tail, IReadOnlyList<Decider.TimerTaken> DueTimers);

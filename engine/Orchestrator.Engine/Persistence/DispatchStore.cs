@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Orchestrator.Engine.Decider;
 
 namespace Orchestrator.Engine.Persistence;
 
@@ -19,48 +20,141 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task<WorkflowRunRecord?> LockRunAsync(NpgsqlTransaction tx, Guid runId) => One<WorkflowRunRecord>(tx, SqlStatements.LockRun, new { RunId = runId });
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SnapshotNeeds, string> LockStatements = new();
+
     /// <summary>
-    /// The reads that open a run transaction, in one round trip: the run and its workflow task row (locked), and the
-    /// activity row an activity answer is for (locked; <paramref name="withTail"/>: and the run's events since its idle workflow
-    /// task) or the buffered events a workflow task answer takes (deleted; they come back if the transaction does not commit).
+    /// The reads that open a run transaction, in one round trip: the run and its workflow task row (locked), and what the
+    /// trigger needs (<see cref="SnapshotNeeds"/>): the activity row it is for (locked; and the run's events since its idle
+    /// workflow task), the buffered events (taken: deleted, back if the transaction does not commit; or read), the timers
+    /// due by <paramref name="now"/> (taken).
     /// </summary>
-    public async Task<RunLock> LockRunAsync(NpgsqlTransaction tx, Guid runId, long? activityScheduledEventId, bool takeBuffered, bool withTail = true)
+    public async Task<RunLock> LockRunAsync(NpgsqlTransaction tx, Guid runId, SnapshotNeeds needs = SnapshotNeeds.None, long activityScheduledEventId = 0,
+        DateTime now = default)
     {
-        var sql = activityScheduledEventId is not null ? (withTail ? SqlStatements.LockRunTaskActivityAndTail : SqlStatements.LockRunTaskAndActivity)
-            : takeBuffered ? SqlStatements.LockRunTaskAndTakeBuffered : SqlStatements.LockRunAndTask;
-        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql,
-            new { RunId = runId, ScheduledEventId = activityScheduledEventId ?? 0, TailLimit = Dispatch.TaskMessageLimits.MaxEvents, TailBytes = Dispatch.TaskMessageLimits.MaxBytes }, tx));
+        var sql = LockStatements.GetOrAdd(needs, static n =>
+        {
+            List<string> parts = [SqlStatements.LockRun, SqlStatements.LockWorkflowTask];
+            if (n.HasFlag(SnapshotNeeds.Activity))
+            {
+                parts.Add(SqlStatements.LockActivityTask);
+                if (n.HasFlag(SnapshotNeeds.Tail))
+                {
+                    parts.Add(SqlStatements.ReadIdleTail);
+                }
+            }
+            if (n.HasFlag(SnapshotNeeds.TakeBuffered))
+            {
+                parts.Add(SqlStatements.TakeBufferedEvents);
+            }
+            else if (n.HasFlag(SnapshotNeeds.ReadBuffered))
+            {
+                parts.Add(SqlStatements.ReadBufferedEvents);
+            }
+            if (n.HasFlag(SnapshotNeeds.DueTimers))
+            {
+                parts.Add(SqlStatements.TakeDueTimers);
+            }
+            return string.Join(";\n", parts);
+        });
+        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql, new
+        {
+            RunId = runId, ScheduledEventId = activityScheduledEventId, TailLimit = Dispatch.TaskMessageLimits.MaxEvents,
+            TailBytes = Dispatch.TaskMessageLimits.MaxBytes, Now = now,
+        }, tx));
         var run = await grid.ReadSingleOrDefaultAsync<WorkflowRunRecord>();
         var task = await grid.ReadSingleOrDefaultAsync<WorkflowTaskRow>();
         ActivityTaskRow? activity = null;
         IReadOnlyList<StoredEvent>? tail = null;
-        if (activityScheduledEventId is not null)
+        if (needs.HasFlag(SnapshotNeeds.Activity))
         {
             activity = await grid.ReadSingleOrDefaultAsync<ActivityTaskRow>();
-            tail = withTail && task is { State: TaskState.Idle }
-                ? (await grid.ReadAsync<StoredEventRow>()).Select(r => r.ToEvent()).ToList()
-                : null;
+            if (needs.HasFlag(SnapshotNeeds.Tail))
+            {
+                var rows = (await grid.ReadAsync<StoredEventRow>()).Select(r => r.ToEvent()).ToList();
+                tail = task is { State: TaskState.Idle } ? rows : null;
+            }
         }
-        var buffered = takeBuffered ? (await grid.ReadAsync<BufferedEventRow>()).OrderBy(r => r.Id).ToList() : null;
-        return new RunLock(run, task, activity, buffered, tail);
+        IReadOnlyList<BufferedEventRow> buffered = needs.HasFlag(SnapshotNeeds.TakeBuffered) || needs.HasFlag(SnapshotNeeds.ReadBuffered)
+            ? (await grid.ReadAsync<BufferedEventRow>()).OrderBy(r => r.Id).ToList()
+            : [];
+        IReadOnlyList<TimerTaken> timers = needs.HasFlag(SnapshotNeeds.DueTimers)
+            ? (await grid.ReadAsync<(string TimerKey, string Payload)>()).Select(t => new TimerTaken(t.TimerKey, t.Payload)).ToList()
+            : [];
+        return new RunLock(run, task, activity, buffered, tail, timers);
     }
 
     /// <summary>
-    /// The writes that end a run change, in one round trip: closed activities' rows deleted, scheduled ones inserted, the
-    /// workflow task row (upsert), the events (optimistic append) and the outbox rows; returns the outbox ids.
+    /// Creates a run a decision started, in one round trip: its row, its first events, its first workflow task, its run
+    /// timeout timer, and a cancel request handed on to it (flag and buffered events).
     /// </summary>
-    /// <exception cref="ConcurrencyConflictException">another writer appended to the run first (the transaction must roll back).</exception>
-    public async Task<IReadOnlyList<long>> WriteChangeAsync(NpgsqlTransaction tx, Guid runId, long expectedNextEventId, IReadOnlyList<NewEvent> events,
-        WorkflowTaskRow? task, IReadOnlyList<OutboxRow> outbox, IReadOnlyList<long> closedActivities, IReadOnlyList<ActivityTaskRow> newActivities)
+    /// <exception cref="WorkflowAlreadyRunningException">a run with that workflow id is still open.</exception>
+    public async Task CreateRunAsync(NpgsqlTransaction tx, NewRun created)
     {
-        if (task is null && events.Count == 0 && outbox.Count == 0 && closedActivities.Count == 0 && newActivities.Count == 0)
+        var (run, task) = (created.Run, created.Task);
+        var statements = new List<string> { SqlStatements.InsertRun, SqlStatements.AppendEvents, SqlStatements.InsertFirstWorkflowTask };
+        var args = new DynamicParameters(new
         {
-            return [];
+            run.RunId, run.WorkflowId, run.WorkflowType, run.TaskQueue, run.Status, run.Input, run.StartedAt, run.PreviousRunId,
+            run.ParentWorkflowId, run.ParentRunId, run.TraceParent, run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt,
+            Expected = 1L,
+            Types = created.Events.Select(e => e.EventType).ToArray(),
+            Timestamps = created.Events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
+            Attributes = created.Events.Select(e => e.AttributesJson).ToArray(),
+            TaskScheduledEventId = task.ScheduledEventId, TaskState = task.State, TaskDispatchAfter = task.DispatchAfter, TaskDispatchedAt = task.DispatchedAt,
+        });
+        if (created.RunTimeout is { } timer)
+        {
+            statements.Add(SqlStatements.InsertTimers);
+            args.AddDynamicParams(new { TimerKeys = new[] { timer.TimerKey }, TimerFireAt = new[] { timer.FireAt }, TimerPayloads = new[] { timer.Payload } });
         }
+        if (created.CancelRequested)
+        {
+            statements.Add(SqlStatements.SetCancelRequested);
+        }
+        if (created.Buffered is { Count: > 0 } buffered)
+        {
+            statements.Add(SqlStatements.InsertBufferedEvents);
+            args.AddDynamicParams(new
+            {
+                BufferTypes = buffered.Select(b => b.EventType).ToArray(), BufferAttributes = buffered.Select(b => b.AttributesJson).ToArray(),
+            });
+        }
+        try
+        {
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(string.Join(";\n", statements), args, tx));
+        }
+        catch (PostgresException e) when (e.SqlState == "23505" && e.ConstraintName == "workflow_runs_open_id")
+        {
+            throw new WorkflowAlreadyRunningException(run.WorkflowId);
+        }
+    }
+
+    /// <summary>Of <paramref name="workflowIds"/>, those with an open run.</summary>
+    public async Task<IReadOnlySet<string>> OpenWorkflowIdsAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> workflowIds) =>
+        workflowIds.Count == 0
+            ? new HashSet<string>()
+            : (await tx.Connection!.QueryAsync<string>(new CommandDefinition(SqlStatements.OpenWorkflowIds, new { WorkflowIds = workflowIds.ToArray() }, tx)))
+                .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The writes of a decision about one run, in one round trip: activity rows deleted, inserted and updated, the workflow
+    /// task row (upsert), timers, buffered events, run flags, the events (optimistic append) and the outbox rows; returns
+    /// the outbox ids. Runs created and closes are written before, by the shell, in the decision's order.
+    /// </summary>
+    /// <param name="tx">The run's transaction.</param>
+    /// <param name="effects">The decision's effects.</param>
+    /// <param name="consumedBufferIds">Buffered events the decision used that are still stored (read, not taken, with the snapshot).</param>
+    /// <param name="outbox">The outbox rows of the decision's activity messages.</param>
+    /// <exception cref="ConcurrencyConflictException">another writer appended to the run first (the transaction must roll back).</exception>
+    public async Task<IReadOnlyList<long>> WriteChangeAsync(NpgsqlTransaction tx, RunEffects effects, IReadOnlyList<long> consumedBufferIds,
+        IReadOnlyList<OutboxRow> outbox)
+    {
+        var (events, task, closedActivities, newActivities, updated) =
+            (effects.Events, effects.Task, effects.DeleteActivities, effects.InsertActivities, effects.UpdateActivities);
         // statements without results first: an error in any of them is thrown before the results are read
-        var statements = new List<string>(4);
+        var statements = new List<string>(8);
         var args = new DynamicParameters();
-        args.Add("RunId", runId);
+        args.Add("RunId", effects.RunId);
         if (closedActivities.Count > 0)
         {
             statements.Add(SqlStatements.DeleteActivityTasks);
@@ -86,6 +180,22 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
                 ActHeartbeatTimeouts = newActivities.Select(a => a.HeartbeatTimeout).ToArray(),
             });
         }
+        if (updated.Count > 0)
+        {
+            statements.Add(SqlStatements.UpdateActivityTasks);
+            args.AddDynamicParams(new
+            {
+                UpdScheduledEventIds = updated.Select(a => a.ScheduledEventId).ToArray(),
+                UpdAttempts = updated.Select(a => a.Attempt).ToArray(),
+                UpdStates = updated.Select(a => a.State).ToArray(),
+                UpdStartedAt = updated.Select(a => a.StartedAt).ToArray(),
+                UpdDispatchAfter = updated.Select(a => a.DispatchAfter).ToArray(),
+                UpdLastFailures = updated.Select(a => a.LastFailure).ToArray(),
+                UpdDeadlines = updated.Select(a => a.AttemptDeadline).ToArray(),
+                UpdHeartbeatTimeouts = updated.Select(a => a.HeartbeatTimeout).ToArray(),
+                UpdPickedUpAt = updated.Select(a => a.PickedUpAt).ToArray(),
+            });
+        }
         if (task is not null)
         {
             statements.Add(SqlStatements.UpsertWorkflowTask);
@@ -95,12 +205,50 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
                 task.DispatchedAt, task.Timeouts,
             });
         }
+        if (effects.DeleteTimers.Count > 0)
+        {
+            statements.Add(SqlStatements.DeleteTimers);
+            args.Add("DeleteTimerKeys", effects.DeleteTimers.ToArray());
+        }
+        if (effects.InsertTimers.Count > 0)
+        {
+            statements.Add(SqlStatements.InsertTimers);
+            args.AddDynamicParams(new
+            {
+                TimerKeys = effects.InsertTimers.Select(t => t.TimerKey).ToArray(),
+                TimerFireAt = effects.InsertTimers.Select(t => t.FireAt).ToArray(),
+                TimerPayloads = effects.InsertTimers.Select(t => t.Payload).ToArray(),
+            });
+        }
+        if (consumedBufferIds.Count > 0)
+        {
+            statements.Add(SqlStatements.DeleteBufferedEvents);
+            args.Add("ConsumedBufferIds", consumedBufferIds.ToArray());
+        }
+        if (effects.Buffer.Count > 0)
+        {
+            statements.Add(SqlStatements.InsertBufferedEvents);
+            args.AddDynamicParams(new
+            {
+                BufferTypes = effects.Buffer.Select(b => b.EventType).ToArray(),
+                BufferAttributes = effects.Buffer.Select(b => b.AttributesJson).ToArray(),
+            });
+        }
+        if (effects.SetCancelRequested)
+        {
+            statements.Add(SqlStatements.SetCancelRequested);
+        }
+        if (effects.MarkParentNotified.Count > 0)
+        {
+            statements.Add(SqlStatements.MarkParentsNotified);
+            args.Add("NotifiedRunIds", effects.MarkParentNotified.ToArray());
+        }
         if (events.Count > 0)
         {
             statements.Add(SqlStatements.AppendEvents);
             args.AddDynamicParams(new
             {
-                Expected = expectedNextEventId,
+                Expected = effects.ExpectedNextEventId,
                 Types = events.Select(e => e.EventType).ToArray(),
                 Timestamps = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
                 Attributes = events.Select(e => e.AttributesJson).ToArray(),
@@ -116,10 +264,14 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
                 OutboxMessages = outbox.Select(r => r.Message).ToArray(),
             });
         }
+        if (statements.Count == 0)
+        {
+            return [];
+        }
         await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), args, tx));
         if (events.Count > 0 && await grid.ReadSingleAsync<long>() != events.Count)
         {
-            throw new ConcurrencyConflictException(runId, expectedNextEventId);
+            throw new ConcurrencyConflictException(effects.RunId, effects.ExpectedNextEventId);
         }
         return outbox.Count > 0 ? (await grid.ReadAsync<long>()).ToList() : [];
     }
@@ -193,8 +345,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         }
     }
 
-    public Task SetCancelRequestedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.SetCancelRequested, new { RunId = runId });
-
     /// <summary>The events <paramref name="from"/>..<paramref name="until"/>-1 while their attributes add up to at most <paramref name="maxBytes"/>.</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadTaskSliceAsync(NpgsqlTransaction tx, Guid runId, long from, long until, long maxBytes)
     {
@@ -202,29 +352,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
             new CommandDefinition(SqlStatements.ReadTaskSlice, new { RunId = runId, From = from, Until = until, MaxBytes = maxBytes }, tx));
         return rows.Select(r => r.ToEvent()).ToList();
     }
-
-    public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlTransaction tx, Guid runId, long from, long until)
-    {
-        var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
-            new CommandDefinition(SqlStatements.ReadEventsRange, new { RunId = runId, From = from, Until = until }, tx));
-        return rows.Select(r => r.ToEvent()).ToList();
-    }
-
-    public Task<WorkflowTaskRow?> LockWorkflowTaskAsync(NpgsqlTransaction tx, Guid runId) => One<WorkflowTaskRow>(tx, SqlStatements.LockWorkflowTask, new { RunId = runId });
-
-    public Task UpsertWorkflowTaskAsync(NpgsqlTransaction tx, WorkflowTaskRow row) => Exec(tx, SqlStatements.UpsertWorkflowTask, row);
-
-    public Task AddBufferedEventAsync(NpgsqlTransaction tx, Guid runId, string eventType, string attributes) =>
-        Exec(tx, SqlStatements.InsertBufferedEvent, new { RunId = runId, EventType = eventType, Attributes = attributes });
-
-    public async Task<IReadOnlyList<BufferedEventRow>> TakeBufferedEventsAsync(NpgsqlTransaction tx, Guid runId)
-    {
-        var rows = await tx.Connection!.QueryAsync<BufferedEventRow>(new CommandDefinition(SqlStatements.TakeBufferedEvents, new { RunId = runId }, tx));
-        return rows.OrderBy(r => r.Id).ToList();
-    }
-
-
-    public Task UpdateActivityTaskAsync(NpgsqlTransaction tx, ActivityTaskRow row) => Exec(tx, SqlStatements.UpdateActivityTask, row);
 
     /// <param name="keepDetails">Keep the details recorded before (the new ones were refused).</param>
     public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details, DateTime now, bool keepDetails = false)
@@ -239,13 +366,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Now = now });
     }
-
-    public Task InsertTimerAsync(NpgsqlTransaction tx, Guid runId, string timerKey, DateTime fireAt, string payload) =>
-        Exec(tx, SqlStatements.InsertTimer, new { RunId = runId, TimerKey = timerKey, FireAt = fireAt, Payload = payload });
-
-    /// <summary>Deletes a timer; returns its payload, or null when it was already gone (fired or canceled).</summary>
-    public Task<string?> DeleteTimerAsync(NpgsqlTransaction tx, Guid runId, string timerKey) =>
-        One<string>(tx, SqlStatements.DeleteTimer, new { RunId = runId, TimerKey = timerKey });
 
     public async Task<IReadOnlyList<OutboxRow>> TakeOutboxBatchAsync(NpgsqlTransaction tx, int limit)
     {
@@ -313,15 +433,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         return (await connection.QueryAsync<Guid>(SqlStatements.UnnotifiedChildren, new { Limit = limit, SkipRuns = skip ?? [] })).ToList();
     }
-
-    /// <summary>Deletes and returns every timer of the run due by <paramref name="now"/>.</summary>
-    public async Task<IReadOnlyList<(string TimerKey, string Payload)>> TakeDueTimersAsync(NpgsqlTransaction tx, Guid runId, DateTime now) =>
-        (await tx.Connection!.QueryAsync<(string, string)>(new CommandDefinition(SqlStatements.TakeDueTimers, new { RunId = runId, Now = now }, tx))).ToList();
-
-    public Task<bool> OpenRunExistsAsync(NpgsqlTransaction tx, string workflowId) =>
-        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(SqlStatements.OpenRunExists, new { WorkflowId = workflowId }, tx));
-
-    public Task MarkParentNotifiedAsync(NpgsqlTransaction tx, Guid runId) => Exec(tx, SqlStatements.MarkParentNotified, new { RunId = runId });
 
     /// <summary>When the next timer is due, leaving out the runs in <paramref name="skip"/>.</summary>
     public async Task<DateTime?> NextTimerDueAsync(Guid[]? skip = null)

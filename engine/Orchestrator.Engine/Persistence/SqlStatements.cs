@@ -113,26 +113,15 @@ internal static class SqlStatements
         ORDER BY event_id
         """;
 
-    public const string ReadEventsRange = $"""
-        SELECT {EventColumns}
-        FROM history_events WHERE run_id = @RunId AND event_id >= @From AND event_id < @Until ORDER BY event_id
-        """;
-
-    /// <summary>The start of every run transaction, in one round trip: the run row, then its workflow task row, locked.</summary>
-    public const string LockRunAndTask = LockRun + ";\n" + LockWorkflowTask;
-
-    /// <summary><see cref="LockRunAndTask"/> and the activity row an activity answer is for.</summary>
-    public const string LockRunTaskAndActivity = LockRunAndTask + ";\n" + LockActivityTask;
-
     /// <summary>
-    /// <see cref="LockRunTaskAndActivity"/> and, when the workflow task is idle, the events since it was last answered
-    /// (what the next workflow task message carries, if the answer schedules one).
+    /// When the workflow task is idle, the events since it was last answered (what the next workflow task message carries,
+    /// if the decision schedules one): read with an activity's row.
     /// </summary>
     /// <remarks>
     /// The events are bounded like a workflow task message (@TailLimit events, @TailBytes bytes of attributes): a tail past
     /// either limit comes back cut, and the message then carries none (the worker fetches the history).
     /// </remarks>
-    public const string LockRunTaskActivityAndTail = LockRunTaskAndActivity + ";\n" + """
+    public const string ReadIdleTail = """
         SELECT event_id, event_type, "timestamp", attributes_json FROM (
             SELECT event_id, event_type, "timestamp", attributes::text AS attributes_json,
                    sum(octet_length(attributes::text)) OVER (ORDER BY event_id) AS running_bytes
@@ -143,8 +132,6 @@ internal static class SqlStatements
         ORDER BY event_id
         """;
 
-    /// <summary><see cref="LockRunAndTask"/> and the events buffered while the workflow task was in flight (a workflow task answer).</summary>
-    public const string LockRunTaskAndTakeBuffered = LockRunAndTask + ";\n" + TakeBufferedEvents;
 
     private const string WorkflowTaskColumns = """
         run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure::text AS last_failure,
@@ -175,9 +162,55 @@ internal static class SqlStatements
           AND w.state = 'dispatched' AND NOT w.sent
         """;
 
-    public const string InsertBufferedEvent = """
-        INSERT INTO buffered_events (run_id, event_type, attributes) VALUES (@RunId, @EventType, @Attributes::json)
+    /// <summary>The events buffered while a workflow task was in flight, read (a close appends them; they go with the run's work).</summary>
+    public const string ReadBufferedEvents = """
+        SELECT id, event_type, attributes::text AS attributes_json FROM buffered_events WHERE run_id = @RunId ORDER BY id
         """;
+
+    /// <summary>Events a decision buffered (inside its combined write), in their order.</summary>
+    public const string InsertBufferedEvents = """
+        INSERT INTO buffered_events (run_id, event_type, attributes)
+        SELECT @RunId, b.event_type, b.attributes::json
+        FROM unnest(@BufferTypes::text[], @BufferAttributes::text[]) WITH ORDINALITY AS b(event_type, attributes, ord)
+        ORDER BY b.ord
+        """;
+
+    /// <summary>Buffered events a decision used (read with its snapshot).</summary>
+    public const string DeleteBufferedEvents = "DELETE FROM buffered_events WHERE run_id = @RunId AND id = ANY(@ConsumedBufferIds)";
+
+    /// <summary>Timers a decision started (inside its combined write).</summary>
+    public const string InsertTimers = """
+        INSERT INTO timers (run_id, timer_key, fire_at, payload)
+        SELECT @RunId, t.* FROM unnest(@TimerKeys::text[], @TimerFireAt::timestamptz[], @TimerPayloads::text[]::json[]) AS t
+        """;
+
+    /// <summary>Timers a decision canceled (gone already when they fired meanwhile).</summary>
+    public const string DeleteTimers = "DELETE FROM timers WHERE run_id = @RunId AND timer_key = ANY(@DeleteTimerKeys)";
+
+    /// <summary>Activity rows a decision changed (a retry scheduled, an attempt sent; inside its combined write).</summary>
+    public const string UpdateActivityTasks = """
+        UPDATE activity_tasks a SET attempt = u.attempt, state = u.state, started_at = u.started_at, dispatch_after = u.dispatch_after,
+            last_failure = u.last_failure::json, attempt_deadline = u.attempt_deadline, heartbeat_timeout = u.heartbeat_timeout,
+            picked_up_at = u.picked_up_at
+        FROM unnest(@UpdScheduledEventIds::bigint[], @UpdAttempts::int[], @UpdStates::text[], @UpdStartedAt::timestamptz[],
+            @UpdDispatchAfter::timestamptz[], @UpdLastFailures::text[], @UpdDeadlines::timestamptz[], @UpdHeartbeatTimeouts::interval[],
+            @UpdPickedUpAt::timestamptz[])
+            AS u(scheduled_event_id, attempt, state, started_at, dispatch_after, last_failure, attempt_deadline, heartbeat_timeout, picked_up_at)
+        WHERE a.run_id = @RunId AND a.scheduled_event_id = u.scheduled_event_id
+        """;
+
+    /// <summary>Runs whose parent was told of their close, or needs no telling (inside a combined write).</summary>
+    public const string MarkParentsNotified = "UPDATE workflow_runs SET parent_notified = true WHERE run_id = ANY(@NotifiedRunIds)";
+
+    /// <summary>The first workflow task of a run a decision created (inside its combined creation; names apart from the run's).</summary>
+    public const string InsertFirstWorkflowTask = """
+        INSERT INTO workflow_tasks (run_id, scheduled_event_id, attempt, task_queue, events_from, state, dispatch_after, last_failure,
+            sent, dispatched_at, timeouts)
+        VALUES (@RunId, @TaskScheduledEventId, 1, @TaskQueue, 1, @TaskState, @TaskDispatchAfter, NULL, false, @TaskDispatchedAt, 0)
+        """;
+
+    /// <summary>Of the given workflow ids, those with an open run (children a workflow task answer would start).</summary>
+    public const string OpenWorkflowIds = "SELECT workflow_id FROM workflow_runs WHERE workflow_id = ANY(@WorkflowIds) AND status = 'Running'";
 
     public const string TakeBufferedEvents = """
         DELETE FROM buffered_events WHERE run_id = @RunId
@@ -203,13 +236,6 @@ internal static class SqlStatements
         SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId FOR UPDATE
         """;
 
-    public const string UpdateActivityTask = """
-        UPDATE activity_tasks SET attempt = @Attempt, state = @State, started_at = @StartedAt, dispatch_after = @DispatchAfter,
-            last_failure = @LastFailure::json, attempt_deadline = @AttemptDeadline, heartbeat_timeout = @HeartbeatTimeout,
-            picked_up_at = @PickedUpAt
-        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId
-        """;
-
     /// <summary>Activities closed by a run change (inside its combined write).</summary>
     public const string DeleteActivityTasks = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = ANY(@ClosedActivityIds)";
 
@@ -232,8 +258,6 @@ internal static class SqlStatements
 
     public const string PendingActivities = $"SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId ORDER BY scheduled_event_id";
 
-    public const string InsertTimer = "INSERT INTO timers (run_id, timer_key, fire_at, payload) VALUES (@RunId, @TimerKey, @FireAt, @Payload::json)";
-
     /// <summary>Takes every timer of a run due by @Now (run transaction: fired once).</summary>
     public const string TakeDueTimers = """
         DELETE FROM timers WHERE run_id = @RunId AND fire_at <= @Now RETURNING timer_key, payload::text AS payload
@@ -244,10 +268,6 @@ internal static class SqlStatements
     public const string OpenChildren = """
         SELECT run_id, parent_close_policy FROM workflow_runs WHERE parent_run_id = @RunId AND status = 'Running' ORDER BY started_at
         """;
-
-    public const string MarkParentNotified = "UPDATE workflow_runs SET parent_notified = true WHERE run_id = @RunId";
-
-    public const string DeleteTimer = "DELETE FROM timers WHERE run_id = @RunId AND timer_key = @TimerKey RETURNING payload::text";
 
     /// <summary>The outbox insert (inside the combined write of a run change: parameter names apart from the append's).</summary>
     public const string InsertOutbox = """

@@ -38,8 +38,8 @@ public sealed class AttemptHistoryCapTests(ITestOutputHelper output)
             "SELECT attempt, state FROM activity_tasks WHERE run_id = @runId", new { runId });
         Assert.Equal((301, "dispatched"), (attemptNow, state));
         var history = await EngineDriver.HistoryAsync(engine, runId);
-        Assert.Equal(TaskAnswerHandler.MaxRecordedAttemptFailures, history.Count(e => e.Type == "ActivityAttemptFailed"));
-        Assert.True(history.Count <= 5 + TaskAnswerHandler.MaxRecordedAttemptFailures, $"history has {history.Count} events");
+        Assert.Equal(Orchestrator.Engine.Decider.RunDecider.MaxRecordedAttemptFailures, history.Count(e => e.Type == "ActivityAttemptFailed"));
+        Assert.True(history.Count <= 5 + Orchestrator.Engine.Decider.RunDecider.MaxRecordedAttemptFailures, $"history has {history.Count} events");
 
         using var describe = JsonDocument.Parse(await engine.Http.GetStringAsync("/api/v1/workflows/always-failing"));
         var pending = describe.RootElement.GetProperty("pendingActivities")[0];

@@ -10,13 +10,7 @@ internal static class CommandMatcher
     public const string PatchMarkerName = "patch";
 
     /// <summary>Whether events of this type are written for commands (they follow a <c>WorkflowTaskCompleted</c>).</summary>
-    public static bool IsCommandEvent(string eventType) => eventType switch
-    {
-        EventTypes.ActivityScheduled or EventTypes.TimerStarted or EventTypes.TimerCanceled or EventTypes.ChildWorkflowStarted
-            or EventTypes.MarkerRecorded or EventTypes.WorkflowCompleted or EventTypes.WorkflowFailed or EventTypes.WorkflowCanceled
-            or EventTypes.WorkflowContinuedAsNew => true,
-        _ => false,
-    };
+    public static bool IsCommandEvent(string eventType) => EventVocabulary.IsCommandEvent(eventType);
 
     public static bool Matches(WorkflowCommand command, HistoryEvent e)
     {

@@ -1,0 +1,302 @@
+using Npgsql;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Engine.Decider;
+using Orchestrator.Engine.Persistence;
+
+namespace Orchestrator.Engine.Dispatch;
+
+/// <summary>
+/// The transactional shell around <see cref="RunDecider"/>: lock the run and read its snapshot, decide, write the effects,
+/// commit, then hand the messages to the relay and the closes to their waiters. The only place that changes runs in
+/// PostgreSQL. Requests for other runs are kept in lock order: a child is locked after its parent (the parent-close
+/// policy), a parent is told of its child's close in a transaction of its own after the child's commits.
+/// </summary>
+internal sealed class RunShell(HistoryStore history, DispatchStore store, EngineSettings settings, OutboxRelay relay, RunCloseNotifier closes,
+    EngineTelemetry telemetry, TimerWakeup timers, ILogger<RunShell> logger)
+{
+    /// <summary>Applies <paramref name="trigger"/> to the run <paramref name="runId"/>.</summary>
+    public async Task<RunOutcome> ExecuteAsync(Guid runId, RunTrigger trigger)
+    {
+        var (connection, tx) = await history.BeginAsync();
+        await using (connection)
+        await using (tx)
+        {
+            var snapshot = await ReadSnapshotAsync(tx, runId, trigger);
+            return snapshot is null ? RunOutcome.NoRun : await DecideAndCommitAsync(tx, snapshot, trigger);
+        }
+    }
+
+    /// <summary>Applies <paramref name="trigger"/> to the open run of <paramref name="workflowId"/> (<see cref="RunOutcome.NoRun"/> when it has none).</summary>
+    public async Task<RunOutcome> ExecuteOnOpenRunAsync(string workflowId, RunTrigger trigger)
+    {
+        var (connection, tx) = await history.BeginAsync();
+        await using (connection)
+        await using (tx)
+        {
+            if (await store.LockOpenRunAsync(tx, workflowId) is not { } open)
+            {
+                return RunOutcome.NoRun;
+            }
+            var snapshot = await ReadSnapshotAsync(tx, open.RunId, trigger);
+            return snapshot is not { Run.Status: RunStatus.Running } ? RunOutcome.NoRun : await DecideAndCommitAsync(tx, snapshot, trigger);
+        }
+    }
+
+    /// <summary>Creates a run as a client asked (<see cref="RunDecider.Start"/>).</summary>
+    /// <exception cref="WorkflowAlreadyRunningException">a run with that workflow id is still open.</exception>
+    public async Task<WorkflowRunRecord> StartAsync(StartWorkflowRequest request)
+    {
+        var created = RunDecider.Start(request, new DecisionContext(settings.UtcNow(), settings));
+        var (connection, tx) = await history.BeginAsync();
+        await using (connection)
+        await using (tx)
+        {
+            var written = new Written();
+            await CreateRunAsync(tx, created, written);
+            await tx.CommitAsync();
+            AfterCommit(written);
+        }
+        closes.StartedHere(created.Run.WorkflowId);
+        telemetry.RunStarted(created.Run.WorkflowType);
+        return created.Run;
+    }
+
+    /// <summary>The snapshot the trigger needs, read and locked in one round trip (and, for some triggers, a second); null when the run does not exist.</summary>
+    private async Task<RunSnapshot?> ReadSnapshotAsync(NpgsqlTransaction tx, Guid runId, RunTrigger trigger)
+    {
+        var needs = trigger.Needs;
+        var locked = await store.LockRunAsync(tx, runId, needs, (trigger as IActivityTrigger)?.ScheduledEventId ?? 0, settings.UtcNow());
+        if (locked.Run is not { } run)
+        {
+            return null;
+        }
+        var childIds = trigger switch
+        {
+            WorkflowTaskCompletedTrigger t => t.ChildWorkflowIds.ToList(),
+            ActivityCompletedTrigger t => t.ChildWorkflowIds.ToList(),
+            _ => [],
+        };
+        return new RunSnapshot
+        {
+            Run = run, Task = locked.Task, Activity = locked.Activity, Buffered = locked.Buffered, Tail = locked.Tail, DueTimers = locked.DueTimers,
+            OpenWorkflowIds = childIds.Count > 0 && run.Status == RunStatus.Running ? await store.OpenWorkflowIdsAsync(tx, childIds) : new HashSet<string>(),
+            // a child is locked after its parent, as everywhere
+            Child = trigger is ChildClosedTrigger c ? await store.LockRunAsync(tx, c.ChildRunId) : null,
+        };
+    }
+
+    private async Task<RunOutcome> DecideAndCommitAsync(NpgsqlTransaction tx, RunSnapshot snapshot, RunTrigger trigger)
+    {
+        var effects = RunDecider.Decide(snapshot, trigger, new DecisionContext(settings.UtcNow(), settings));
+        LogNotes(snapshot.Run, effects);
+        if (effects.IsEmpty)
+        {
+            return RunOutcome.Unchanged; // nothing to write: what the snapshot took (buffered events, due timers) comes back with the rollback
+        }
+        var written = new Written();
+        await WriteAsync(tx, snapshot, trigger, effects, written);
+        await tx.CommitAsync();
+        AfterCommit(written);
+        if (effects.Close is { NextRunId: null } close && close.Status != RunStatus.ContinuedAsNew && snapshot.Run.ParentRunId is { } parent)
+        {
+            await ExecuteAsync(parent, new ChildClosedTrigger(snapshot.Run.RunId));
+        }
+        return RunOutcome.Changed;
+    }
+
+    /// <summary>What a transaction wrote that matters after its commit.</summary>
+    private sealed class Written
+    {
+        public List<OutgoingMessage> Messages { get; } = [];
+
+        public List<WorkflowRunRecord> Closed { get; } = [];
+
+        public DateTime? EarliestTimer { get; set; }
+    }
+
+    private void AfterCommit(Written written)
+    {
+        relay.Enqueue(written.Messages);
+        if (written.EarliestTimer is { } fireAt)
+        {
+            timers.TimerAdded(fireAt);
+        }
+        foreach (var closed in written.Closed)
+        {
+            closes.Notify(closed);
+            telemetry.RunClosed(closed.Status);
+        }
+    }
+
+    /// <summary>Writes one run's effects: runs created and its close in the decided order (a close reaches the open children), then the rest.</summary>
+    private async Task WriteAsync(NpgsqlTransaction tx, RunSnapshot snapshot, RunTrigger trigger, RunEffects effects, Written written)
+    {
+        var run = snapshot.Run;
+        foreach (var operation in effects.Operations)
+        {
+            switch (operation)
+            {
+                case NewRun created:
+                    await CreateRunAsync(tx, created, written);
+                    break;
+                case CloseRun close:
+                    var openChildren = await store.CloseRunAsync(tx, run.RunId, close.Status, close.Result, close.Failure, close.ClosedAt, close.NextRunId,
+                        RunCloseNotifier.Announcement(settings.InstanceId, run.WorkflowId, close.NextRunId is not null));
+                    written.Closed.Add(run with
+                    {
+                        Status = close.Status, Result = close.Result, Failure = close.Failure, ClosedAt = close.ClosedAt, NextRunId = close.NextRunId,
+                        NextEventId = run.NextEventId + effects.Events.Count,
+                    });
+                    await ApplyParentClosePolicyAsync(tx, run.RunId, close.Status, openChildren, written);
+                    break;
+            }
+        }
+
+        // buffered events the decision used are deleted, unless the snapshot took them already (or the close deleted them)
+        var consumed = effects.BufferedConsumed && effects.Close is null && !trigger.Needs.HasFlag(SnapshotNeeds.TakeBuffered)
+            ? snapshot.Buffered.Select(b => b.Id).ToList()
+            : [];
+        var outbox = effects.ActivityMessages
+            .Select(m => new OutboxRow(QueueNames.ActivityTasks(m.TaskQueue), OutboxMessageTypes.ActivityTask, RunDecision.Json(m)))
+            .ToList();
+        var ids = await store.WriteChangeAsync(tx, effects, consumed, outbox);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            written.Messages.Add(new OutgoingMessage(outbox[i].Destination, effects.ActivityMessages[i], ids[i]));
+        }
+        if (effects.SendTask && effects.Task is { } task)
+        {
+            IReadOnlyList<StoredEvent>? stored = null;
+            if (TaskMessages.NeedsStoredSlice(run, task, run.NextEventId + effects.Events.Count))
+            {
+                // read with the lock when the trigger asked for the tail (the same range, bounded alike), else now
+                stored = TaskMessages.TailIsSlice(snapshot.Tail, run, task)
+                    ? snapshot.Tail
+                    : await store.ReadTaskSliceAsync(tx, run.RunId, task.EventsFrom, run.NextEventId, TaskMessageLimits.MaxBytes);
+            }
+            written.Messages.Add(new OutgoingMessage(QueueNames.WorkflowTasks(run.TaskQueue), TaskMessages.Build(run, task, effects.Events, stored),
+                TimeToLive: effects.TaskTimeToLive));
+        }
+        if (effects.InsertTimers.Count > 0)
+        {
+            var earliest = effects.InsertTimers.Min(t => t.FireAt);
+            written.EarliestTimer = written.EarliestTimer is { } e && e < earliest ? e : earliest;
+        }
+    }
+
+    private async Task CreateRunAsync(NpgsqlTransaction tx, NewRun created, Written written)
+    {
+        await store.CreateRunAsync(tx, created);
+        if (created.Message is { } message)
+        {
+            written.Messages.Add(new OutgoingMessage(QueueNames.WorkflowTasks(created.Run.TaskQueue), message));
+        }
+        if (created.RunTimeout is { } timer)
+        {
+            written.EarliestTimer = written.EarliestTimer is { } e && e < timer.FireAt ? e : timer.FireAt;
+        }
+    }
+
+    /// <summary>
+    /// The run closed: each open child is terminated (default), asked to cancel, or left running (abandon), in this
+    /// transaction.
+    /// </summary>
+    /// <remarks>
+    /// The open children are read without locks, then locked one by one. A child that was closing into its next run
+    /// (continue-as-new, workflow retry) while we waited for its lock is found closed with a <c>next_run_id</c>; that next
+    /// run, committed before the lock was granted, is locked in turn (a new statement sees it), until an open run or the
+    /// chain's end. So the policy reaches the child's current run whatever generation it is in, and that run cannot hand
+    /// over to a next one before this transaction commits: a hand-over happens only in a transaction that holds its lock.
+    /// </remarks>
+    private async Task ApplyParentClosePolicyAsync(NpgsqlTransaction tx, Guid parentRunId, string parentStatus,
+        IReadOnlyList<(Guid RunId, string? Policy)> openChildren, Written written)
+    {
+        foreach (var (listedRunId, policy) in openChildren)
+        {
+            if (policy == "Abandon")
+            {
+                continue;
+            }
+            var trigger = new ParentClosedTrigger(parentRunId, parentStatus, policy);
+            var child = await ReadSnapshotAsync(tx, listedRunId, trigger);
+            while (child is { Run: { Status: not RunStatus.Running, NextRunId: { } next } } && child.Run.ParentRunId == parentRunId)
+            {
+                child = await ReadSnapshotAsync(tx, next, trigger);
+            }
+            if (child is not { Run.Status: RunStatus.Running } || child.Run.ParentRunId != parentRunId)
+            {
+                continue;
+            }
+            var effects = RunDecider.Decide(child, trigger, new DecisionContext(settings.UtcNow(), settings));
+            LogNotes(child.Run, effects);
+            if (!effects.IsEmpty)
+            {
+                await WriteAsync(tx, child, trigger, effects, written);
+            }
+        }
+    }
+
+    private void LogNotes(WorkflowRunRecord run, RunEffects effects)
+    {
+        foreach (var note in effects.Notes)
+        {
+            switch (note.Kind)
+            {
+                case DecisionNoteKind.Stale:
+                    Log.StaleAnswer(logger, note.Text, run.RunId, note.ScheduledEventId, note.Attempt);
+                    break;
+                case DecisionNoteKind.InvalidCommand:
+                    Log.InvalidCommand(logger, run.WorkflowId, run.RunId, note.ScheduledEventId, note.Text);
+                    break;
+                case DecisionNoteKind.WorkflowTaskFailed:
+                    Log.WorkflowTaskFailed(logger, run.WorkflowId, run.RunId, note.Text, note.Detail);
+                    break;
+                case DecisionNoteKind.LateActivityAnswer:
+                    Log.LateActivityAnswer(logger, run.WorkflowId, run.RunId, note.ScheduledEventId, note.Attempt, note.Late);
+                    break;
+                case DecisionNoteKind.ContinuationNotApplied:
+                    Log.ContinuationNotApplied(logger, run.RunId, note.ScheduledEventId, note.AssumedEventId, note.NextEventId);
+                    break;
+                case DecisionNoteKind.WorkflowTaskOverdue:
+                    Log.WorkflowTaskOverdue(logger, run.WorkflowId, run.RunId, note.ScheduledEventId, note.Attempt, note.Sent);
+                    break;
+                case DecisionNoteKind.WorkflowTaskUnsent:
+                    Log.WorkflowTaskUnsent(logger, run.WorkflowId, run.RunId, note.ScheduledEventId, note.Attempt);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A worker took an activity attempt: the ScheduleToStart limit no longer applies to it (no decision: the row's due time moves).</summary>
+    public Task RecordPickUpAsync(ActivityTaskStartedMessage started) =>
+        store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt, settings.UtcNow());
+
+    /// <summary>An attempt is alive; details over the size limit are not kept (the earlier ones stay), the heartbeat counts.</summary>
+    public Task RecordHeartbeatAsync(ActivityHeartbeatMessage heartbeat)
+    {
+        var tooLarge = CommandValidator.CheckPayload("details", heartbeat.Details) is not null;
+        if (tooLarge)
+        {
+            Log.HeartbeatDetailsTooLarge(logger, heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt);
+        }
+        return store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt,
+            tooLarge ? null : heartbeat.Details?.GetRawText(), settings.UtcNow(), keepDetails: tooLarge);
+    }
+}
+
+/// <summary>What <see cref="RunShell.ExecuteAsync"/> found and did.</summary>
+internal enum RunOutcome
+{
+    /// <summary>No such run (or, by workflow id, no open run).</summary>
+    NoRun,
+    /// <summary>The decision changed nothing (a stale answer, a due item another engine took).</summary>
+    Unchanged,
+    Changed,
+}
+
+/// <summary>Kinds of outbox messages (<c>outbox.message_type</c>).</summary>
+internal static class OutboxMessageTypes
+{
+    public const string WorkflowTask = "workflow-task";
+    public const string ActivityTask = "activity-task";
+}
