@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./test.sh [dotnet test args...]  — PostgreSQL + RabbitMQ (profile "test"), build, dotnet test Orchestrator.sln, then
-# (without test args, unless CHAOS=0) the short chaos round `./chaos.sh --short` on its own servers, as one more test.
+# (without test args) the getting-started check (scripts/getting-started-check.sh, unless GETTING_STARTED=0) and the
+# short chaos round `./chaos.sh --short` on its own servers (unless CHAOS=0), each as one more test.
 # Prints as its last line "N passed, M failed[, K skipped]" summed over every test assembly (from TRX
 # files); exits non-zero when the build failed or any test failed.   e.g.  ./test.sh --filter Category=Fast
 set -euo pipefail
@@ -86,6 +87,21 @@ done < <(find "$RESULTS" -name '*.trx' -print0)
 echo "test.sh: $files test result file(s) in ${RESULTS#"$REPO"/}, dotnet test exit code $rc, $(( $(date +%s) - t0 ))s"
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then
   echo "test.sh: dotnet test failed without a failed test (crashed or hung test host?): see above" >&2
+fi
+
+# docs/getting-started.md done by a script outside the repository (pack, template, new worker, run it against an engine
+# on these servers, start a workflow, check its result), counted as one test; only for a full run; GETTING_STARTED=0
+# skips it.
+if [[ $# -eq 0 && "${GETTING_STARTED:-1}" != 0 ]]; then
+  echo "test.sh: getting-started check (scripts/getting-started-check.sh)"
+  t0=$(date +%s)
+  setsid env CONFIGURATION="$CONFIGURATION" "$REPO/scripts/getting-started-check.sh" --no-build < /dev/null &
+  GS_PID=$!
+  services_on_exit "services_stop_group $GS_PID 'getting-started check'"
+  gs_rc=0
+  wait "$GS_PID" || gs_rc=$?
+  echo "test.sh: getting-started check exit code $gs_rc, $(( $(date +%s) - t0 ))s"
+  if [[ $gs_rc -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 
 # The short chaos round (docs/reliability.md), counted as one test: after dotnet test, on the chaos profile's own
