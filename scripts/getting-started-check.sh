@@ -104,32 +104,25 @@ setsid env Orchestrator__Postgres="$ENGINE_POSTGRES" Orchestrator__EngineQueue="
   dotnet "$ENGINE_DLL" --urls "http://127.0.0.1:0" < /dev/null > "$WORK/engine.log" 2>&1 &
 PIDS+=($!)
 
-# --- 3. an empty folder with a nuget.config: the local feed, nuget.org, and the machine's cache as a read-only fallback ---
+# --- 3. an empty folder that knows the feed: the guide's commands; then, for the check only, the machine's package
+# cache as a read-only fallback folder (no download of the worker's third-party packages) and Orchestrator.* mapped to
+# the local feed alone ---
 export DOTNET_CLI_HOME="$WORK/home" NUGET_PACKAGES="$WORK/packages"
 mkdir -p "$WORK/app" "$DOTNET_CLI_HOME"
-cat > "$WORK/app/nuget.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$WORK/feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-  <packageSourceMapping>
-    <packageSource key="local"><package pattern="Orchestrator.*" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-  <fallbackPackageFolders>
-    <add key="machine" value="$MACHINE_PACKAGES" />
-  </fallbackPackageFolders>
-</configuration>
-EOF
+cd "$WORK/app"
+{ dotnet new nugetconfig && dotnet nuget add source "$WORK/feed" --name orchestrator-local --configfile nuget.config; } \
+  < /dev/null > "$WORK/new.log" 2>&1 || { cat "$WORK/new.log" >&2; fail "dotnet new nugetconfig / dotnet nuget add source"; }
+grep -q "api.nuget.org" nuget.config || fail "dotnet new nugetconfig gave no nuget.org source: $(cat nuget.config)"
+sed -i "s#</configuration>#  <fallbackPackageFolders><add key=\"machine\" value=\"$MACHINE_PACKAGES\" /></fallbackPackageFolders>\n\
+  <packageSourceMapping>\n\
+    <packageSource key=\"orchestrator-local\"><package pattern=\"Orchestrator.*\" /></packageSource>\n\
+    <packageSource key=\"nuget\"><package pattern=\"*\" /></packageSource>\n\
+  </packageSourceMapping>\n</configuration>#" nuget.config
 
 # --- 4. the template, from the package; the worker, from the template ---
 say "dotnet new install Orchestrator.Templates::$VERSION"
-dotnet new install "$WORK/feed/Orchestrator.Templates.$VERSION.nupkg" < /dev/null > "$WORK/new.log" 2>&1 || { cat "$WORK/new.log" >&2; fail "dotnet new install"; }
+dotnet new install "$WORK/feed/Orchestrator.Templates.$VERSION.nupkg" < /dev/null >> "$WORK/new.log" 2>&1 || { cat "$WORK/new.log" >&2; fail "dotnet new install"; }
 TEMPLATE_INSTALLED=1
-cd "$WORK/app"
 dotnet new orchestrator-worker -n Shop.Worker --no-update-check < /dev/null >> "$WORK/new.log" 2>&1 || { cat "$WORK/new.log" >&2; fail "dotnet new orchestrator-worker"; }
 cd Shop.Worker
 grep -q "<OrchestratorVersion>$VERSION</OrchestratorVersion>" Directory.Build.props || fail "the worker does not reference Orchestrator $VERSION: $(cat Directory.Build.props)"
