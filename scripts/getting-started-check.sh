@@ -87,6 +87,19 @@ dotnet pack "$WORK/packages.slnf" "${pack_args[@]}" < /dev/null > "$WORK/pack.lo
 for p in Orchestrator.Contracts Orchestrator.Sdk Orchestrator.Templates; do
   [[ -f "$WORK/feed/$p.$VERSION.nupkg" ]] || fail "dotnet pack made no $p.$VERSION.nupkg (feed: $(ls "$WORK/feed" | tr '\n' ' '))"
 done
+# the libraries: symbols beside them, license, readme and project URL inside (docs/releasing.md)
+for p in Orchestrator.Contracts Orchestrator.Sdk; do
+  [[ -f "$WORK/feed/$p.$VERSION.snupkg" ]] || fail "no symbols package $p.$VERSION.snupkg"
+  if command -v unzip > /dev/null; then
+    nuspec="$(unzip -p "$WORK/feed/$p.$VERSION.nupkg" "$p.nuspec")"
+    for want in '<license type="expression">MIT</license>' '<readme>README.md</readme>' '<projectUrl>https://' '<description>'; do
+      [[ "$nuspec" == *"$want"* ]] || fail "$p.nuspec lacks $want"
+    done
+    [[ "$(unzip -Z1 "$WORK/feed/$p.$VERSION.nupkg")" == *$'\n'README.md$'\n'* ]] || fail "$p.$VERSION.nupkg has no README.md"
+  else
+    echo "getting-started-check: no unzip: the packages' metadata is not checked" >&2
+  fi
+done
 if [[ $NO_BUILD == 0 ]]; then
   dotnet build "$REPO/engine/Orchestrator.Engine/Orchestrator.Engine.csproj" -c "$CONFIGURATION" -nologo -v q < /dev/null > "$WORK/build-engine.log" 2>&1 \
     || { cat "$WORK/build-engine.log" >&2; fail "building the engine"; }
@@ -132,6 +145,7 @@ say "dotnet test of Shop.Worker (restores and builds both projects)"
 dotnet test -nologo < /dev/null > "$WORK/test.log" 2>&1 || { cat "$WORK/test.log" >&2; fail "dotnet test of the new worker"; }
 grep -Eq "Passed!.* Passed: +2," "$WORK/test.log" || { cat "$WORK/test.log" >&2; fail "the worker's tests did not both pass"; }
 grep -qi "\"Orchestrator.Sdk/$VERSION\"" src/Shop.Worker/obj/project.assets.json || fail "the worker was not restored with Orchestrator.Sdk $VERSION"
+say "restored into the private package folder: $(ls "$NUGET_PACKAGES" | tr '\n' ' ')(the rest from the machine's cache)"
 
 # --- 6. wait for the engine; run the worker as the guide does ---
 ENGINE_URL=""
