@@ -12,7 +12,8 @@ public sealed class CommandValidatorTests
 
     private static JsonElement Big(int bytes) => JsonSerializer.SerializeToElement(new string('x', bytes));
 
-    public static TheoryData<string, WorkflowCommand, string> Invalid() => new()
+    // object, not WorkflowCommand: commands are internal to Orchestrator.Contracts, and a public theory's data cannot name them.
+    public static TheoryData<string, object, string> Invalid() => new()
     {
         { "activity name with a space", new ScheduleActivityCommand(1, "Send mail", NoArgs), "'activityName' may contain only" },
         { "activity task queue of 300 characters", new ScheduleActivityCommand(1, "Send", NoArgs, TaskQueue: new string('q', 300)), "'taskQueue' is longer than 200" },
@@ -41,9 +42,9 @@ public sealed class CommandValidatorTests
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public void InvalidCommand_IsRefused_WithTheCommandAndTheRule(string scenario, WorkflowCommand command, string rule)
+    public void InvalidCommand_IsRefused_WithTheCommandAndTheRule(string scenario, object command, string rule)
     {
-        var error = CommandValidator.Check([new StartTimerCommand(99, TimeSpan.FromSeconds(1)), command]);
+        var error = CommandValidator.Check([new StartTimerCommand(99, TimeSpan.FromSeconds(1)), (WorkflowCommand)command]);
 
         Assert.NotNull(error);
         Assert.StartsWith("Command 2 (", error);

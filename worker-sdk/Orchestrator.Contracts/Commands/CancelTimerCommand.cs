@@ -5,7 +5,7 @@ namespace Orchestrator.Contracts.Commands;
 
 /// <summary>Cancels a started timer that has not fired. Becomes <c>TimerCanceled</c> (<see cref="TimerCanceledAttributes"/>).</summary>
 /// <param name="Seq">The timer's sequence number.</param>
-public sealed record CancelTimerCommand(int Seq) : WorkflowCommand
+internal sealed record CancelTimerCommand(int Seq) : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

@@ -7,7 +7,7 @@ namespace Orchestrator.Contracts.Commands;
 /// Closes the run as canceled (the code threw <see cref="OperationCanceledException"/> after a cancel request).
 /// Becomes <c>WorkflowCanceled</c> (<see cref="WorkflowCanceledAttributes"/>). JSON: <c>{"type":"CancelWorkflow"}</c>.
 /// </summary>
-public sealed record CancelWorkflowCommand : WorkflowCommand
+internal sealed record CancelWorkflowCommand : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

@@ -6,7 +6,7 @@ namespace Orchestrator.Contracts.Commands;
 
 /// <summary>Closes the run as completed. Becomes <c>WorkflowCompleted</c> (<see cref="WorkflowCompletedAttributes"/>).</summary>
 /// <param name="Result">The workflow's result (any JSON value, or null for none).</param>
-public sealed record CompleteWorkflowCommand(JsonElement? Result) : WorkflowCommand
+internal sealed record CompleteWorkflowCommand(JsonElement? Result) : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

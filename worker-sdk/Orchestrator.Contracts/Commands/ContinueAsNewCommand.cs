@@ -13,7 +13,7 @@ namespace Orchestrator.Contracts.Commands;
 /// Signals this run received and its code did not consume, in arrival order: the engine appends them as <c>SignalReceived</c>
 /// events at the start of the next run, so no signal is lost in the hand-over.
 /// </param>
-public sealed record ContinueAsNewCommand(JsonElement? Input, IReadOnlyList<SignalReceivedAttributes>? Signals = null) : WorkflowCommand
+internal sealed record ContinueAsNewCommand(JsonElement? Input, IReadOnlyList<SignalReceivedAttributes>? Signals = null) : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

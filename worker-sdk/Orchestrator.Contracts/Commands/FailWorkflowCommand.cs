@@ -5,7 +5,7 @@ namespace Orchestrator.Contracts.Commands;
 
 /// <summary>Closes the run as failed. Becomes <c>WorkflowFailed</c> (<see cref="WorkflowFailedAttributes"/>).</summary>
 /// <param name="Failure">The exception the workflow code threw.</param>
-public sealed record FailWorkflowCommand(FailureInfo Failure) : WorkflowCommand
+internal sealed record FailWorkflowCommand(FailureInfo Failure) : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

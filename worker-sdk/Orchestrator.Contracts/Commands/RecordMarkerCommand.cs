@@ -10,7 +10,7 @@ namespace Orchestrator.Contracts.Commands;
 /// </summary>
 /// <param name="MarkerName">The marker's name, e.g. <c>"patch"</c>.</param>
 /// <param name="Details">Marker data (any JSON value, or null).</param>
-public sealed record RecordMarkerCommand(string MarkerName, JsonElement? Details) : WorkflowCommand
+internal sealed record RecordMarkerCommand(string MarkerName, JsonElement? Details) : WorkflowCommand
 {
     /// <inheritdoc />
     [JsonIgnore]

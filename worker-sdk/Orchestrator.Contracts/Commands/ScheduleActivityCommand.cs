@@ -14,7 +14,7 @@ namespace Orchestrator.Contracts.Commands;
 /// <param name="ScheduleToStartTimeout">Limit of the wait in the queue; null = none.</param>
 /// <param name="HeartbeatTimeout">Maximum time between heartbeats; null = no heartbeat required.</param>
 /// <param name="RetryPolicy">How the engine retries a failed attempt; null = engine default.</param>
-public sealed record ScheduleActivityCommand(
+internal sealed record ScheduleActivityCommand(
     int Seq,
     string ActivityName,
     JsonElement Input,

@@ -14,7 +14,7 @@ namespace Orchestrator.Contracts.Commands;
 /// <param name="TaskQueue">The child's task queue; null = the parent's.</param>
 /// <param name="Input">The child's input (any JSON value, or null).</param>
 /// <param name="ParentClosePolicy">What happens to the child when the parent closes: <c>"Terminate"</c> (default), <c>"RequestCancel"</c> or <c>"Abandon"</c>.</param>
-public sealed record StartChildWorkflowCommand(
+internal sealed record StartChildWorkflowCommand(
     int Seq,
     string WorkflowType,
     string WorkflowId,

@@ -53,12 +53,12 @@ public static class HistoryJson
     /// <summary>Serializes a command list (polymorphic, with the <c>"type"</c> discriminator).</summary>
     /// <param name="commands">The commands.</param>
     /// <returns>A JSON array.</returns>
-    public static string SerializeCommands(IEnumerable<WorkflowCommand> commands) => JsonSerializer.Serialize(commands, Options);
+    internal static string SerializeCommands(IEnumerable<WorkflowCommand> commands) => JsonSerializer.Serialize(commands, Options);
 
     /// <summary>Reads a command list written by <see cref="SerializeCommands"/>.</summary>
     /// <param name="json">A JSON array of commands.</param>
     /// <returns>The commands.</returns>
-    public static IReadOnlyList<WorkflowCommand> DeserializeCommands(string json)
+    internal static IReadOnlyList<WorkflowCommand> DeserializeCommands(string json)
         => JsonSerializer.Deserialize<List<WorkflowCommand>>(json, Options) ?? [];
 
     /// <summary>Reads the body of <c>GET /api/v1/workflows/{id}/history</c> (an object with an <c>events</c> array).</summary>

@@ -25,7 +25,7 @@ namespace Orchestrator.Contracts.Messages;
 /// worker that holds the run's instance can then run the next workflow task right after the activity (see
 /// <see cref="ContinuedWorkflowTask"/>).
 /// </param>
-public sealed record ActivityTaskMessage(
+internal sealed record ActivityTaskMessage(
     Guid RunId, string WorkflowId, long ScheduledEventId, int Attempt, string ActivityName, string TaskQueue,
     JsonElement Input, TimeSpan? StartToCloseTimeout, TimeSpan? HeartbeatTimeout, JsonElement? HeartbeatDetails, string? TraceParent,
     bool ReportStart = false, int Seq = 0, IReadOnlyList<History.HistoryEvent>? WorkflowTail = null);

@@ -7,7 +7,7 @@ namespace Orchestrator.Contracts.Messages;
 /// permissions can let it write there without letting it read, declare or delete the queue itself (RabbitMQ permissions
 /// match names, not kinds: a queue and an exchange of the same name share them). See docs/operations.md.
 /// </summary>
-public static class QueueNames
+internal static class QueueNames
 {
     /// <summary>Where every engine instance takes worker answers from (competing consumers).</summary>
     public const string Engine = "orchestrator-engine";

@@ -9,7 +9,7 @@ namespace Orchestrator.Contracts.Messages;
 /// <param name="Attempt">The dispatch attempt answered.</param>
 /// <param name="Commands">The new commands, in order.</param>
 /// <param name="Identity">The worker's identity (host:pid), recorded in <c>WorkflowTaskStarted</c>.</param>
-public sealed record WorkflowTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, IReadOnlyList<WorkflowCommand> Commands, string Identity);
+internal sealed record WorkflowTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, IReadOnlyList<WorkflowCommand> Commands, string Identity);
 
 /// <summary>Worker → engine: a workflow task failed (non-determinism, escape, unknown type...). The run stays open; the task is retried.</summary>
 /// <param name="RunId">The run.</param>
@@ -17,7 +17,7 @@ public sealed record WorkflowTaskCompletedMessage(Guid RunId, long ScheduledEven
 /// <param name="Attempt">The dispatch attempt answered.</param>
 /// <param name="Failure">What went wrong.</param>
 /// <param name="Identity">The worker's identity.</param>
-public sealed record WorkflowTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
+internal sealed record WorkflowTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
 
 /// <summary>Worker → engine: an activity attempt returned.</summary>
 /// <param name="RunId">The run.</param>
@@ -26,7 +26,7 @@ public sealed record WorkflowTaskFailedMessage(Guid RunId, long ScheduledEventId
 /// <param name="Result">The JSON result (null for none).</param>
 /// <param name="Identity">The worker's identity.</param>
 /// <param name="Continuation">The next workflow task, already run by this worker on the result (null when it did not).</param>
-public sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Result, string Identity,
+internal sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Result, string Identity,
     ContinuedWorkflowTask? Continuation = null);
 
 /// <summary>
@@ -45,7 +45,7 @@ public sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEven
 /// Names this continuation: the engine records it in the task's <c>WorkflowTaskStarted</c> when it applies it, and the worker
 /// lets its instance (advanced by these events) follow on only once it sees it there.
 /// </param>
-public sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, DateTimeOffset Timestamp, IReadOnlyList<WorkflowCommand> Commands,
+internal sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, DateTimeOffset Timestamp, IReadOnlyList<WorkflowCommand> Commands,
     Guid? ContinuationId = null);
 
 /// <summary>Worker → engine: an activity attempt threw.</summary>
@@ -54,14 +54,14 @@ public sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, Dat
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Failure">The exception (type = class name).</param>
 /// <param name="Identity">The worker's identity.</param>
-public sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
+internal sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
 
 /// <summary>Worker → engine: an activity attempt is alive; <paramref name="Details"/> is its checkpoint for a later attempt.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Details">Progress details (null for none).</param>
-public sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Details);
+internal sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Details);
 
 /// <summary>
 /// Worker → engine: a worker took an activity attempt and starts running it (sent only when
@@ -71,4 +71,4 @@ public sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId,
 /// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Identity">The worker's identity.</param>
-public sealed record ActivityTaskStartedMessage(Guid RunId, long ScheduledEventId, int Attempt, string Identity);
+internal sealed record ActivityTaskStartedMessage(Guid RunId, long ScheduledEventId, int Attempt, string Identity);

@@ -17,6 +17,6 @@ namespace Orchestrator.Contracts.Messages;
 /// <c>Events[0]</c> applies just these; otherwise it fetches the whole history from the engine.
 /// </param>
 /// <param name="TraceParent">W3C trace context of the run.</param>
-public sealed record WorkflowTaskMessage(
+internal sealed record WorkflowTaskMessage(
     Guid RunId, string WorkflowId, string WorkflowType, string TaskQueue, long ScheduledEventId, int Attempt,
     IReadOnlyList<HistoryEvent> Events, string? TraceParent);
