@@ -79,6 +79,10 @@ internal sealed class WorkflowState
 
     public void Apply(HistoryEvent e)
     {
+        if (e.EventType is EventTypes.ActivityStarted or EventTypes.ActivityAttemptFailed)
+        {
+            return; // the most frequent events with nothing to apply: their attributes are never parsed
+        }
         var a = e.Attributes;
         switch (e.EventType)
         {
