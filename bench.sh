@@ -5,7 +5,7 @@
 #   migrations, then runs the harness, which starts the engine and the benchmark worker as separate processes,
 #   runs the scenarios and writes bench/results/latest.json + latest.details.json (a full run also keeps
 #   bench/results/DATE-COMMIT.json).
-#   --quick    smaller counts (under 2 minutes)
+#   --quick    smaller counts (under 3 minutes)
 #   --profile  also load pg_stat_statements into the bench PostgreSQL (ALTER SYSTEM + restart of the bench server
 #              only) and record SQL statements per workflow/activity in the details file; costs a few % of throughput
 #   --only     comma list of scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000,

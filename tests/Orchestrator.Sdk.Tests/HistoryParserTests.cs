@@ -38,6 +38,7 @@ public sealed class HistoryParserTests
                 var utf8 = Encoding.UTF8.GetBytes(name);
                 Assert.Equal(Outcome(() => CommandMatcher.Int(attributes, name)), Outcome(() => RawAttributes.Int(e, utf8)));
                 Assert.True(RawAttributes.StrEquals(e, utf8, CommandMatcher.Str(attributes, name)));
+                Assert.Equal(CommandMatcher.Json(attributes, name)?.GetRawText(), RawAttributes.Json(e, utf8)?.GetRawText());
             }
             Assert.True(JsonElement.DeepEquals(attributes, e.Attributes));
             Assert.Equal(attributes.GetRawText(), e.Attributes.GetRawText());
@@ -121,6 +122,8 @@ public sealed class HistoryParserTests
         Assert.True(RawAttributes.StrEquals(e, "seq2"u8, "a\"b")); // escaped name and value
         Assert.False(RawAttributes.StrEquals(e, "seq2"u8, "a\"c"));
         Assert.True(RawAttributes.StrEquals(e, "missing"u8, null));
+        Assert.Null(RawAttributes.Json(e, "missing"u8));
+        Assert.Equal("\"a\\\"b\"", RawAttributes.Json(e, "seq2"u8)?.GetRawText());
         Assert.Equal(2, e.Attributes.GetProperty("seq").GetInt32());
         Assert.Equal(2, RawAttributes.Int(e, "seq"u8)); // the same answer from the parsed attributes
     }

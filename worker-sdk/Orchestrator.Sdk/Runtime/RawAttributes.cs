@@ -39,6 +39,17 @@ internal static class RawAttributes
         return expected is not null && reader.ValueTextEquals(expected);
     }
 
+    /// <summary>The attribute's value unless absent or JSON null, as <see cref="CommandMatcher.Json"/>: a document of that value alone when unparsed.</summary>
+    public static JsonElement? Json(HistoryEvent e, ReadOnlySpan<byte> name)
+    {
+        var raw = e.RawAttributes;
+        if (raw.IsEmpty)
+        {
+            return CommandMatcher.Json(e.Attributes, System.Text.Encoding.UTF8.GetString(name));
+        }
+        return Find(raw.Span, name, out var reader) && reader.TokenType != JsonTokenType.Null ? JsonElement.ParseValue(ref reader) : null;
+    }
+
     /// <summary>Positions <paramref name="value"/> on the value of the last top-level property <paramref name="name"/> of an object.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop: compiled optimized at once (see ParseHistoryPage)
     private static bool Find(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, out Utf8JsonReader value)
