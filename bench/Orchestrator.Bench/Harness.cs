@@ -382,20 +382,8 @@ internal static class Harness
         private async Task FanOutAsync(JsonObject d)
         {
             var count = o.Quick ? 500 : 2000;
-            await TruncateAsync();
-            var id = $"fanout-{_tag}-{count}";
-            var cpu0 = Cpu();
-            var sw = Stopwatch.StartNew();
-            await StartAsync("FanOutWorkflow", count, id);
-            var status = await WaitResultAsync(id);
-            var seconds = sw.Elapsed.TotalSeconds;
-            var cpu1 = Cpu();
-            if (status != "Completed")
-            {
-                throw new InvalidOperationException($"{id} ended {status}");
-            }
+            var (seconds, cpu0, cpu1, events) = await RunOneAsync("FanOutWorkflow", count, $"fanout-{_tag}-{count}");
             _results["fanOut2000ActivitiesPerSec"] = count / seconds;
-            var events = await HistoryAsync(id);
             d["activities"] = count;
             d["seconds"] = Math.Round(seconds, 3);
             d["workflowTasks"] = events.Count(e => e.Type == "WorkflowTaskCompleted");
@@ -413,23 +401,11 @@ internal static class Harness
         {
             var n = o.Quick ? 1200 : 3000;
             var (early, window) = (n / 6, n / 15);
-            await TruncateAsync();
-            var id = $"longchain-{_tag}-{n}";
-            var cpu0 = Cpu();
-            var sw = Stopwatch.StartNew();
-            await StartAsync("ChainWorkflow", n, id);
-            var status = await WaitResultAsync(id);
-            var seconds = sw.Elapsed.TotalSeconds;
-            var cpu1 = Cpu();
-            if (status != "Completed")
-            {
-                throw new InvalidOperationException($"{id} ended {status}");
-            }
-            var events = await HistoryAsync(id);
+            var (seconds, cpu0, cpu1, events) = await RunOneAsync("ChainWorkflow", n, $"longchain-{_tag}-{n}");
             var done = events.Where(e => e.Type == "ActivityCompleted").Select(e => e.At).ToArray();
             if (done.Length != n)
             {
-                throw new InvalidOperationException($"{id}: {done.Length} ActivityCompleted events, expected {n}");
+                throw new InvalidOperationException($"longChain: {done.Length} ActivityCompleted events, expected {n}");
             }
             // done[k - 1] = when activity k completed; a window (a, b] costs (done[b - 1] - done[a - 1]) / (b - a)
             double MsPerActivity(int a, int b) => (done[b - 1] - done[a - 1]).TotalMilliseconds / (b - a);
@@ -446,6 +422,24 @@ internal static class Harness
             d["msPerActivityOverall"] = Math.Round(seconds * 1000 / n, 3);
             d["cpuMsPerWorkflow"] = CpuAccounting.PerUnit(cpu0, cpu1, 1, seconds);
             d["cpuMsPerActivity"] = CpuAccounting.PerUnit(cpu0, cpu1, n, seconds);
+        }
+
+        /// <summary>On empty tables, one run from the REST start to its completed result: seconds, CPU before and after, its history.</summary>
+        private async Task<(double Seconds, Dictionary<string, double> Cpu0, Dictionary<string, double> Cpu1, List<(string Type, DateTimeOffset At)> Events)> RunOneAsync(
+            string type, int input, string id)
+        {
+            await TruncateAsync();
+            var cpu0 = Cpu();
+            var sw = Stopwatch.StartNew();
+            await StartAsync(type, input, id);
+            var status = await WaitResultAsync(id);
+            var seconds = sw.Elapsed.TotalSeconds;
+            var cpu1 = Cpu();
+            if (status != "Completed")
+            {
+                throw new InvalidOperationException($"{id} ended {status}");
+            }
+            return (seconds, cpu0, cpu1, await HistoryAsync(id));
         }
 
         /// <summary>Every event of a run's history (type and timestamp), all pages.</summary>
