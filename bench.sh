@@ -5,10 +5,13 @@
 #   migrations, then runs the harness, which starts the engine and the benchmark worker as separate processes,
 #   runs the scenarios and writes bench/results/latest.json + latest.details.json (a full run also keeps
 #   bench/results/DATE-COMMIT.json).
-#   --quick    smaller counts (under 2 minutes)
+#   --quick    smaller counts (under 3 minutes)
 #   --profile  also load pg_stat_statements into the bench PostgreSQL (ALTER SYSTEM + restart of the bench server
 #              only) and record SQL statements per workflow/activity in the details file; costs a few % of throughput
-#   --only     comma list of scenarios: ceiling, throughput1, throughput10, latency1, replay, idle
+#   --only     comma list of scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000,
+#              longChainGrowth, idle
+#   BENCH_PORT the engine's HTTP port (default 5090). On a RabbitMQ this script did not start, the run uses an
+#              engine queue and a task queue of its own (--isolate-queues), so it does not take others' messages
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 REPO="$(pwd)"
@@ -20,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1; HARNESS_ARGS+=(--quick) ;;
     --profile) PROFILE=1; HARNESS_ARGS+=(--pg-stat-statements) ;;
     --only) HARNESS_ARGS+=(--only "$2"); shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -67,6 +70,8 @@ dotnet "$ENGINE_DLL" migrate < /dev/null | tail -n 2
 
 # CPU accounting counts only our servers' processes (other agents may run theirs on this machine)
 [[ "${_SVC_STARTED_RABBIT:-0}" == 1 ]] && export BENCH_RABBIT_PID_FILE="$RABBITDIR/rabbit.pid"
+[[ "${_SVC_STARTED_RABBIT:-0}" == 1 ]] || HARNESS_ARGS+=(--isolate-queues)
+HARNESS_ARGS+=(--port "${BENCH_PORT:-5090}")
 COMMIT="$(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git -C "$REPO" status --porcelain -- engine worker-sdk migrations bench/Orchestrator.Bench 2>/dev/null)" ]]; then
   COMMIT="$COMMIT+uncommitted"   # the measured code is not exactly that commit

@@ -27,6 +27,23 @@ public sealed class ChainWorkflow
     }
 }
 
+/// <summary>Schedules <c>input</c> activities in its first workflow task and awaits them all (<c>fanOut2000ActivitiesPerSec</c>).</summary>
+[Workflow]
+public sealed class FanOutWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        var calls = new List<Task<int>>(input);
+        for (var i = 0; i < input; i++)
+        {
+            calls.Add(context.ExecuteActivityAsync((BenchActivities a) => a.EchoAsync(1), BenchActivities.Options));
+        }
+        var results = await Task.WhenAll(calls);
+        return results.Sum();
+    }
+}
+
 /// <summary>Sleeps on a durable timer of <c>input</c> seconds (<c>idleWorkflows10kRssMb</c>).</summary>
 [Workflow]
 public sealed class SleepWorkflow

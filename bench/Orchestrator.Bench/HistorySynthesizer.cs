@@ -6,7 +6,8 @@ namespace Orchestrator.Bench;
 /// Extends a recorded <see cref="ChainWorkflow"/> history (<c>k</c> activities, k ≥ 2) to <c>n</c> activities in exactly the
 /// shape the engine writes: the header up to the first <c>ActivityScheduled</c> is kept, the per-activity block of events
 /// is repeated with every number that changes from block 1 to block 2 (event ids, seqs, scheduled event ids) advanced by
-/// the same step, and the closing events are shifted; the workflow's input and result become <c>n</c>.
+/// the same step, every id that differs from block 1 to block 2 (a <c>WorkflowTaskStarted</c>'s <c>continuationId</c>)
+/// made new, and the closing events are shifted; the workflow's input and result become <c>n</c>.
 /// </summary>
 internal static class HistorySynthesizer
 {
@@ -55,10 +56,7 @@ internal static class HistorySynthesizer
         return new JsonObject { ["events"] = result, ["nextPageToken"] = null }.ToJsonString();
     }
 
-    /// <summary>
-    /// Same event types, and the same attributes for every event after WorkflowStarted (timestamps aside, and the
-    /// <c>continuationId</c> of a WorkflowTaskStarted: a fresh id each time a worker continues after an activity).
-    /// </summary>
+    /// <summary>Same event types, and the same attributes for every event after WorkflowStarted (timestamps aside).</summary>
     public static bool SameShape(string a, string b, out string why)
     {
         var x = Events(a);
@@ -72,7 +70,7 @@ internal static class HistorySynthesizer
         {
             var (ex, ey) = (x[i]!, y[i]!);
             if ((string?)ex["eventType"] != (string?)ey["eventType"] || (long)ex["eventId"]! != (long)ey["eventId"]!
-                || ((string?)ex["eventType"] != "WorkflowStarted" && !JsonNode.DeepEquals(WithoutContinuationId(ex["attributes"]), WithoutContinuationId(ey["attributes"]))))
+                || ((string?)ex["eventType"] != "WorkflowStarted" && !SameIgnoringIds(ex["attributes"], ey["attributes"])))
             {
                 why = $"event {i + 1}: {ex.ToJsonString()} vs {ey.ToJsonString()}";
                 return false;
@@ -82,18 +80,16 @@ internal static class HistorySynthesizer
         return true;
     }
 
-    private static JsonNode? WithoutContinuationId(JsonNode? attributes)
+    /// <summary>Equal JSON, where two GUID strings count as equal (ids such as <c>continuationId</c> are new in every run).</summary>
+    private static bool SameIgnoringIds(JsonNode? a, JsonNode? b) => (a, b) switch
     {
-        if (attributes is not JsonObject o || !o.ContainsKey(ContinuationId))
-        {
-            return attributes;
-        }
-        var copy = (JsonObject)o.DeepClone();
-        copy.Remove(ContinuationId);
-        return copy;
-    }
+        (JsonObject x, JsonObject y) => x.Count == y.Count && x.All(kv => y.ContainsKey(kv.Key) && SameIgnoringIds(kv.Value, y[kv.Key])),
+        (JsonArray x, JsonArray y) => x.Count == y.Count && x.Select((v, i) => SameIgnoringIds(v, y[i])).All(same => same),
+        (JsonValue x, JsonValue y) when IsGuid(x) && IsGuid(y) => true,
+        _ => JsonNode.DeepEquals(a, b),
+    };
 
-    private const string ContinuationId = "continuationId";
+    private static bool IsGuid(JsonNode node) => node is JsonValue v && v.TryGetValue<string>(out var s) && Guid.TryParse(s, out _);
 
     private static JsonArray Events(string historyJson) => JsonNode.Parse(historyJson)!["events"]!.AsArray();
 
@@ -124,9 +120,7 @@ internal static class HistorySynthesizer
                 var copy = new JsonObject();
                 foreach (var (key, value) in o)
                 {
-                    // a continuation's id is fresh for each continuation, as in a real history
-                    copy[key] = key == ContinuationId && value is not null ? JsonValue.Create(Guid.NewGuid().ToString())
-                        : value is null ? null : Advance(value, second[key]!, j);
+                    copy[key] = value is null ? null : Advance(value, second[key]!, j);
                 }
                 return copy;
             }
@@ -144,6 +138,8 @@ internal static class HistorySynthesizer
                 var y = long.Parse(second.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
                 return JsonValue.Create(x + ((y - x) * j));
             }
+            case JsonValue when IsGuid(first) && IsGuid(second) && first.ToJsonString() != second.ToJsonString():
+                return JsonValue.Create(Guid.NewGuid().ToString());
             default:
                 return first.DeepClone();
         }

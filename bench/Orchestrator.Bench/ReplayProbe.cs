@@ -11,7 +11,9 @@ namespace Orchestrator.Bench;
 /// instance, apply every event. Prints one JSON line with:
 /// <c>jitColdMs</c> (the very first replay in the process, before anything was compiled), then, after one replay of the
 /// small <c>WARMUP</c> history (what a worker that has served any task already has), <c>REPEATS</c> cache-cold replays of
-/// <c>HISTORY</c>: <c>firstMs</c>, <c>medianMs</c>, <c>minMs</c>, each with a fresh instance.
+/// <c>HISTORY</c>: <c>firstMs</c>, <c>medianMs</c>, <c>minMs</c>, each with a fresh instance; <c>cpuMedianMs</c> is the
+/// process's CPU time (all threads: JIT and GC included) of each replay, the figure that stays put when other processes
+/// load the machine.
 /// </summary>
 internal static class ReplayProbe
 {
@@ -37,22 +39,31 @@ internal static class ReplayProbe
             await WorkflowReplayer.ReplayAsync<ChainWorkflow>(warmup);
         }
         var times = new List<double>();
+        var cpu = new List<double>();
         for (var i = 0; i < repeats; i++)
         {
+            var cpu0 = CpuMs();
             times.Add(await TimeAsync(history));
+            cpu.Add(CpuMs() - cpu0);
         }
         var sorted = times.Order().ToList();
         // the two halves of a replay: parsing the history JSON, and walking the parsed events through a new instance
         var parse = new List<double>();
         var walk = new List<double>();
+        var parseCpu = new List<double>();
+        var walkCpu = new List<double>();
         for (var i = 0; i < repeats; i++)
         {
+            var cpu0 = CpuMs();
             var sw = Stopwatch.StartNew();
             var events = HistoryJson.ParseHistoryPage(history).Events;
             parse.Add(sw.Elapsed.TotalMilliseconds);
+            var cpu1 = CpuMs();
+            parseCpu.Add(cpu1 - cpu0);
             sw.Restart();
             await WorkflowReplayer.ReplayAsync<ChainWorkflow>(events);
             walk.Add(sw.Elapsed.TotalMilliseconds);
+            walkCpu.Add(CpuMs() - cpu1);
         }
         using var doc = JsonDocument.Parse(history);
         var result = new
@@ -64,12 +75,20 @@ internal static class ReplayProbe
             medianMs = sorted[sorted.Count / 2],
             minMs = sorted[0],
             allMs = times,
-            parseMedianMs = parse.Order().ElementAt(parse.Count / 2),
-            walkMedianMs = walk.Order().ElementAt(walk.Count / 2),
+            cpuMedianMs = Median(cpu),
+            allCpuMs = cpu,
+            parseMedianMs = Median(parse),
+            walkMedianMs = Median(walk),
+            parseCpuMedianMs = Median(parseCpu),
+            walkCpuMedianMs = Median(walkCpu),
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static double CpuMs() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
 
     private static async Task<double> TimeAsync(string history)
     {

@@ -28,5 +28,5 @@ public static class EventVocabulary
     public static bool IsInformational(string eventType) => eventType == EventTypes.ActivityAttemptFailed;
 
     /// <summary>Whether a command closes the run (<see cref="IsClosingCommandEvent"/> of its event type).</summary>
-    public static bool IsClosing(Commands.WorkflowCommand command) => IsClosingCommandEvent(command.EventType);
+    internal static bool IsClosing(Commands.WorkflowCommand command) => IsClosingCommandEvent(command.EventType);
 }

@@ -160,8 +160,9 @@ public sealed class OrchestratorClient : IDisposable
         var path = $"{WorkflowPath(workflowId)}/history" + Query(("runId", runId), ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
         using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return HistoryJson.ParseHistoryPage(json);
+        // the UTF-8 body as it came: no string of it, and the events' attributes stay unparsed until the replay reads them
+        var utf8 = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return HistoryJson.ParseHistoryPage(utf8);
     }
 
     /// <summary>Lists runs (<c>GET /api/v1/workflows</c>), newest first, one page at a time.</summary>

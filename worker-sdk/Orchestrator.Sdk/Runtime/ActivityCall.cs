@@ -9,6 +9,7 @@ namespace Orchestrator.Sdk.Runtime;
 internal static class ActivityCall
 {
     private static readonly ConcurrentDictionary<MethodInfo, string> Names = new();
+    private static readonly ConcurrentDictionary<MethodInfo, (int[] Indexes, Type[] Types)> Sent = new(); // GetParameters() copies its array on every call
 
     /// <summary>The activity name of a method: its <see cref="ActivityAttribute"/> name, else the method name without "Async".</summary>
     public static string NameOf(MethodInfo method) => Names.GetOrAdd(method, static m =>
@@ -27,17 +28,16 @@ internal static class ActivityCall
             throw new ArgumentException($"An activity call must be a single method call on the lambda's parameter, like (MyActivities a) => a.DoAsync(x); got {call.Body}.", nameof(call));
         }
         var method = body.Method;
-        var parameters = method.GetParameters();
-        var values = new List<object?>(parameters.Length);
-        var types = new List<Type>(parameters.Length);
-        for (var i = 0; i < parameters.Length; i++)
+        var (indexes, types) = Sent.GetOrAdd(method, static m =>
         {
-            if (parameters[i].ParameterType == typeof(CancellationToken))
-            {
-                continue; // filled by the activity host
-            }
-            values.Add(Evaluate(body.Arguments[i]));
-            types.Add(parameters[i].ParameterType);
+            // the arguments sent: all but CancellationToken (filled by the activity host)
+            var sent = m.GetParameters().Select((p, i) => (p.ParameterType, i)).Where(p => p.ParameterType != typeof(CancellationToken)).ToArray();
+            return (sent.Select(p => p.i).ToArray(), sent.Select(p => p.ParameterType).ToArray());
+        });
+        var values = new object?[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            values[i] = Evaluate(body.Arguments[indexes[i]]);
         }
         return (NameOf(method), Payloads.SerializeArguments(values, types, json));
     }

@@ -18,14 +18,13 @@ internal static class CommandMatcher
         {
             return false;
         }
-        var a = e.Attributes;
         return command switch
         {
-            ScheduleActivityCommand c => Int(a, "seq") == c.Seq && Str(a, "activityName") == c.ActivityName,
-            StartTimerCommand c => Int(a, "seq") == c.Seq,
-            CancelTimerCommand c => Int(a, "seq") == c.Seq,
-            StartChildWorkflowCommand c => Int(a, "seq") == c.Seq && Str(a, "workflowType") == c.WorkflowType,
-            RecordMarkerCommand c => Str(a, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
+            ScheduleActivityCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "activityName"u8, c.ActivityName),
+            StartTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
+            CancelTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
+            StartChildWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowType"u8, c.WorkflowType),
+            RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
             _ => true,
         };
     }

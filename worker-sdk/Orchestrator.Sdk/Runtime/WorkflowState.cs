@@ -79,15 +79,23 @@ internal sealed class WorkflowState
 
     public void Apply(HistoryEvent e)
     {
+        if (e.EventType is EventTypes.ActivityStarted or EventTypes.ActivityAttemptFailed)
+        {
+            return; // the most frequent events with nothing to apply: their attributes are never parsed
+        }
+        if (e.EventType == EventTypes.ActivityCompleted)
+        {
+            // read unparsed: only the result becomes a document of its own
+            if (RawAttributes.Int(e, "seq"u8) is { } seq && _pending.Remove(seq, out var done))
+            {
+                done.Registration.Dispose();
+                done.Completion?.TrySetResult(RawAttributes.Json(e, "result"u8));
+            }
+            return;
+        }
         var a = e.Attributes;
         switch (e.EventType)
         {
-            case EventTypes.ActivityCompleted:
-                if (TakePending(a) is { } done)
-                {
-                    done.Completion?.TrySetResult(CommandMatcher.Json(a, "result"));
-                }
-                break;
             case EventTypes.ActivityFailed:
                 if (TakePending(a) is { } failed)
                 {
