@@ -174,7 +174,7 @@ internal static class RunDecider
         // Informational events (attempt failures) go before the answer's WorkflowTaskStarted; they need no task of their own.
         foreach (var e in allBuffered.Where(e => EventVocabulary.IsInformational(e.EventType)))
         {
-            d.AppendRaw(e.EventType, e.AttributesJson);
+            d.Append(e);
         }
         var buffered = allBuffered.Where(e => !EventVocabulary.IsInformational(e.EventType)).ToList();
         if (closes && buffered.Count > 0)
@@ -185,7 +185,7 @@ internal static class RunDecider
             d.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, failure));
             foreach (var e in buffered)
             {
-                d.AppendRaw(e.EventType, e.AttributesJson);
+                d.Append(e);
             }
             d.SetTaskIdle(task.ScheduledEventId);
             d.ScheduleWorkflowTask(attempt: 1, delay: null, Json(failure));
@@ -212,7 +212,7 @@ internal static class RunDecider
             var kept = buffered.Where(e => !(e.EventType == EventTypes.TimerFired && canceledTimers.Contains(TimerSeq(e.AttributesJson)))).ToList();
             foreach (var e in kept)
             {
-                d.AppendRaw(e.EventType, e.AttributesJson);
+                d.Append(e);
             }
             if (kept.Count > 0)
             {
@@ -238,7 +238,7 @@ internal static class RunDecider
         var failure = new FailureInfo(CommandValidator.InvalidCommandType, invalid);
         if (task is { LastFailure: not null, Attempt: > 1 })
         {
-            d.Effects.Buffer.AddRange(buffered.Select(e => (e.EventType, e.AttributesJson)));
+            d.Effects.Buffer.AddRange(buffered.Select(e => new BufferedEvent(e.EventType, e.AttributesJson, e.OccurredAt)));
             d.RetryWorkflowTaskLater(task.Attempt + 1, RetryDelay(d, task.Attempt), Json(failure));
             return;
         }
@@ -246,7 +246,7 @@ internal static class RunDecider
         d.Append(EventTypes.WorkflowTaskFailed, new WorkflowTaskFailedAttributes(task.ScheduledEventId, failure));
         foreach (var e in buffered)
         {
-            d.AppendRaw(e.EventType, e.AttributesJson);
+            d.Append(e);
         }
         d.SetTaskIdle(task.ScheduledEventId);
         d.ScheduleWorkflowTask(task.Attempt + 1, RetryDelay(d, task.Attempt), Json(failure));
@@ -406,8 +406,8 @@ internal static class RunDecider
         // before it saw the request, as when the request arrived with the task that continued) hands it on, as it hands on
         // unhandled signals. It reaches the next run as a request arriving during its first workflow task (buffered for that
         // task's answer), so the code sees it while it waits, as any cancel request.
-        IReadOnlyList<(string, string)>? handedOn = run.CancelRequested
-            ? [(EventTypes.WorkflowCancelRequested, Json(new WorkflowCancelRequestedAttributes($"Requested of run {run.RunId}, which continued as new after the request.")))]
+        IReadOnlyList<BufferedEvent>? handedOn = run.CancelRequested
+            ? [new BufferedEvent(EventTypes.WorkflowCancelRequested, Json(new WorkflowCancelRequestedAttributes($"Requested of run {run.RunId}, which continued as new after the request.")))]
             : null;
         d.StartRun(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input, d.Context.NewRandomSeed(),
             run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString()), signals,
@@ -487,11 +487,12 @@ internal static class RunDecider
         }
         d.DeleteActivity(answer.ScheduledEventId);
         var started = Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt));
+        var startedAt = AttemptStart(d, activity, answer.StartedAt);
         if (CommandValidator.CheckPayload("result", answer.Result) is { } tooLarge)
         {
             // as Temporal: a result over the size limit fails the activity for good (another attempt would return the same)
             CloseActivity(d, activity, timeoutType: null, new FailureInfo("ResultTooLarge",
-                $"Activity '{activity.ActivityName}' returned a result the engine does not accept: {tooLarge}"));
+                $"Activity '{activity.ActivityName}' returned a result the engine does not accept: {tooLarge}"), startedAt);
             return;
         }
         var completed = Json(new ActivityCompletedAttributes(activity.Seq, activity.ScheduledEventId, answer.Result));
@@ -502,7 +503,7 @@ internal static class RunDecider
                 // The worker ran the next workflow task on the history it assumed, which still holds: record the result and
                 // that task's answer together (the timestamps it saw), with no workflow task message and no second transaction.
                 var at = new DateTimeOffset(next.Timestamp.UtcTicks - next.Timestamp.UtcTicks % 10, TimeSpan.Zero);
-                d.AppendRaw(EventTypes.ActivityStarted, started, at);
+                d.AppendRaw(EventTypes.ActivityStarted, started, new DateTimeOffset(startedAt < at.UtcDateTime ? startedAt : at.UtcDateTime, TimeSpan.Zero));
                 d.AppendRaw(EventTypes.ActivityCompleted, completed, at);
                 d.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null, continuedAt: at);
                 ApplyAnswer(d, d.Task!, next.Commands, [], next.ContinuationId);
@@ -513,7 +514,23 @@ internal static class RunDecider
                 AssumedEventId = next.FirstEventId, NextEventId = d.NextEventId,
             });
         }
-        d.Deliver((EventTypes.ActivityStarted, started), (EventTypes.ActivityCompleted, completed));
+        d.Deliver([new BufferedEvent(EventTypes.ActivityStarted, started, startedAt), new BufferedEvent(EventTypes.ActivityCompleted, completed)]);
+    }
+
+    /// <summary>
+    /// When the attempt started: as its worker reported it, within [the attempt's send, now] (a worker's clock may be
+    /// off, or its report hostile), in whole microseconds; without a report (a timeout, an older worker), when a worker
+    /// took it, else now.
+    /// </summary>
+    private static DateTime AttemptStart(RunDecision d, ActivityTaskRow activity, DateTimeOffset? reported)
+    {
+        if (reported is not { } r)
+        {
+            return activity.PickedUpAt is { } picked && picked <= d.Now ? picked : d.Now;
+        }
+        var ticks = r.UtcTicks - (r.UtcTicks % 10);
+        var earliest = activity.StartedAt ?? activity.ScheduledAt;
+        return ticks < earliest.Ticks ? earliest : ticks > d.Now.Ticks ? d.Now : new DateTime(ticks, DateTimeKind.Utc);
     }
 
     private static void ActivityFailed(RunDecision d, ActivityTaskFailedMessage answer)
@@ -528,7 +545,7 @@ internal static class RunDecider
         {
             return;
         }
-        FailAttempt(d, activity, answer.Failure, timeoutType: null);
+        FailAttempt(d, activity, answer.Failure, timeoutType: null, AttemptStart(d, activity, answer.StartedAt));
     }
 
     /// <summary>
@@ -602,18 +619,23 @@ internal static class RunDecider
     /// <see cref="MaxRecordedAttemptFailures"/> attempts), or close the activity for good (<c>ActivityFailed</c>,
     /// <c>ActivityTimedOut</c>; <c>ScheduleToClose</c> when the next attempt would start after that limit).
     /// </summary>
-    private static void FailAttempt(RunDecision d, ActivityTaskRow activity, FailureInfo failure, string? timeoutType)
+    /// <param name="d">The decision.</param>
+    /// <param name="activity">The activity's row.</param>
+    /// <param name="failure">What failed.</param>
+    /// <param name="timeoutType">The timeout, or null for a failure the worker reported.</param>
+    /// <param name="startedAt">When the attempt started (<see cref="AttemptStart"/>; null: a timeout's).</param>
+    private static void FailAttempt(RunDecision d, ActivityTaskRow activity, FailureInfo failure, string? timeoutType, DateTime? startedAt = null)
     {
         failure = CommandValidator.Bounded(failure);
         var options = Options(activity);
         if (RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type) is not { } delay)
         {
-            CloseActivity(d, activity, timeoutType, failure);
+            CloseActivity(d, activity, timeoutType, failure, startedAt);
             return;
         }
         if (options.ScheduleToCloseTimeout is { } limit && d.Now + delay >= activity.ScheduledAt + limit)
         {
-            CloseActivity(d, activity, "ScheduleToClose", failure);
+            CloseActivity(d, activity, "ScheduleToClose", failure, startedAt);
             return;
         }
         d.UpdateActivity(activity with
@@ -628,14 +650,15 @@ internal static class RunDecider
         }
     }
 
-    private static void CloseActivity(RunDecision d, ActivityTaskRow activity, string? timeoutType, FailureInfo failure)
+    private static void CloseActivity(RunDecision d, ActivityTaskRow activity, string? timeoutType, FailureInfo failure, DateTime? startedAt = null)
     {
         d.DeleteActivity(activity.ScheduledEventId);
-        var started = (EventTypes.ActivityStarted, Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt)));
+        var started = new BufferedEvent(EventTypes.ActivityStarted, Json(new ActivityStartedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt)),
+            startedAt ?? AttemptStart(d, activity, null));
         var closed = timeoutType is null
-            ? (EventTypes.ActivityFailed, Json(new ActivityFailedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt, failure)))
-            : (EventTypes.ActivityTimedOut, Json(new ActivityTimedOutAttributes(activity.Seq, activity.ScheduledEventId, timeoutType, failure)));
-        d.Deliver(started, closed);
+            ? new BufferedEvent(EventTypes.ActivityFailed, Json(new ActivityFailedAttributes(activity.Seq, activity.ScheduledEventId, activity.Attempt, failure)))
+            : new BufferedEvent(EventTypes.ActivityTimedOut, Json(new ActivityTimedOutAttributes(activity.Seq, activity.ScheduledEventId, timeoutType, failure)));
+        d.Deliver([started, closed]);
     }
 
     /// <summary>Sends an attempt of <paramref name="activity"/> (scheduled with <paramref name="options"/>); returns its row as dispatched.</summary>

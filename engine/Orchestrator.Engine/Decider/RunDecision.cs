@@ -70,11 +70,10 @@ internal sealed class RunDecision
     /// Delivers events from outside the workflow code (a signal, an activity result, a timer): buffered while a workflow
     /// task is in flight (appended after its answer), else appended with a new workflow task.
     /// </summary>
-    public void Deliver(params (string EventType, string AttributesJson)[] events) => Deliver(events, null);
+    public void Deliver(params (string EventType, string AttributesJson)[] events) => Deliver(events.Select(e => new BufferedEvent(e.EventType, e.AttributesJson)).ToList());
 
-    /// <param name="events">The events.</param>
-    /// <param name="timestamps">Each event's timestamp (null: now).</param>
-    public void Deliver(IReadOnlyList<(string EventType, string AttributesJson)> events, IReadOnlyList<DateTimeOffset?>? timestamps)
+    /// <param name="events">The events, each with its own time or none (then: now).</param>
+    public void Deliver(IReadOnlyList<BufferedEvent> events)
     {
         if (!IsOpen)
         {
@@ -85,9 +84,9 @@ internal sealed class RunDecision
             Effects.Buffer.AddRange(events);
             return;
         }
-        for (var i = 0; i < events.Count; i++)
+        foreach (var e in events)
         {
-            AppendRaw(events[i].EventType, events[i].AttributesJson, timestamps?[i]);
+            AppendRaw(e.EventType, e.AttributesJson, At(e.OccurredAt));
         }
         ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
     }
@@ -104,7 +103,7 @@ internal sealed class RunDecision
         }
         if (TaskInFlight)
         {
-            Effects.Buffer.Add((eventType, attributesJson));
+            Effects.Buffer.Add(new BufferedEvent(eventType, attributesJson));
             return;
         }
         AppendRaw(eventType, attributesJson);
@@ -115,11 +114,16 @@ internal sealed class RunDecision
     {
         foreach (var e in Snapshot.Buffered)
         {
-            AppendRaw(e.EventType, e.AttributesJson);
+            Append(e);
         }
         Effects.BufferedConsumed = true;
         return Snapshot.Buffered.Count;
     }
+
+    /// <summary>Appends an event that was buffered, with its own time if it has one.</summary>
+    public long Append(BufferedEventRow e) => AppendRaw(e.EventType, e.AttributesJson, At(e.OccurredAt));
+
+    private static DateTimeOffset? At(DateTime? time) => time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeSpan.Zero) : null;
 
     /// <summary>Adds a durable timer.</summary>
     public void AddTimer(string timerKey, DateTime fireAt, string payload) => Effects.InsertTimers.Add(new TimerRow(Run.RunId, timerKey, fireAt, payload));
@@ -233,7 +237,7 @@ internal sealed class RunDecision
     /// </summary>
     /// <param name="firstTaskDelay">When set (a workflow retry's back-off), the first workflow task is sent by the sweeper after it.</param>
     public NewRun StartRun(WorkflowRunRecord next, WorkflowStartedAttributes started, IReadOnlyList<(string Type, string Json)>? initialEvents = null,
-        TimeSpan? firstTaskDelay = null, bool cancelRequested = false, IReadOnlyList<(string, string)>? buffered = null)
+        TimeSpan? firstTaskDelay = null, bool cancelRequested = false, IReadOnlyList<BufferedEvent>? buffered = null)
     {
         var run = RunDecider.NewRun(next, started, initialEvents, firstTaskDelay, Context) with { CancelRequested = cancelRequested, Buffered = buffered };
         Effects.Operations.Add(run);

@@ -24,7 +24,7 @@ internal sealed class RunEffects
     public List<NewEvent> Events { get; } = [];
 
     /// <summary>Events buffered while a workflow task is in flight (rows of <c>buffered_events</c> to insert), in order.</summary>
-    public List<(string EventType, string AttributesJson)> Buffer { get; } = [];
+    public List<BufferedEvent> Buffer { get; } = [];
 
     /// <summary>The run's buffered events read with the snapshot were used (appended, or dropped on purpose): the shell deletes them.</summary>
     public bool BufferedConsumed { get; set; }
@@ -74,6 +74,9 @@ internal sealed class RunEffects
         && DeleteTimers.Count == 0 && !SetCancelRequested && MarkParentNotified.Count == 0 && Operations.Count == 0;
 }
 
+/// <summary>An event to buffer; <paramref name="OccurredAt"/>: its own time (appended with it), null for the time it is appended.</summary>
+internal sealed record BufferedEvent(string EventType, string AttributesJson, DateTime? OccurredAt = null);
+
 /// <summary>A durable timer row (table <c>timers</c>).</summary>
 internal sealed record TimerRow(Guid RunId, string TimerKey, DateTime FireAt, string Payload);
 
@@ -92,7 +95,7 @@ internal sealed record CloseRun(string Status, string? Result, string? Failure, 
 /// a back-off. <paramref name="CancelRequested"/> and <paramref name="Buffered"/>: a cancel request handed on to it.
 /// </summary>
 internal sealed record NewRun(WorkflowRunRecord Run, IReadOnlyList<NewEvent> Events, WorkflowTaskRow Task, TimerRow? RunTimeout,
-    WorkflowTaskMessage? Message, bool CancelRequested = false, IReadOnlyList<(string EventType, string AttributesJson)>? Buffered = null) : RunOperation;
+    WorkflowTaskMessage? Message, bool CancelRequested = false, IReadOnlyList<BufferedEvent>? Buffered = null) : RunOperation;
 
 /// <summary>Something the decision did that an operator should see in the log.</summary>
 /// <param name="Kind">What.</param>

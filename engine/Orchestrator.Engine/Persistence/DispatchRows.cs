@@ -65,8 +65,8 @@ internal sealed record OutboxRow(string Destination, string MessageType, string 
 /// engine sends a newer attempt anyway, so at most one live copy of a task waits in the queue).
 internal sealed record OutgoingMessage(string Destination, object Message, long OutboxId = 0, TimeSpan? TimeToLive = null);
 
-/// <summary>An event that arrived while a workflow task was in flight.</summary>
-internal sealed record BufferedEventRow(long Id, string EventType, string AttributesJson);
+/// <summary>An event that arrived while a workflow task was in flight (<paramref name="OccurredAt"/>: its own time, if it has one).</summary>
+internal sealed record BufferedEventRow(long Id, string EventType, string AttributesJson, DateTime? OccurredAt = null);
 
 /// <summary>What a run transaction read and locked first (<see cref="DispatchStore.LockRunAsync"/>).</summary>
 /// <remarks><c>Tail</c>: with an activity, when the workflow task was idle, the events from its <c>events_from</c> on.</remarks>

@@ -117,6 +117,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
             args.AddDynamicParams(new
             {
                 BufferTypes = buffered.Select(b => b.EventType).ToArray(), BufferAttributes = buffered.Select(b => b.AttributesJson).ToArray(),
+                BufferOccurredAt = buffered.Select(b => b.OccurredAt).ToArray(),
             });
         }
         try
@@ -232,6 +233,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
             {
                 BufferTypes = effects.Buffer.Select(b => b.EventType).ToArray(),
                 BufferAttributes = effects.Buffer.Select(b => b.AttributesJson).ToArray(),
+                BufferOccurredAt = effects.Buffer.Select(b => b.OccurredAt).ToArray(),
             });
         }
         if (effects.SetCancelRequested)

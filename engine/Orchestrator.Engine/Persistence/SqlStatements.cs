@@ -164,14 +164,15 @@ internal static class SqlStatements
 
     /// <summary>The events buffered while a workflow task was in flight, read (a close appends them; they go with the run's work).</summary>
     public const string ReadBufferedEvents = """
-        SELECT id, event_type, attributes::text AS attributes_json FROM buffered_events WHERE run_id = @RunId ORDER BY id
+        SELECT id, event_type, attributes::text AS attributes_json, occurred_at FROM buffered_events WHERE run_id = @RunId ORDER BY id
         """;
 
     /// <summary>Events a decision buffered (inside its combined write), in their order.</summary>
     public const string InsertBufferedEvents = """
-        INSERT INTO buffered_events (run_id, event_type, attributes)
-        SELECT @RunId, b.event_type, b.attributes::json
-        FROM unnest(@BufferTypes::text[], @BufferAttributes::text[]) WITH ORDINALITY AS b(event_type, attributes, ord)
+        INSERT INTO buffered_events (run_id, event_type, attributes, occurred_at)
+        SELECT @RunId, b.event_type, b.attributes::json, b.occurred_at
+        FROM unnest(@BufferTypes::text[], @BufferAttributes::text[], @BufferOccurredAt::timestamptz[]) WITH ORDINALITY
+            AS b(event_type, attributes, occurred_at, ord)
         ORDER BY b.ord
         """;
 
@@ -214,7 +215,7 @@ internal static class SqlStatements
 
     public const string TakeBufferedEvents = """
         DELETE FROM buffered_events WHERE run_id = @RunId
-        RETURNING id, event_type, attributes::text AS attributes_json
+        RETURNING id, event_type, attributes::text AS attributes_json, occurred_at
         """;
 
     /// <summary>The activities a run change scheduled (inside its combined write; parameter names apart from the others').</summary>

@@ -245,7 +245,7 @@ public sealed class RunDeciderTests
                 var task = Task(TaskState.Dispatched, attempt: lastFailure is null ? 1 : 2, lastFailure: lastFailure);
                 var effects = Decide(Snapshot(task: task, buffered: taken), Answer(9, commands));
 
-                var kept = effects.Events.Select(e => (e.EventType, e.AttributesJson)).Concat(effects.Buffer).ToList();
+                var kept = effects.Events.Select(e => (e.EventType, e.AttributesJson)).Concat(effects.Buffer.Select(b => (b.EventType, b.AttributesJson))).ToList();
                 foreach (var e in taken)
                 {
                     var dropped = e.EventType == EventTypes.TimerFired && commands.OfType<CancelTimerCommand>().Any();
@@ -436,5 +436,49 @@ public sealed class RunDeciderTests
         Assert.Equal(Now.AddHours(1), created.RunTimeout!.FireAt);
         Assert.Equal(2, created.Message!.Events.Count);
         Assert.Contains("\"randomSeed\":7", created.Events[0].AttributesJson);
+    }
+
+    [Fact]
+    public void ActivityStarted_carries_the_start_the_worker_reported_appended_or_buffered()
+    {
+        var reported = new DateTimeOffset(Now.AddMilliseconds(-700), TimeSpan.Zero);
+        var answer = new ActivityCompletedTrigger(new ActivityTaskCompletedMessage(RunId, 5, 1, J("done"), "test", StartedAt: reported));
+
+        var idle = Decide(new RunSnapshot { Run = Run(), Task = Task(TaskState.Idle), Activity = Activity() }, answer);
+        var inFlight = Decide(new RunSnapshot { Run = Run(), Task = Task(TaskState.Dispatched), Activity = Activity() }, answer);
+
+        Assert.Equal([EventTypes.ActivityStarted, EventTypes.ActivityCompleted, EventTypes.WorkflowTaskScheduled], Types(idle));
+        Assert.Equal(reported, idle.Events[0].Timestamp);
+        Assert.Equal(new DateTimeOffset(Now, TimeSpan.Zero), idle.Events[1].Timestamp);
+        Assert.Equal(reported.UtcDateTime, inFlight.Buffer[0].OccurredAt);
+        Assert.Null(inFlight.Buffer[1].OccurredAt);
+    }
+
+    [Theory]
+    [InlineData(3600, 0)]      // a worker clock an hour ahead: now
+    [InlineData(-3600, -1)]    // before the attempt was sent: its send
+    public void A_reported_start_outside_the_attempt_is_kept_within_it(int offsetSeconds, int expectedSecondsFromNow)
+    {
+        var activity = Activity(); // sent 1 s before now
+        var answer = new ActivityCompletedTrigger(new ActivityTaskCompletedMessage(RunId, 5, 1, null, "test",
+            StartedAt: new DateTimeOffset(Now.AddSeconds(offsetSeconds), TimeSpan.Zero)));
+
+        var effects = Decide(new RunSnapshot { Run = Run(), Task = Task(TaskState.Idle), Activity = activity }, answer);
+
+        Assert.Equal(new DateTimeOffset(Now.AddSeconds(expectedSecondsFromNow), TimeSpan.Zero), effects.Events[0].Timestamp);
+    }
+
+    [Fact]
+    public void A_final_failure_records_the_attempt_start_it_reported()
+    {
+        var noRetry = RunDecision.Json(new ActivityScheduledAttributes(1, "Charge", J(Array.Empty<int>()), null, null, null, null, null,
+            new RetryPolicyInfo(TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(10), 1, [])));
+        var reported = new DateTimeOffset(Now.AddMilliseconds(-300), TimeSpan.Zero);
+
+        var effects = Decide(new RunSnapshot { Run = Run(), Task = Task(TaskState.Idle), Activity = Activity(options: noRetry) },
+            new ActivityFailedTrigger(new ActivityTaskFailedMessage(RunId, 5, 1, new FailureInfo("X", "x"), "test", reported)));
+
+        Assert.Equal([EventTypes.ActivityStarted, EventTypes.ActivityFailed, EventTypes.WorkflowTaskScheduled], Types(effects));
+        Assert.Equal(reported, effects.Events[0].Timestamp);
     }
 }

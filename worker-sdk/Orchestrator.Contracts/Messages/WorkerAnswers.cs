@@ -26,8 +26,9 @@ internal sealed record WorkflowTaskFailedMessage(Guid RunId, long ScheduledEvent
 /// <param name="Result">The JSON result (null for none).</param>
 /// <param name="Identity">The worker's identity.</param>
 /// <param name="Continuation">The next workflow task, already run by this worker on the result (null when it did not).</param>
+/// <param name="StartedAt">When the worker began the attempt (its clock; the engine keeps it within the attempt's send and its answer).</param>
 internal sealed record ActivityTaskCompletedMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Result, string Identity,
-    ContinuedWorkflowTask? Continuation = null);
+    ContinuedWorkflowTask? Continuation = null, DateTimeOffset? StartedAt = null);
 
 /// <summary>
 /// The workflow task a worker ran right after an activity completed, on the run's instance it holds: it assumed the run's
@@ -54,7 +55,8 @@ internal sealed record ContinuedWorkflowTask(long TailFrom, long FirstEventId, D
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Failure">The exception (type = class name).</param>
 /// <param name="Identity">The worker's identity.</param>
-internal sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity);
+/// <param name="StartedAt">When the worker began the attempt.</param>
+internal sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEventId, int Attempt, FailureInfo Failure, string Identity, DateTimeOffset? StartedAt = null);
 
 /// <summary>Worker → engine: an activity attempt is alive; <paramref name="Details"/> is its checkpoint for a later attempt.</summary>
 /// <param name="RunId">The run.</param>

@@ -63,6 +63,7 @@ internal sealed class ActivityTaskHandler
         }
         using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, heartbeatWatch.Token, context.CancellationToken, _lifetime.Stopping);
         ActivityResult result;
+        var startedAt = DateTimeOffset.UtcNow; // in the answer: ActivityStarted tells when the attempt really began
         var heartbeats = new HeartbeatSender(_sender, task, _logger);
         await using (heartbeats.ConfigureAwait(false))
         {
@@ -103,13 +104,14 @@ internal sealed class ActivityTaskHandler
             }
             _logger.ActivityFailed(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failure.Type, failure.Message);
             WorkerDiagnostics.SetFailure(span, failure.Type, failure.Message);
-            await _sender.SendAsync(new ActivityTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt, failure, _options.Identity), context.CancellationToken).ConfigureAwait(false);
+            await _sender.SendAsync(new ActivityTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt, failure, _options.Identity, startedAt), context.CancellationToken).ConfigureAwait(false);
         }
         else
         {
             _logger.ActivityCompleted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
             var continuation = await _workflowTasks.TryContinueAsync(task, result.Result, context.CancellationToken).ConfigureAwait(false);
-            await _sender.SendAsync(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, _options.Identity, continuation),
+            await _sender.SendAsync(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, _options.Identity, continuation,
+                startedAt),
                 context.CancellationToken).ConfigureAwait(false);
         }
     }
