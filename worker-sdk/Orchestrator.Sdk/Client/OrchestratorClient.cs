@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.History;
 using Orchestrator.Sdk.Hosting;
 
@@ -81,10 +82,10 @@ public sealed class OrchestratorClient : IDisposable
     public async Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
-        var body = new StartRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
+        var body = new StartWorkflowRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
             options?.RunTimeout, options?.RetryPolicy?.ToInfo());
         using var response = await SendAsync(HttpMethod.Post, "api/v1/workflows", JsonContent.Create(body, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
-        var started = await ReadAsync<StartResponse>(response, cancellationToken).ConfigureAwait(false);
+        var started = await ReadAsync<StartWorkflowResponse>(response, cancellationToken).ConfigureAwait(false);
         return new WorkflowHandle(this, started.WorkflowId, started.RunId);
     }
 
@@ -131,7 +132,7 @@ public sealed class OrchestratorClient : IDisposable
     public async Task TerminateWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Post, $"{WorkflowPath(workflowId)}/terminate",
-            JsonContent.Create(new TerminateRequest(reason), options: ProtocolJson), cancellationToken).ConfigureAwait(false);
+            JsonContent.Create(new ReasonRequest(reason), options: ProtocolJson), cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -313,11 +314,4 @@ public sealed class OrchestratorClient : IDisposable
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
-
-    private sealed record StartRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, WorkflowIdReusePolicy? IdReusePolicy,
-        TimeSpan? RunTimeout, Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy);
-
-    private sealed record StartResponse(string WorkflowId, string RunId);
-
-    private sealed record TerminateRequest(string? Reason);
 }
