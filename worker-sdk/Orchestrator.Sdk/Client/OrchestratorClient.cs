@@ -19,6 +19,8 @@ namespace Orchestrator.Sdk;
 /// </summary>
 /// <remarks>
 /// An engine with <c>Orchestrator:ApiKey</c> set answers 401 to every call without that key: set <see cref="ApiKey"/>.
+/// In an application with dependency injection, <see cref="OrchestratorClientServiceCollectionExtensions.AddOrchestratorClient"/>
+/// registers it from configuration, over <c>IHttpClientFactory</c> with retries of safe calls only.
 /// </remarks>
 public sealed class OrchestratorClient : IDisposable
 {
@@ -58,13 +60,16 @@ public sealed class OrchestratorClient : IDisposable
         get => _apiKey;
         init
         {
-            if (!string.IsNullOrEmpty(value) && value.Any(c => c < 0x21 || c > 0x7e))
+            if (!IsValidApiKey(value))
             {
                 throw new ArgumentException("The API key may hold only visible ASCII characters (no spaces or control characters).", nameof(value));
             }
             _apiKey = string.IsNullOrEmpty(value) ? null : value;
         }
     }
+
+    /// <summary>Whether <paramref name="apiKey"/> can be sent as a header: null, empty or visible ASCII only.</summary>
+    internal static bool IsValidApiKey(string? apiKey) => string.IsNullOrEmpty(apiKey) || apiKey.All(c => c is >= (char)0x21 and <= (char)0x7e);
 
     /// <summary>Where a refused key (401, 403) is logged as a configuration error (the worker's logger); null: not logged.</summary>
     internal ILogger? Logger { get; init; }

@@ -42,6 +42,7 @@ public static class OrchestratorWorkerServiceCollectionExtensions
         services.AddSingleton(new WorkerRegistrations(builder.Workflows, builder.Activities));
         services.AddSingleton<EngineSender>();
         services.AddSingleton<WorkerLifetime>();
+        OrchestratorClientServiceCollectionExtensions.AddHttpClient(services); // history fetches: the client's registration
         services.AddSingleton<WorkflowTaskHandler>();
         services.AddSingleton<ActivityTaskHandler>();
         services.AddHostedService<WorkerHost>();
