@@ -11,10 +11,12 @@ namespace Orchestrator.Engine.Api;
 /// <summary>The REST API of DESIGN.md under <c>/api/v1</c>.</summary>
 internal static class WorkflowEndpoints
 {
+    /// <summary>The OpenAPI tag of these operations.</summary>
+    public const string Tag = "Workflows";
 
     public static void MapWorkflowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter(async (context, next) =>
+        var api = app.MapGroup("/api/v1/workflows").WithTags(Tag).RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter(async (context, next) =>
         {
             try
             {
@@ -25,22 +27,46 @@ internal static class WorkflowEndpoints
                 return e.Problem;
             }
         });
+        api.ProducesProblem(StatusCodes.Status401Unauthorized);
 
         api.MapPost("/", StartAsync).WithName("StartWorkflow")
+            .WithSummary("Start a workflow")
+            .WithDescription("Starts a run of `workflowType` on `taskQueue`. 409 when a run with the id is open, or when `idReusePolicy` forbids reusing the id of a closed one.")
             .Accepts<Contracts.Api.StartWorkflowRequest>("application/json")
             .Produces<StartWorkflowResponse>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413);
-        api.MapGet("/", ListAsync).WithName("ListWorkflows").Produces<WorkflowListPage>().ProducesProblem(400);
-        api.MapGet("/counts", CountAsync).WithName("CountWorkflows").Produces<WorkflowCounts>();
-        api.MapGet("/{workflowId}", DescribeAsync).WithName("DescribeWorkflow").Produces<WorkflowDescription>().ProducesProblem(404);
-        api.MapGet("/{workflowId}/history", HistoryAsync).WithName("GetHistory").Produces<HistoryPage>().ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/", ListAsync).WithName("ListWorkflows")
+            .WithSummary("List runs")
+            .WithDescription("Runs newest first, one page at a time; filter by `status`, `workflowType` and `workflowIdPrefix`; pass `nextPageToken` as `pageToken` for the next page.")
+            .Produces<WorkflowListPage>().ProducesProblem(400);
+        api.MapGet("/counts", CountAsync).WithName("CountWorkflows")
+            .WithSummary("Count runs per status")
+            .WithDescription("How many runs are in each status (statuses without runs are left out), filtered like the list.")
+            .Produces<WorkflowCounts>();
+        api.MapGet("/{workflowId}", DescribeAsync).WithName("DescribeWorkflow")
+            .WithSummary("Describe a run")
+            .WithDescription("The latest run of the workflow (or run `runId`): status, input, result, failure, and for an open run its pending activities and workflow task.")
+            .Produces<WorkflowDescription>().ProducesProblem(404);
+        api.MapGet("/{workflowId}/history", HistoryAsync).WithName("GetHistory")
+            .WithSummary("Read a run's history")
+            .WithDescription("One page of the run's events in event id order (the latest run unless `runId`); pass `nextPageToken` as `pageToken` for the next page.")
+            .Produces<HistoryPage>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/{workflowId}/result", ResultAsync).WithName("GetResult")
+            .WithSummary("Wait for a workflow's result")
+            .WithDescription("Long-polls up to `waitSeconds` (default 30, at most 60): 200 with the describe body once the workflow closed (following continue-as-new to its last run), 202 with it while still open.")
             .Produces<WorkflowDescription>().Produces<WorkflowDescription>(StatusCodes.Status202Accepted).ProducesProblem(404);
         api.MapPost("/{workflowId}/signals/{signalName}", SignalAsync).WithName("SignalWorkflow")
+            .WithSummary("Signal a workflow")
+            .WithDescription("Delivers signal `signalName` with the body as its payload (any JSON value, or none) to the open run.")
             .Accepts<JsonElement>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
-        api.MapPost("/{workflowId}/cancel", CancelAsync).WithName("CancelWorkflow").Produces(StatusCodes.Status202Accepted).ProducesProblem(404);
+        api.MapPost("/{workflowId}/cancel", CancelAsync).WithName("CancelWorkflow")
+            .WithSummary("Request cancellation")
+            .WithDescription("Asks the open run to cancel: the workflow sees it and may compensate before it closes Canceled. The body is optional.")
+            .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         api.MapPost("/{workflowId}/terminate", TerminateAsync).WithName("TerminateWorkflow")
-            .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404);
+            .WithSummary("Terminate a workflow")
+            .WithDescription("Closes the open run Terminated at once; no workflow code runs. The reason is recorded in history.")
+            .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, CancellationToken ct)
