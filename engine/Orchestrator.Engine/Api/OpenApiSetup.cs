@@ -85,6 +85,7 @@ internal static class OpenApiSetup
                 .DisableTelemetry()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools() // its toolbar offers scalar.com services (share, generate SDK, deploy)
                 .AddPreferredSecuritySchemes(SecuritySchemeName))
             .AllowAnonymous();
     }
