@@ -84,7 +84,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
     public async Task TheCommittedCopy_DocsOpenApiJson_IsTheServedDocument()
     {
         var served = Canonical(await DocumentAsync());
-        var path = Path.Combine(Root(), "docs", "openapi.json");
+        var path = Path.Combine(DeploymentTests.Root(), "docs", "openapi.json");
         if (Environment.GetEnvironmentVariable("ORCHESTRATOR_UPDATE_OPENAPI") == "1")
         {
             await File.WriteAllTextAsync(path, served);
@@ -144,16 +144,6 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
                 }
                 break;
         }
-    }
-
-    internal static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Orchestrator.sln not found above the test output.");
     }
 
     [GeneratedRegex("<script[^>]*\\ssrc=\"([^\"]+)\"")]

@@ -11,7 +11,7 @@ public sealed class OpenApiLintTests
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task RedoclyLint_OfTheDocument_ReportsNoError()
     {
-        var root = OpenApiDocumentTests.Root();
+        var root = DeploymentTests.Root();
         var info = new ProcessStartInfo(Path.Combine(root, "scripts", "openapi-lint.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
