@@ -98,7 +98,7 @@ echo
 cat <<EOF
 
 Orchestrator is up:
-  REST API   $ENGINE_URL   (OpenAPI: $ENGINE_URL/openapi/v1.json)
+  REST API   $ENGINE_URL   (reference: $ENGINE_URL/docs, OpenAPI: $ENGINE_URL/openapi/v1.json)
   Dashboard  $DASHBOARD_URL   (the demo run: $DASHBOARD_URL/workflows/$DEMO_ID)
              sign in as operator / $DASHBOARD_PASSWORD
   Worker     samples/OrderSample on task queue 'default'

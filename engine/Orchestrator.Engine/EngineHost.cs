@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -28,6 +29,10 @@ internal static class EngineHost
 
         var services = builder.Services;
         services.AddSingleton(options);
+        // validated when the host starts, whoever built them (Program has checked them already, before migrating)
+        services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
+        services.AddSingleton<IOptionsFactory<EngineOptions>>(sp => new GivenOptionsFactory<EngineOptions>(options, sp.GetServices<IValidateOptions<EngineOptions>>()));
+        services.AddOptions<EngineOptions>().ValidateOnStart();
         var settings = builder.Configuration.GetSection("Orchestrator:Engine").Get<EngineSettings>() ?? new EngineSettings();
         services.AddSingleton(settings);
         services.AddSingleton(_ =>
@@ -88,7 +93,7 @@ internal static class EngineHost
 
         services.AddProblemDetails();
         services.AddApiKeyAuthentication(options);
-        services.AddOpenApi();
+        services.AddEngineOpenApi();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 
         var otel = services.AddOpenTelemetry()
@@ -105,10 +110,14 @@ internal static class EngineHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiKeyAuthentication(options);
-        // the OpenAPI document needs the key like the API it describes (no reason to show a stranger the surface);
-        // readiness stays anonymous for load balancers and orchestrators, and tells nothing but "ready" or not
-        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiKeyAuthentication.Policy);
+        // the OpenAPI document and its reference at /docs are anonymous: they are the same for every engine of this
+        // version (docs/openapi.json holds a copy) and the operations they describe need the key. Readiness stays
+        // anonymous for load balancers and orchestrators, and tells nothing but "ready" or not.
+        app.MapEngineOpenApi();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        // liveness: the process serves HTTP; no dependency is checked, so an orchestrator does not restart an engine that
+        // waits for PostgreSQL or RabbitMQ (readiness says that)
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapWorkflowApi();
         return app;
     }

@@ -32,28 +32,12 @@ internal sealed class EngineOptions
     /// <summary>Whether <see cref="ApiKey"/> is set, so every call but <c>/health/ready</c> needs it.</summary>
     public bool RequiresApiKey => !string.IsNullOrEmpty(ApiKey);
 
+    /// <summary>Binds the <c>Orchestrator</c> section and validates it (<see cref="EngineOptionsValidator"/>).</summary>
+    /// <exception cref="InvalidOperationException">The options cannot work; the message names every bad key.</exception>
     public static EngineOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<EngineOptions>() ?? new EngineOptions();
-        if (string.IsNullOrWhiteSpace(options.Postgres))
-        {
-            throw new InvalidOperationException(
-                "Orchestrator:Postgres is not set: give an Npgsql connection string (env Orchestrator__Postgres).");
-        }
-        if (string.IsNullOrWhiteSpace(options.RabbitMq))
-        {
-            throw new InvalidOperationException(
-                "Orchestrator:RabbitMq is not set: give an AMQP URI such as amqp://user:password@127.0.0.1:5672/ (env Orchestrator__RabbitMq).");
-        }
-        if (Broker.RabbitMqSetup.Validate(options) is { } problem)
-        {
-            throw new InvalidOperationException(problem);
-        }
-        if (options.RequiresApiKey && string.IsNullOrWhiteSpace(options.ApiKey))
-        {
-            throw new InvalidOperationException(
-                "Orchestrator:ApiKey holds only white space: set a real key, or leave it empty to run the API without one.");
-        }
-        return options;
+        var result = new EngineOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new InvalidOperationException(string.Join(Environment.NewLine, result.Failures)) : options;
     }
 }

@@ -10,7 +10,8 @@ namespace Orchestrator.EndToEnd.Tests;
 
 /// <summary>
 /// An engine with <c>Orchestrator:ApiKey</c> set: no spelling of a path gets past the key, every endpoint of the app
-/// refuses a call without it or with a wrong one, and only <c>/health/ready</c> is open. Requests go over a bare socket,
+/// refuses a call without it or with a wrong one, and only the health checks, the OpenAPI document and its reference
+/// (<c>/docs</c>) are open. Requests go over a bare socket,
 /// so the path reaches the engine exactly as written.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -46,7 +47,8 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         { "POST", "/API/v1/workflows" },
         { "GET", "/API/V1/WORKFLOWS" },
         { "GET", "/API/v1/workflows/{id}/history" },
-        { "GET", "/Openapi/V1.json" },
+        { "GET", "/docs/../api/v1/workflows" },
+        { "GET", "/health/live/../../api/v1/workflows/{id}" },
         { "GET", "/health/ready/../../api/v1/workflows" },
         { "GET", "/no/such/path" },
     };
@@ -82,7 +84,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
-    public async Task EveryEndpointOfTheApp_WithoutOrWithAWrongKey_Gets401_WithTheKeyIsServed_AndOnlyHealthIsOpen()
+    public async Task EveryEndpointOfTheApp_WithoutOrWithAWrongKey_Gets401_WithTheKeyIsServed_AndOnlyHealthAndTheApiDescriptionAreOpen()
     {
         var id = await _cluster.StartWorkflowAsync("T", null, "every-1");
         var runs = await RunCountAsync();
@@ -91,7 +93,12 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         var calls = new (string Method, string Pattern, string Target, string? Body, int Served, bool Anonymous)[]
         {
             ("GET", "/health/ready", "/health/ready", null, 200, true),
-            ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, 200, false),
+            ("GET", "/health/live", "/health/live", null, 200, true),
+            ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, 200, true),
+            ("GET", "/docs/{documentName?}", "/docs/v1", null, 200, true),
+            ("GET", "/docs/scalar.js", "/docs/scalar.js", null, 200, true),
+            ("GET", "/docs/scalar.aspnetcore.js", "/docs/scalar.aspnetcore.js", null, 200, true),
+            ("GET", "/docs/favicon.svg", "/docs/favicon.svg", null, 200, true),
             ("GET", "/api/v1/workflows/", "/api/v1/workflows", null, 200, false),
             ("GET", "/api/v1/workflows/counts", "/api/v1/workflows/counts", null, 200, false),
             ("GET", "/api/v1/workflows/{workflowId}", $"/api/v1/workflows/{id}", null, 200, false),
@@ -102,7 +109,8 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             ("POST", "/api/v1/workflows/{workflowId}/terminate", $"/api/v1/workflows/{id}/terminate", "{}", 202, false),
             ("POST", "/api/v1/workflows/", "/api/v1/workflows", $$"""{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}""", 201, false),
         };
-        Assert.Equal(calls.Select(c => $"{c.Method} {c.Pattern}").Order(), AppEndpoints().Order());
+        var endpoints = AppEndpoints().Order().ToList();
+        Assert.True(calls.Select(c => $"{c.Method} {c.Pattern}").Order().SequenceEqual(endpoints), "the app's endpoints: " + string.Join(", ", endpoints));
 
         foreach (var call in calls)
         {

@@ -77,7 +77,8 @@ public sealed class RestApiTests : IAsyncLifetime
     [InlineData("{}", "'workflowType' is required")]
     [InlineData("{\"workflowType\":5}", "expected shape")]
     [InlineData("{\"workflowType\":\"a b\"}", "may contain only")]
-    [InlineData("{\"workflowType\":\"T\",\"idReusePolicy\":\"Sometimes\"}", "idReusePolicy")]
+    [InlineData("{\"workflowType\":\"T\",\"idReusePolicy\":\"Sometimes\"}", "'idReusePolicy' must be one of AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate")]
+    [InlineData("{\"workflowType\":\"T\",\"idReusePolicy\":7}", "'idReusePolicy' must be one of AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate")]
     [InlineData("[1,2]", "expected shape")]
     [InlineData("", "request body is required")]
     public async Task Start_BadBody_Returns400ProblemAndChangesNothing(string body, string detail)

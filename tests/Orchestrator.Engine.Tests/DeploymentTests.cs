@@ -6,7 +6,7 @@ namespace Orchestrator.Engine.Tests;
 /// <summary>compose/: no Docker engine runs here, so the files are validated, not run.</summary>
 public sealed partial class DeploymentTests
 {
-    private static string Root()
+    internal static string Root()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.History;
 
 namespace Orchestrator.Dashboard.Api;
@@ -55,7 +56,7 @@ internal sealed class EngineApiClient(HttpClient http)
         => PostAsync(WorkflowPath(workflowId) + "/cancel", "{}", cancellationToken);
 
     public Task<ActionResult> TerminateAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
-        => PostAsync(WorkflowPath(workflowId) + "/terminate", JsonSerializer.Serialize(new { reason }, Json), cancellationToken);
+        => PostAsync(WorkflowPath(workflowId) + "/terminate", JsonSerializer.Serialize(new ReasonRequest(reason), Json), cancellationToken);
 
     private async Task<ApiResult<T>> GetAsync<T>(string uri, CancellationToken cancellationToken)
     {

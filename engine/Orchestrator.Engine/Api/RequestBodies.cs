@@ -19,9 +19,22 @@ internal static class RequestBodies
         }
         catch (JsonException e)
         {
-            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
+            var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? null : e.Path.TrimStart('$', '.');
+            if (path is not null && EnumAt<T>(path) is { } names)
+            {
+                throw new BodyException(Problems.BadRequest($"'{path}' must be one of {string.Join(", ", names)}."));
+            }
+            var where = path is null ? "" : $" at '{path}'";
             throw new BodyException(Problems.BadRequest($"The request body does not have the expected shape{where}: a value has the wrong JSON type."));
         }
+    }
+
+    /// <summary>The names of the string enum a top-level property of <typeparamref name="T"/> holds, if it is one.</summary>
+    private static string[]? EnumAt<T>(string camelCaseProperty)
+    {
+        var property = typeof(T).GetProperties().FirstOrDefault(p => string.Equals(p.Name, camelCaseProperty, StringComparison.OrdinalIgnoreCase));
+        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type is { IsEnum: true } ? Enum.GetNames(type) : null;
     }
 
     /// <summary>The body as a JSON value (null when empty).</summary>

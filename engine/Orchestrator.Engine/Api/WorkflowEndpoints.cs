@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.Api;
+using Orchestrator.Contracts.History;
 using Orchestrator.Engine.Dispatch;
 using Orchestrator.Engine.Persistence;
 
@@ -8,12 +11,12 @@ namespace Orchestrator.Engine.Api;
 /// <summary>The REST API of DESIGN.md under <c>/api/v1</c>.</summary>
 internal static class WorkflowEndpoints
 {
-
-    private static readonly string[] ReusePolicies = ["AllowDuplicate", "AllowDuplicateFailedOnly", "RejectDuplicate"];
+    /// <summary>The OpenAPI tag of these operations.</summary>
+    public const string Tag = "Workflows";
 
     public static void MapWorkflowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter(async (context, next) =>
+        var api = app.MapGroup("/api/v1/workflows").WithTags(Tag).RequireAuthorization(ApiKeyAuthentication.Policy).AddEndpointFilter(async (context, next) =>
         {
             try
             {
@@ -24,27 +27,51 @@ internal static class WorkflowEndpoints
                 return e.Problem;
             }
         });
+        api.ProducesProblem(StatusCodes.Status401Unauthorized);
 
         api.MapPost("/", StartAsync).WithName("StartWorkflow")
-            .Accepts<StartWorkflowBody>("application/json")
+            .WithSummary("Start a workflow")
+            .WithDescription("Starts a run of `workflowType` on `taskQueue`. 409 when a run with the id is open, or when `idReusePolicy` forbids reusing the id of a closed one.")
+            .Accepts<Contracts.Api.StartWorkflowRequest>("application/json")
             .Produces<StartWorkflowResponse>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413);
-        api.MapGet("/", ListAsync).WithName("ListWorkflows").Produces<WorkflowList>().ProducesProblem(400);
-        api.MapGet("/counts", CountAsync).WithName("CountWorkflows").Produces<WorkflowCounts>();
-        api.MapGet("/{workflowId}", DescribeAsync).WithName("DescribeWorkflow").Produces<WorkflowDescription>().ProducesProblem(404);
-        api.MapGet("/{workflowId}/history", HistoryAsync).WithName("GetHistory").Produces<HistoryResponse>().ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/", ListAsync).WithName("ListWorkflows")
+            .WithSummary("List runs")
+            .WithDescription("Runs newest first, one page at a time; filter by `status`, `workflowType` and `workflowIdPrefix`; pass `nextPageToken` as `pageToken` for the next page.")
+            .Produces<WorkflowListPage>().ProducesProblem(400);
+        api.MapGet("/counts", CountAsync).WithName("CountWorkflows")
+            .WithSummary("Count runs per status")
+            .WithDescription("How many runs are in each status (statuses without runs are left out), filtered like the list.")
+            .Produces<WorkflowCounts>();
+        api.MapGet("/{workflowId}", DescribeAsync).WithName("DescribeWorkflow")
+            .WithSummary("Describe a run")
+            .WithDescription("The latest run of the workflow (or run `runId`): status, input, result, failure, and for an open run its pending activities and workflow task.")
+            .Produces<WorkflowDescription>().ProducesProblem(404);
+        api.MapGet("/{workflowId}/history", HistoryAsync).WithName("GetHistory")
+            .WithSummary("Read a run's history")
+            .WithDescription("One page of the run's events in event id order (the latest run unless `runId`); pass `nextPageToken` as `pageToken` for the next page.")
+            .Produces<HistoryPage>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/{workflowId}/result", ResultAsync).WithName("GetResult")
+            .WithSummary("Wait for a workflow's result")
+            .WithDescription("Long-polls up to `waitSeconds` (default 30, at most 60): 200 with the describe body once the workflow closed (following continue-as-new to its last run), 202 with it while still open.")
             .Produces<WorkflowDescription>().Produces<WorkflowDescription>(StatusCodes.Status202Accepted).ProducesProblem(404);
         api.MapPost("/{workflowId}/signals/{signalName}", SignalAsync).WithName("SignalWorkflow")
+            .WithSummary("Signal a workflow")
+            .WithDescription("Delivers signal `signalName` with the body as its payload (any JSON value, or none) to the open run.")
             .Accepts<JsonElement>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
-        api.MapPost("/{workflowId}/cancel", CancelAsync).WithName("CancelWorkflow").Produces(StatusCodes.Status202Accepted).ProducesProblem(404);
+        api.MapPost("/{workflowId}/cancel", CancelAsync).WithName("CancelWorkflow")
+            .WithSummary("Request cancellation")
+            .WithDescription("Asks the open run to cancel: the workflow sees it and may compensate before it closes Canceled. The body is optional.")
+            .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         api.MapPost("/{workflowId}/terminate", TerminateAsync).WithName("TerminateWorkflow")
-            .Accepts<ReasonBody>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404);
+            .WithSummary("Terminate a workflow")
+            .WithDescription("Closes the open run Terminated at once; no workflow code runs. The reason is recorded in history.")
+            .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, CancellationToken ct)
     {
-        var body = await RequestBodies.ReadAsync<StartWorkflowBody>(request, ct);
+        var body = await RequestBodies.ReadAsync<Contracts.Api.StartWorkflowRequest>(request, ct);
         if (body is null)
         {
             return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?, \"runTimeout\"?, \"retryPolicy\"?}.");
@@ -56,14 +83,15 @@ internal static class WorkflowEndpoints
         {
             return Problems.BadRequest(error);
         }
-        var policy = body.IdReusePolicy ?? "AllowDuplicate";
-        if (!ReusePolicies.Contains(policy, StringComparer.Ordinal))
+        var policy = body.IdReusePolicy ?? WorkflowIdReusePolicy.AllowDuplicate;
+        if (!Enum.IsDefined(policy))
         {
-            return Problems.BadRequest($"'idReusePolicy' must be one of {string.Join(", ", ReusePolicies)}.");
+            return Problems.BadRequest($"'idReusePolicy' must be one of {string.Join(", ", Enum.GetNames<WorkflowIdReusePolicy>())}.");
         }
-        if (body.WorkflowId is { } id && policy != "AllowDuplicate" && await engine.History.GetLatestRunAsync(id, ct) is { } last)
+        if (body.WorkflowId is { } id && policy != WorkflowIdReusePolicy.AllowDuplicate && await engine.History.GetLatestRunAsync(id, ct) is { } last)
         {
-            if (policy == "RejectDuplicate" || (policy == "AllowDuplicateFailedOnly" && last.Status is RunStatus.Completed or RunStatus.ContinuedAsNew))
+            if (policy == WorkflowIdReusePolicy.RejectDuplicate
+                || (policy == WorkflowIdReusePolicy.AllowDuplicateFailedOnly && last.Status is RunStatus.Completed or RunStatus.ContinuedAsNew))
             {
                 return Problems.Conflict($"Workflow '{id}' already ran (last run {last.RunId}: {last.Status}) and the id reuse policy is {policy}.");
             }
@@ -80,7 +108,7 @@ internal static class WorkflowEndpoints
         var input = body.Input is { ValueKind: JsonValueKind.Null } ? null : body.Input;
         try
         {
-            var (workflowId, runId) = await engine.StartAsync(new StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input,
+            var (workflowId, runId) = await engine.StartAsync(new Dispatch.StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input,
                 body.RunTimeout, body.RetryPolicy));
             return Results.Created($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", new StartWorkflowResponse(workflowId, runId.ToString()));
         }
@@ -126,7 +154,7 @@ internal static class WorkflowEndpoints
         {
             items.Add(await DescribeRunAsync(engine, run, detailed: false));
         }
-        return Results.Ok(new WorkflowList(items, next));
+        return Results.Ok(new WorkflowListPage(items, next));
     }
 
     private static async Task<IResult> CountAsync(string? workflowType, string? workflowIdPrefix, WorkflowEngine engine) =>
@@ -152,7 +180,7 @@ internal static class WorkflowEndpoints
         var stored = await engine.History.ReadHistoryAsync(run.RunId, after, size + 1, ct);
         var events = stored.Take(size).Select(e => Decider.TaskMessages.ToHistoryEvent(e.EventId, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
         var next = stored.Count > size ? EncodeHistoryToken(events[^1].EventId) : null;
-        return Results.Ok(new HistoryResponse(events, next));
+        return Results.Ok(new HistoryPage(events, next));
     }
 
     private static async Task<IResult> ResultAsync(string workflowId, int? waitSeconds, WorkflowEngine engine, RunCloseNotifier closes,
@@ -210,7 +238,7 @@ internal static class WorkflowEndpoints
 
     private static async Task<IResult> CancelAsync(string workflowId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
     {
-        var body = await RequestBodies.ReadAsync<ReasonBody>(request, ct);
+        var body = await RequestBodies.ReadAsync<ReasonRequest>(request, ct);
         return await engine.RequestCancelAsync(workflowId, body?.Reason)
             ? Results.Accepted()
             : Problems.NotFound($"Workflow '{workflowId}' has no open run.");
@@ -218,7 +246,7 @@ internal static class WorkflowEndpoints
 
     private static async Task<IResult> TerminateAsync(string workflowId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
     {
-        var body = await RequestBodies.ReadAsync<ReasonBody>(request, ct);
+        var body = await RequestBodies.ReadAsync<ReasonRequest>(request, ct);
         return await engine.TerminateAsync(workflowId, body?.Reason)
             ? Results.Accepted()
             : Problems.NotFound($"Workflow '{workflowId}' has no open run.");
@@ -248,18 +276,19 @@ internal static class WorkflowEndpoints
         if (detailed && run.Status == RunStatus.Running)
         {
             pending = (await engine.Store.PendingActivitiesAsync(run.RunId)).Select(a => new PendingActivity(
-                a.ScheduledEventId, a.ActivityName, a.Attempt, a.State, Utc(a.StartedAt), ParseJson(a.LastFailure),
+                a.ScheduledEventId, a.ActivityName, a.Attempt, a.State, Utc(a.StartedAt), ParseFailure(a.LastFailure),
                 a.State == TaskState.Scheduled ? Utc(a.DispatchAfter) : null)).ToList();
             if (await engine.Store.ReadWorkflowTaskAsync(run.RunId) is { State: not TaskState.Idle } wt)
             {
                 var note = wt.LastFailure is null
                     ? $"Waiting for a worker on task queue '{run.TaskQueue}' that knows workflow type '{run.WorkflowType}'."
                     : $"The workflow task failed {wt.Attempt - 1} time(s); it is retried (next at {wt.DispatchAfter:O}).";
-                task = new PendingWorkflowTask(wt.ScheduledEventId, wt.Attempt, wt.State, ParseJson(wt.LastFailure), note);
+                task = new PendingWorkflowTask(wt.ScheduledEventId, wt.Attempt, wt.State, ParseFailure(wt.LastFailure), note,
+                    wt.State == TaskState.Scheduled ? Utc(wt.DispatchAfter) : null);
             }
         }
-        return new WorkflowDescription(run.WorkflowId, run.RunId.ToString(), run.WorkflowType, run.TaskQueue, run.Status,
-            ParseJson(run.Input), ParseJson(run.Result), ParseJson(run.Failure), Utc(run.StartedAt)!.Value, Utc(run.ClosedAt),
+        return new WorkflowDescription(run.WorkflowId, run.RunId.ToString(), run.WorkflowType, run.TaskQueue, Enum.Parse<WorkflowStatus>(run.Status),
+            ParseJson(run.Input), ParseJson(run.Result), ParseFailure(run.Failure), Utc(run.StartedAt)!.Value, Utc(run.ClosedAt),
             run.PreviousRunId?.ToString(), run.NextRunId?.ToString(), run.ParentWorkflowId, run.ParentRunId?.ToString(),
             run.NextEventId - 1, pending, task);
     }
@@ -276,6 +305,9 @@ internal static class WorkflowEndpoints
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
     }
+
+    /// <summary>A failure as stored (a <see cref="FailureInfo"/> in JSON), null when none.</summary>
+    private static FailureInfo? ParseFailure(string? json) => json is null ? null : JsonSerializer.Deserialize<FailureInfo>(json, HistoryJson.Options);
 
     private static bool IsStatus(string s) => s is RunStatus.Running or RunStatus.Completed or RunStatus.Failed or RunStatus.Canceled
         or RunStatus.Terminated or RunStatus.ContinuedAsNew or RunStatus.TimedOut;

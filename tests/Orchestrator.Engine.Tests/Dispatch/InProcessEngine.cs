@@ -31,13 +31,17 @@ internal sealed class InProcessEngine : IAsyncDisposable
 
     /// <param name="settings">Changes to the engine's timing settings (and its clock) before it starts.</param>
     /// <param name="logs">Receives the engine's log entries from Information on.</param>
-    public static async Task<InProcessEngine> StartAsync(Action<EngineSettings>? settings = null, LogCapture? logs = null)
+    /// <param name="configure">More changes to the engine's host before it is built (e.g. services).</param>
+    /// <param name="engineQueuePrefix">The engine queue's name before its random suffix; <c>orchestrator-engine-</c> for one the
+    /// least-privileged engine broker user may declare (so the bus starts and readiness can be healthy).</param>
+    public static async Task<InProcessEngine> StartAsync(Action<EngineSettings>? settings = null, LogCapture? logs = null, Action<WebApplicationBuilder>? configure = null,
+        string engineQueuePrefix = "inproc-engine-")
     {
         var postgres = await TestServers.CreateDatabaseAsync("inproc");
         await DatabaseMigrator.MigrateAsync(postgres, NullLogger.Instance);
         var port = FreePort();
         var app = EngineHost.Build(["--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning"],
-            new EngineOptions { Postgres = postgres, RabbitMq = await TestServers.RabbitMqAsync(), EngineQueue = "inproc-engine-" + Guid.NewGuid().ToString("N")[..8] },
+            new EngineOptions { Postgres = postgres, RabbitMq = await TestServers.RabbitMqAsync(), EngineQueue = engineQueuePrefix + Guid.NewGuid().ToString("N")[..8] },
             builder =>
             {
                 var registered = (EngineSettings)builder.Services.Single(d => d.ServiceType == typeof(EngineSettings)).ImplementationInstance!;
@@ -46,6 +50,7 @@ internal sealed class InProcessEngine : IAsyncDisposable
                 {
                     builder.Logging.AddProvider(logs);
                 }
+                configure?.Invoke(builder);
             });
         await app.StartAsync();
         return new InProcessEngine(app, postgres, port);

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.History;
 using Orchestrator.Sdk.Hosting;
 
@@ -18,6 +19,8 @@ namespace Orchestrator.Sdk;
 /// </summary>
 /// <remarks>
 /// An engine with <c>Orchestrator:ApiKey</c> set answers 401 to every call without that key: set <see cref="ApiKey"/>.
+/// In an application with dependency injection, <see cref="OrchestratorClientServiceCollectionExtensions.AddOrchestratorClient"/>
+/// registers it from configuration, over <c>IHttpClientFactory</c> with retries of safe calls only.
 /// </remarks>
 public sealed class OrchestratorClient : IDisposable
 {
@@ -57,13 +60,16 @@ public sealed class OrchestratorClient : IDisposable
         get => _apiKey;
         init
         {
-            if (!string.IsNullOrEmpty(value) && value.Any(c => c < 0x21 || c > 0x7e))
+            if (!IsValidApiKey(value))
             {
                 throw new ArgumentException("The API key may hold only visible ASCII characters (no spaces or control characters).", nameof(value));
             }
             _apiKey = string.IsNullOrEmpty(value) ? null : value;
         }
     }
+
+    /// <summary>Whether <paramref name="apiKey"/> can be sent as a header: null, empty or visible ASCII only.</summary>
+    internal static bool IsValidApiKey(string? apiKey) => string.IsNullOrEmpty(apiKey) || apiKey.All(c => c is >= (char)0x21 and <= (char)0x7e);
 
     /// <summary>Where a refused key (401, 403) is logged as a configuration error (the worker's logger); null: not logged.</summary>
     internal ILogger? Logger { get; init; }
@@ -81,10 +87,10 @@ public sealed class OrchestratorClient : IDisposable
     public async Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
-        var body = new StartRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
+        var body = new StartWorkflowRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
             options?.RunTimeout, options?.RetryPolicy?.ToInfo());
         using var response = await SendAsync(HttpMethod.Post, "api/v1/workflows", JsonContent.Create(body, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
-        var started = await ReadAsync<StartResponse>(response, cancellationToken).ConfigureAwait(false);
+        var started = await ReadAsync<StartWorkflowResponse>(response, cancellationToken).ConfigureAwait(false);
         return new WorkflowHandle(this, started.WorkflowId, started.RunId);
     }
 
@@ -131,7 +137,7 @@ public sealed class OrchestratorClient : IDisposable
     public async Task TerminateWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Post, $"{WorkflowPath(workflowId)}/terminate",
-            JsonContent.Create(new TerminateRequest(reason), options: ProtocolJson), cancellationToken).ConfigureAwait(false);
+            JsonContent.Create(new ReasonRequest(reason), options: ProtocolJson), cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -314,11 +320,4 @@ public sealed class OrchestratorClient : IDisposable
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
-
-    private sealed record StartRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, WorkflowIdReusePolicy? IdReusePolicy,
-        TimeSpan? RunTimeout, Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy);
-
-    private sealed record StartResponse(string WorkflowId, string RunId);
-
-    private sealed record TerminateRequest(string? Reason);
 }

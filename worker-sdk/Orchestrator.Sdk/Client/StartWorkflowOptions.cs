@@ -1,3 +1,5 @@
+using Orchestrator.Contracts.Api;
+
 namespace Orchestrator.Sdk;
 
 /// <summary>Options of <see cref="OrchestratorClient.StartWorkflowAsync"/>.</summary>

@@ -1,3 +1,5 @@
+using Orchestrator.Contracts.Api;
+
 namespace Orchestrator.Sdk;
 
 /// <summary>A started workflow: its ids and the calls about it. Made by <see cref="OrchestratorClient.StartWorkflowAsync"/> or <see cref="OrchestratorClient.GetHandle"/>.</summary>

@@ -24,7 +24,7 @@ internal sealed class OrchestratorWorkerOptionsValidator : IValidateOptions<Orch
                 errors.Add($"Orchestrator:RabbitMqNodes must be a comma-separated list of host:port, and '{node}' is not.");
             }
         }
-        if (!string.IsNullOrEmpty(options.ApiKey) && options.ApiKey.Any(c => c < 0x21 || c > 0x7e))
+        if (!OrchestratorClient.IsValidApiKey(options.ApiKey))
         {
             errors.Add("Orchestrator:ApiKey may hold only visible ASCII characters (it is sent as header X-Api-Key).");
         }

@@ -20,6 +20,12 @@ public static class OrchestratorWorkerServiceCollectionExtensions
     /// <param name="configure">Registers workflows and activities, e.g. <c>w => w.AddWorkflow&lt;OrderWorkflow&gt;().AddActivities&lt;PaymentActivities&gt;()</c>.</param>
     /// <returns><paramref name="services"/>.</returns>
     /// <exception cref="InvalidOperationException">A worker was already added to these services.</exception>
+    /// <remarks>
+    /// Also registers the health check <c>orchestrator-worker</c> (tag <c>ready</c>): healthy while the worker's bus is
+    /// started and its task queues' receive endpoints are ready. An ASP.NET Core application serves it with
+    /// <c>app.MapHealthChecks("/health/ready", ...)</c>; histories are fetched through the <c>AddOrchestratorClient</c>
+    /// HTTP client registration (<see cref="OrchestratorClientServiceCollectionExtensions.HttpClientName"/>).
+    /// </remarks>
     public static IServiceCollection AddOrchestratorWorker(this IServiceCollection services, IConfiguration configuration, Action<OrchestratorWorkerBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -42,9 +48,12 @@ public static class OrchestratorWorkerServiceCollectionExtensions
         services.AddSingleton(new WorkerRegistrations(builder.Workflows, builder.Activities));
         services.AddSingleton<EngineSender>();
         services.AddSingleton<WorkerLifetime>();
+        OrchestratorClientServiceCollectionExtensions.AddHttpClient(services); // history fetches: the client's registration
         services.AddSingleton<WorkflowTaskHandler>();
         services.AddSingleton<ActivityTaskHandler>();
-        services.AddHostedService<WorkerHost>();
+        services.AddSingleton<WorkerHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<WorkerHost>());
+        services.AddHealthChecks().AddCheck<WorkerHealthCheck>(WorkerHealthCheck.Name, tags: [WorkerHealthCheck.ReadyTag]);
         return services;
     }
 

@@ -26,7 +26,8 @@ internal sealed class WorkflowTaskHandler : IDisposable
     private readonly OrchestratorClient _engine;
     private readonly RunLocks _locks = new();
 
-    public WorkflowTaskHandler(WorkerRegistrations registrations, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, ILoggerFactory loggerFactory)
+    public WorkflowTaskHandler(WorkerRegistrations registrations, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, ILoggerFactory loggerFactory,
+        IHttpClientFactory httpClients)
     {
         _workflows = registrations.Workflows;
         _options = options.Value;
@@ -34,9 +35,18 @@ internal sealed class WorkflowTaskHandler : IDisposable
         _sender = sender;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<WorkflowTaskHandler>();
-        _engine = new OrchestratorClient(_options.EngineUrl) { ApiKey = _options.ApiKey, Logger = _logger };
+        // the client registration AddOrchestratorClient makes (IHttpClientFactory, retries of GETs), with the worker's own
+        // engine address and key (Orchestrator:Worker:ApiKey wins over Orchestrator:ApiKey)
+        _engine = new OrchestratorClient(_options.EngineUrl, httpClients.CreateClient(OrchestratorClientServiceCollectionExtensions.HttpClientName))
+        {
+            ApiKey = _options.ApiKey,
+            Logger = _logger,
+        };
         Cache = new WorkflowCache(_options.MaxCachedWorkflows);
     }
+
+    /// <summary>The client of the engine's REST API the history is fetched with (exposed for tests).</summary>
+    internal OrchestratorClient Engine => _engine;
 
     /// <summary>The cached instances (exposed for tests).</summary>
     internal WorkflowCache Cache { get; }

@@ -1,6 +1,9 @@
-namespace Orchestrator.Sdk;
+using System.Text.Json.Serialization;
 
-/// <summary>Whether a workflow may start with the id of a closed run.</summary>
+namespace Orchestrator.Contracts.Api;
+
+/// <summary>Whether a workflow may start with the id of a closed run (JSON: the name, e.g. <c>"RejectDuplicate"</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WorkflowIdReusePolicy>))]
 public enum WorkflowIdReusePolicy
 {
     /// <summary>Always, once the previous run is closed.</summary>

@@ -1,6 +1,9 @@
-namespace Orchestrator.Sdk;
+using System.Text.Json.Serialization;
 
-/// <summary>The state of a workflow run, as the engine reports it.</summary>
+namespace Orchestrator.Contracts.Api;
+
+/// <summary>The state of a workflow run, as the REST API reports it (JSON: the name, e.g. <c>"Running"</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WorkflowStatus>))]
 public enum WorkflowStatus
 {
     /// <summary>Open.</summary>
