@@ -41,6 +41,7 @@ internal static class OpenApiSetup
                     Description = "Start, signal, cancel, terminate, describe and list durable workflows, read their histories and wait "
                         + "for their results. Errors are RFC 7807 problem details (application/problem+json). When the engine has "
                         + $"Orchestrator:ApiKey set, every operation needs header {ApiKeyAuthentication.Header} with that key.",
+                    License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
                 };
                 foreach (var server in document.Servers ?? [])
                 {

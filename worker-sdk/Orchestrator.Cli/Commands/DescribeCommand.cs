@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Orchestrator.Cli.Output;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Sdk;
-using Spectre.Console;
 using Spectre.Console.Rendering;
+using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
 

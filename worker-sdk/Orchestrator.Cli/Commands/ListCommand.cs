@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Cli.Output;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Sdk;
 using Spectre.Console;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orchestrator.Cli.Output;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Sdk;
 
 namespace Orchestrator.Cli.Commands;
