@@ -76,6 +76,20 @@ _svc_profile_ports() {
   esac
 }
 
+# Our ports lie in Linux's ephemeral range (32768-60999): while a server is down (a restart, a chaos fault) any outgoing
+# connection on the machine may be given its port as a local port, and the server cannot listen again (eaddrinuse: seen
+# in a chaos round's RabbitMQ restart). As root, the profile's ports (and those of cluster nodes 2 and 3) are added to
+# net.ipv4.ip_local_reserved_ports, so the kernel never hands them out; elsewhere (no root, read-only /proc) nothing.
+_svc_reserve_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports ports="" p n
+  [[ $EUID -eq 0 && -w "$f" ]] || return 0
+  for p in "$SVC_PG_PORT" "$SVC_AMQP_PORT" "$SVC_DIST_PORT" "$SVC_EPMD_PORT" "$SVC_MGMT_PORT"; do
+    for n in 0 100 200; do ports+="${ports:+,}$((p + n))"; done
+  done
+  local current; current="$(cat "$f" 2>/dev/null || true)"
+  echo "${current:+$current,}$ports" > "$f" 2>/dev/null || true
+}
+
 # --- process helpers --------------------------------------------------------------------------
 _svc_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 _svc_comm()  { cat "/proc/$1/comm" 2>/dev/null || true; }
@@ -630,6 +644,7 @@ _svc_on_signal() { # the EXIT trap then does the cleanup
 services_up() {
   local profile="${1:?usage: services_up run|test|bench|chaos}"
   _svc_profile_ports "$profile" || return 1
+  _svc_reserve_ports
   export SERVICES_PROFILE="$profile"
   export SERVICES_DIR="$SERVICES_REPO/.services/$profile"
   SERVICES_TIMEOUT="${SERVICES_TIMEOUT:-90}"

@@ -82,7 +82,9 @@ internal sealed class EngineClient(Fleet fleet) : IDisposable
         {
             return new Reply(Delivery.NotSent, 0, e.Message, sentAt, DateTime.UtcNow, engine);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        // a SocketException can escape HttpClient unwrapped when the engine dies as the connection opens (the socket's
+        // RemoteEndPoint throws "not connected"): the request's fate is unknown, as for any broken connection
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or SocketException)
         {
             return new Reply(Delivery.Unknown, 0, e.Message, sentAt, DateTime.UtcNow, engine);
         }
