@@ -57,13 +57,20 @@ internal static class DescribeCommand
         Line("Previous run", run.PreviousRunId);
         Line("Next run", run.NextRunId);
         Line("Parent", run.ParentWorkflowId is null ? null : $"{run.ParentWorkflowId} (run {run.ParentRunId})");
+        if (run.PendingWorkflowTask is { } task)
+        {
+            // the engine's own answer to "why is this stuck": the task's state, attempt, next try and last failure
+            Line("Workflow task", $"{task.State}, attempt {task.Attempt.ToString(CultureInfo.InvariantCulture)}"
+                + (task.NextAttemptAt is { } next ? $", next try {Display.Time(next)}" : "") + $": {task.Note}");
+            Line("Task failure", task.LastFailure is { } tf ? $"{tf.Type}: {tf.Message}" : null);
+        }
         console.Write(grid);
         if (run.PendingActivities is { Count: > 0 } pending)
         {
-            var table = new Table().Title("Pending activities").AddColumns("Event", "Activity", "Attempt", "Started", "Next attempt", "Last failure");
+            var table = new Table().Title("Pending activities").AddColumns("Event", "Activity", "State", "Attempt", "Started", "Next attempt", "Last failure");
             foreach (var a in pending)
             {
-                table.AddRow(Display.Plain(a.ScheduledEventId.ToString(CultureInfo.InvariantCulture)), Display.Plain(a.ActivityName),
+                table.AddRow(Display.Plain(a.ScheduledEventId.ToString(CultureInfo.InvariantCulture)), Display.Plain(a.ActivityName), Display.Plain(a.State),
                     Display.Plain(a.Attempt.ToString(CultureInfo.InvariantCulture)), Display.Plain(Display.Time(a.StartedAt)),
                     Display.Plain(Display.Time(a.NextAttemptAt)), Display.Plain(a.LastFailure is { } lf ? $"{lf.Type}: {lf.Message}" : ""));
             }
