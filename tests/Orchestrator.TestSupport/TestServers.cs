@@ -93,7 +93,9 @@ public static class TestServers
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(await PostgresAsync());
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        // a drop waits for a checkpoint and removes the database's files: on a loaded machine it can pass Npgsql's default
+        // 30 s command timeout (a CI run failed a passing test in its cleanup that way), so it gets minutes
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection) { CommandTimeout = 300 };
         await drop.ExecuteNonQueryAsync();
     }
 }
