@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Orchestrator.Contracts;
 using Orchestrator.Contracts.Commands;
@@ -115,7 +114,7 @@ internal static class RunDecider
         if (firstTaskDelay is null)
         {
             // signals carried over may be many and large: past the limits the first task carries no events (the worker fetches them)
-            var events = first.Count > TaskMessageLimits.MaxEvents || first.Sum(e => (long)Encoding.UTF8.GetByteCount(e.AttributesJson)) > TaskMessageLimits.MaxBytes
+            var events = first.Count > TaskMessageLimits.MaxEvents || first.Sum(e => RunDecision.Bytes(e.AttributesJson)) > TaskMessageLimits.MaxBytes
                 ? []
                 : first.Select((e, i) => TaskMessages.ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
             message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);

@@ -45,7 +45,4 @@ internal sealed class DecisionContext(DateTime now, EngineSettings settings, Fun
     public Guid NewRunId() => newRunId is null ? Guid.CreateVersion7() : newRunId();
 
     public long NewRandomSeed() => newSeed is null ? Random.Shared.NextInt64() : newSeed();
-
-    /// <summary>The engine's instance id (in close announcements).</summary>
-    public string InstanceId => Settings.InstanceId;
 }
