@@ -45,4 +45,7 @@ internal sealed class DecisionContext(DateTime now, EngineSettings settings, Fun
     public Guid NewRunId() => newRunId is null ? Guid.CreateVersion7() : newRunId();
 
     public long NewRandomSeed() => newSeed is null ? Random.Shared.NextInt64() : newSeed();
+
+    /// <summary>The registered search attributes when the decision began (an upsert of another name is an invalid command).</summary>
+    public IReadOnlyDictionary<string, Contracts.Api.SearchAttributeType> SearchAttributeTypes { get; } = settings.SearchAttributes.Current;
 }

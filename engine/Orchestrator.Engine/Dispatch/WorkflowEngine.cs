@@ -39,4 +39,4 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
 
 /// <summary>A validated start request.</summary>
 internal sealed record StartWorkflowRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, TimeSpan? RunTimeout = null,
-    Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy = null);
+    Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy = null, string? SearchAttributes = null);

@@ -96,7 +96,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         {
             run.RunId, run.WorkflowId, run.WorkflowType, run.TaskQueue, run.Status, run.Input, run.StartedAt, run.PreviousRunId,
             run.ParentWorkflowId, run.ParentRunId, run.TraceParent, run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt,
-            Expected = 1L,
+            run.SearchAttributes, Expected = 1L,
             Types = created.Events.Select(e => e.EventType).ToArray(),
             Timestamps = created.Events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
             Attributes = created.Events.Select(e => e.AttributesJson).ToArray(),
@@ -239,6 +239,11 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         if (effects.SetCancelRequested)
         {
             statements.Add(SqlStatements.SetCancelRequested);
+        }
+        if (effects.SearchAttributes is { } searchAttributes)
+        {
+            statements.Add(SqlStatements.SetSearchAttributes);
+            args.Add("SearchAttributes", searchAttributes.Json);
         }
         if (effects.MarkParentNotified.Count > 0)
         {

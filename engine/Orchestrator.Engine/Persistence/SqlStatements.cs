@@ -6,20 +6,20 @@ internal static class SqlStatements
     public const string TakeMigrationLock = "SELECT pg_advisory_lock($1)";
     public const string ReleaseMigrationLock = "SELECT pg_advisory_unlock($1)";
 
-    private const string RunColumns = """
+    public const string RunColumns = """
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
         parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout,
-        retry_policy::text AS retry_policy, attempt
+        retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes
         """;
 
     public const string InsertRun = """
         INSERT INTO workflow_runs (run_id, workflow_id, workflow_type, task_queue, status, input, started_at,
             previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id, parent_seq, parent_close_policy, run_timeout,
-            retry_policy, attempt)
+            retry_policy, attempt, search_attributes)
         VALUES (@RunId, @WorkflowId, @WorkflowType, @TaskQueue, @Status, @Input::json, @StartedAt,
             @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1, @ParentSeq, @ParentClosePolicy, @RunTimeout,
-            @RetryPolicy::json, @Attempt)
+            @RetryPolicy::json, @Attempt, @SearchAttributes::jsonb)
         """;
 
     /// <summary>
@@ -201,6 +201,9 @@ internal static class SqlStatements
         """;
 
     /// <summary>Runs whose parent was told of their close, or needs no telling (inside a combined write).</summary>
+    /// <summary>A run's search attributes after a <c>SearchAttributesUpserted</c>: the decided whole (null: none), in the event's transaction.</summary>
+    public const string SetSearchAttributes = "UPDATE workflow_runs SET search_attributes = @SearchAttributes::jsonb WHERE run_id = @RunId";
+
     public const string MarkParentsNotified = "UPDATE workflow_runs SET parent_notified = true WHERE run_id = ANY(@NotifiedRunIds)";
 
     /// <summary>The first workflow task of a run a decision created (inside its combined creation; names apart from the run's).</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Orchestrator.Contracts.Commands;
 
 namespace Orchestrator.Contracts.History;
 
-/// <summary>Attributes of <c>WorkflowStarted</c>, always event 1 of a run. JSON: <c>{"workflowType","taskQueue","input","randomSeed","parentWorkflowId"?,"parentRunId"?,"previousRunId"?,"attempt"}</c>.</summary>
+/// <summary>Attributes of <c>WorkflowStarted</c>, always event 1 of a run. JSON: <c>{"workflowType","taskQueue","input","randomSeed","parentWorkflowId"?,"parentRunId"?,"previousRunId"?,"attempt","searchAttributes"?}</c>.</summary>
 /// <param name="WorkflowType">The workflow type name.</param>
 /// <param name="TaskQueue">The task queue its workflow tasks go to.</param>
 /// <param name="Input">The run input (any JSON value; null when none).</param>
@@ -12,4 +13,6 @@ namespace Orchestrator.Contracts.History;
 /// <param name="ParentRunId">The parent's run id when started as a child.</param>
 /// <param name="PreviousRunId">The previous run when this run was started by continue-as-new or is a workflow retry.</param>
 /// <param name="Attempt">The attempt of a workflow with a retry policy (1 for the first run, 2 for its first retry...).</param>
-public sealed record WorkflowStartedAttributes(string WorkflowType, string TaskQueue, JsonElement? Input, long RandomSeed, string? ParentWorkflowId = null, string? ParentRunId = null, string? PreviousRunId = null, int Attempt = 1);
+/// <param name="SearchAttributes">The run's search attributes when it started (given at start, or carried over by continue-as-new and retries); left out when none.</param>
+public sealed record WorkflowStartedAttributes(string WorkflowType, string TaskQueue, JsonElement? Input, long RandomSeed, string? ParentWorkflowId = null, string? ParentRunId = null, string? PreviousRunId = null, int Attempt = 1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, JsonElement>? SearchAttributes = null);
