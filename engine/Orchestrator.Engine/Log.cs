@@ -68,4 +68,15 @@ internal static partial class Log
 
     [LoggerMessage(401, LogLevel.Warning, "Declaring {QueueType} queue {Queue} failed; the send is tried again (a PRECONDITION_FAILED means the queue exists with another type: see docs/operations.md)")]
     public static partial void QueueDeclareFailed(ILogger logger, string queue, string queueType, Exception exception);
+
+    // 320-339: visibility (search attributes, list queries)
+
+    [LoggerMessage(320, LogLevel.Warning, "Reading the search attribute registry failed; the engine keeps the attributes it knew and reads again in a few seconds")]
+    public static partial void SearchAttributeRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(321, LogLevel.Information, "Search attribute {Name} registered as {Type}")]
+    public static partial void SearchAttributeRegistered(ILogger logger, string name, string type);
+
+    [LoggerMessage(322, LogLevel.Warning, "A list query ran longer than {TimeoutSeconds} s and was canceled: {Query}")]
+    public static partial void ListQueryTimedOut(ILogger logger, int timeoutSeconds, string query);
 }

@@ -360,5 +360,24 @@ internal static class SqlStatements
         GROUP BY status
         """;
 
+    // ---- visibility: the search attribute registry (list queries are compiled by QuerySqlCompiler) ----
+
+    public const string ReadSearchAttributes = "SELECT name, type FROM search_attributes ORDER BY name";
+
+    /// <summary>
+    /// Registers an attribute unless the name exists or the registry holds @Max already; answers the name's type and whether
+    /// this call created it (no row: the registry is full). Two registrations at once: the primary key lets one win.
+    /// </summary>
+    public const string RegisterSearchAttribute = """
+        WITH inserted AS (
+            INSERT INTO search_attributes (name, type)
+            SELECT @Name, @Type WHERE (SELECT count(*) FROM search_attributes) < @Max
+            ON CONFLICT (name) DO NOTHING
+            RETURNING type)
+        SELECT type, true AS created FROM inserted
+        UNION ALL
+        SELECT type, false AS created FROM search_attributes WHERE name = @Name AND NOT EXISTS (SELECT 1 FROM inserted)
+        """;
+
     public const string ReadWorkflowTask = $"SELECT {WorkflowTaskColumns} FROM workflow_tasks WHERE run_id = @RunId";
 }
