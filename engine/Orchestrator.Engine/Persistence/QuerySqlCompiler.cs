@@ -134,7 +134,7 @@ internal sealed class QuerySqlCompiler
         }
         if (!Ordered(field))
         {
-            throw new QueryException(n.Value.Position - 1 < n.Field.Position ? n.Field.Position : n.Value.Position,
+            throw new QueryException(n.OperatorPosition,
                 $"'{field.Name}' ({field.Kind}) takes =, !=, IN, IS NULL{(field.Kind is FieldKind.Keyword or FieldKind.Text ? ", STARTS_WITH" : "")}, not '{op}'.",
                 "=, != or IN");
         }

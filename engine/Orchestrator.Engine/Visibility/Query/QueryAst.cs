@@ -16,7 +16,7 @@ internal sealed record OrNode(QueryNode Left, QueryNode Right) : QueryNode(Left.
 internal sealed record NotNode(QueryNode Inner, int At) : QueryNode(At);
 
 /// <summary><c>field op value</c> with op one of <c>= != &gt; &gt;= &lt; &lt;=</c>.</summary>
-internal sealed record ComparisonNode(FieldRef Field, string Operator, Literal Value) : QueryNode(Field.Position);
+internal sealed record ComparisonNode(FieldRef Field, string Operator, Literal Value, int OperatorPosition = 0) : QueryNode(Field.Position);
 
 internal sealed record InNode(FieldRef Field, IReadOnlyList<Literal> Values) : QueryNode(Field.Position);
 

@@ -144,7 +144,7 @@ internal sealed class QueryParser
         if (token.Kind == TokenKind.Operator)
         {
             Take();
-            return new ComparisonNode(field, token.Text, ParseValue());
+            return new ComparisonNode(field, token.Text, ParseValue(), token.Position);
         }
         if (token.Is("NOT"))
         {
