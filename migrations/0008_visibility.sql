@@ -21,5 +21,10 @@ CREATE INDEX workflow_runs_search_attributes ON workflow_runs USING gin (search_
 -- Listing by workflow type, newest first (the list's default order), and by type and status.
 CREATE INDEX workflow_runs_by_type ON workflow_runs (workflow_type, started_at DESC, run_id DESC);
 
--- Closed runs by close time (CloseTime ranges and ORDER BY CloseTime; retention will delete by it).
-CREATE INDEX workflow_runs_by_close ON workflow_runs (closed_at DESC, run_id DESC) WHERE closed_at IS NOT NULL;
+-- Runs by close time (CloseTime ranges and ORDER BY CloseTime, either way: open runs sort as the latest; retention can
+-- find what is due by it).
+CREATE INDEX workflow_runs_by_close ON workflow_runs (closed_at DESC, run_id DESC);
+
+-- Counts by status (GROUP BY ExecutionStatus over every run): with deduplication a few MB for a million runs, read by an
+-- index-only scan instead of the table (docs/visibility.md: 440 ms by the table, 140 ms by this index).
+CREATE INDEX workflow_runs_status ON workflow_runs (status);

@@ -290,8 +290,9 @@ internal sealed class QuerySqlCompiler
 }
 
 /// <summary>
-/// The order of a list: <see cref="Expression"/> (with run_id as the tie-breaker, in the same direction, nulls last), the
-/// cast that reads a page token's key back, and <see cref="Signature"/>, which a page token must carry to be used with it.
+/// The order of a list: <see cref="Expression"/> with run_id as the tie-breaker in the same direction, and runs without a
+/// value ordered as PostgreSQL does (after every value: last ascending, first descending, so a B-tree serves both
+/// directions); the cast that reads a page token's key back; and <see cref="Signature"/>, which a page token must carry.
 /// </summary>
 internal sealed record OrderKey(string Signature, string Expression, string Cast, bool Descending, bool Nullable, QueryField Field)
 {
@@ -307,17 +308,14 @@ internal sealed record OrderKey(string Signature, string Expression, string Cast
     {
         var cmp = Descending ? "<" : ">";
         var run = compiler.Add(runId);
-        if (!Nullable)
-        {
-            return $"(({Expression}, run_id) {cmp} ({compiler.Add(key)}::{Cast}, {run}))";
-        }
         if (key is null)
         {
-            return $"({Expression} IS NULL AND run_id {cmp} {run})";
+            // nulls come after every value: last ascending, first descending (then every run with a value follows)
+            return Descending ? $"(({Expression} IS NULL AND run_id < {run}) OR {Expression} IS NOT NULL)" : $"({Expression} IS NULL AND run_id > {run})";
         }
-        var k = compiler.Add(key);
-        return $"({Expression} {cmp} {k}::{Cast} OR ({Expression} = {k}::{Cast} AND run_id {cmp} {run}) OR {Expression} IS NULL)";
+        var after = $"(({Expression}, run_id) {cmp} ({compiler.Add(key)}::{Cast}, {run}))";
+        return Nullable && !Descending ? $"({after} OR {Expression} IS NULL)" : after;
     }
 
-    public string OrderBySql => $"{Expression} {(Descending ? "DESC" : "ASC")}{(Nullable ? " NULLS LAST" : "")}, run_id {(Descending ? "DESC" : "ASC")}";
+    public string OrderBySql => $"{Expression} {(Descending ? "DESC" : "ASC")}, run_id {(Descending ? "DESC" : "ASC")}";
 }

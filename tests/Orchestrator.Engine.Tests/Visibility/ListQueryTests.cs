@@ -87,13 +87,14 @@ public sealed class ListQueryTests(VisibilityFixture fixture) : IClassFixture<Vi
     [InlineData("ORDER BY StartTime ASC", "v-r1 v-r2 v-r3 v-r4 v-r5")]
     [InlineData("ORDER BY StartTime DESC", "v-r5 v-r4 v-r3 v-r2 v-r1")]
     [InlineData("", "v-r5 v-r4 v-r3 v-r2 v-r1")]
-    [InlineData("ORDER BY Amount DESC", "v-r3 v-r2 v-r1 NULLS")]
-    [InlineData("ORDER BY Amount ASC", "v-r1 v-r2 v-r3 NULLS")]
-    [InlineData("ORDER BY CloseTime ASC", "v-r1 v-r2 NULLS")]
+    [InlineData("ORDER BY Amount DESC", "NULLS NULLS v-r3 v-r2 v-r1")]
+    [InlineData("ORDER BY Amount ASC", "v-r1 v-r2 v-r3 NULLS NULLS")]
+    [InlineData("ORDER BY CloseTime ASC", "v-r1 v-r2 NULLS NULLS NULLS")]
     [InlineData("CustomerId IS NOT NULL ORDER BY CustomerId", "v-r1|v-r3 v-r1|v-r3 v-r2 v-r4")]
-    [InlineData("ORDER BY ExecutionDuration DESC", "v-r2 v-r1 NULLS")]
+    [InlineData("ORDER BY ExecutionDuration DESC", "NULLS NULLS NULLS v-r2 v-r1")]
+    [InlineData("ORDER BY CloseTime DESC", "NULLS NULLS NULLS v-r2 v-r1")]
     [InlineData("ORDER BY WorkflowId DESC", "v-r5 v-r4 v-r3 v-r2 v-r1")]
-    public async Task Orders_are_kept_across_pages_of_one_with_runs_without_a_value_last(string query, string expected)
+    public async Task Orders_are_kept_across_pages_of_one_with_runs_without_a_value_after_every_value(string query, string expected)
     {
         var all = await fixture.ListAsync(VisibilityFixture.Query(query));
         var paged = await fixture.ListAsync(VisibilityFixture.Query(query), pageSize: 1);
@@ -101,13 +102,26 @@ public sealed class ListQueryTests(VisibilityFixture fixture) : IClassFixture<Vi
         Assert.Equal(all, paged);
         Assert.Equal(all.Count, all.Distinct().Count());
         var want = expected.Split(' ');
-        for (var i = 0; i < want.Length && want[i] != "NULLS"; i++)
+        var nulls = want.Count(w => w == "NULLS");
+        if (nulls > 0)
         {
-            Assert.Contains(all[i], want[i].Split('|'));
-        }
-        if (want[^1] == "NULLS")
-        {
+            // runs without the value: every run not named, in run id order (the tie-breaker; PostgreSQL orders uuids as their text)
+            var unnamed = all.Where(id => !want.Contains(id)).ToList();
+            var byRunId = unnamed.OrderBy(id => fixture.RunIds[id], StringComparer.Ordinal).ToList();
+            if (query.EndsWith("DESC", StringComparison.Ordinal))
+            {
+                byRunId.Reverse();
+            }
+            Assert.Equal(byRunId, unnamed);
+            Assert.Equal(nulls, unnamed.Count);
             Assert.Equal(5, all.Count);
+        }
+        for (var i = 0; i < want.Length; i++)
+        {
+            if (want[i] != "NULLS")
+            {
+                Assert.Contains(all[i], want[i].Split('|'));
+            }
         }
     }
 
