@@ -2,8 +2,8 @@
 -- Columns: the list selects every run column; the page size is 50 (+1 to know whether a next page exists).
 \set cols 'run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result, failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id, parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout, retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes'
 
-\echo '### 1. CustomerId = ''c-17'' AND ExecutionStatus = ''Running'' (selective: an attribute and a status)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM workflow_runs WHERE ((search_attributes @> '{"CustomerId":"c-17"}'::jsonb) AND (status = 'Running')) AND TRUE ORDER BY started_at DESC, run_id DESC LIMIT 51;
+\echo '### 1. CustomerId = ''c-7'' AND ExecutionStatus = ''Running'' (selective: an attribute and a status)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM workflow_runs WHERE ((search_attributes @> '{"CustomerId":"c-7"}'::jsonb) AND (status = 'Running')) AND TRUE ORDER BY started_at DESC, run_id DESC LIMIT 51;
 
 \echo '### 2. CustomerId = ''c-17'' (every run of a customer, newest first)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM workflow_runs WHERE (search_attributes @> '{"CustomerId":"c-17"}'::jsonb) AND TRUE ORDER BY started_at DESC, run_id DESC LIMIT 51;

@@ -41,7 +41,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         var document = await DocumentAsync();
         var operations = Operations(document).ToList();
 
-        Assert.Equal(9, operations.Count);
+        Assert.Equal(12, operations.Count);
         var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
         Assert.Equal(("apiKey", "header", "X-Api-Key"), ((string?)scheme["type"], (string?)scheme["in"], (string?)scheme["name"]));
         foreach (var (name, operation) in operations)
