@@ -20,18 +20,30 @@ internal sealed class SearchAttributeRefresher(VisibilityStore store, EngineSett
         Catalog.Replace(attributes.Select(a => KeyValuePair.Create(a.Name, a.Type)));
     }
 
+    /// <summary>
+    /// Reads the registry before the engine takes work (hosted services start in order, the engine consumer and the HTTP
+    /// server after this one), so a worker's upsert right after a restart is not refused as unknown; at most 10 s, then the
+    /// loop keeps trying.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await RefreshAsync(bounded.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.SearchAttributeRefreshFailed(logger, e);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await RefreshAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.SearchAttributeRefreshFailed(logger, e);
-            }
             try
             {
                 await Task.Delay(Interval, stoppingToken);
@@ -39,6 +51,14 @@ internal sealed class SearchAttributeRefresher(VisibilityStore store, EngineSett
             catch (OperationCanceledException)
             {
                 return;
+            }
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.SearchAttributeRefreshFailed(logger, e);
             }
         }
     }

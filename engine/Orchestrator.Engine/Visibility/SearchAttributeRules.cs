@@ -128,13 +128,14 @@ internal static partial class SearchAttributeRules
     {
         merged = current;
         applied = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        var result = current is null ? new JsonObject() : JsonNode.Parse(current)!.AsObject();
-        foreach (var (name, value) in given)
+        var values = given.ToList();
+        if (values.Count > MaxPerRun)
         {
-            if (applied.Count >= MaxPerRun)
-            {
-                return $"at most {MaxPerRun} search attributes may be given at once.";
-            }
+            return $"at most {MaxPerRun} search attributes may be given at once; {values.Count} were.";
+        }
+        var result = current is null ? new JsonObject() : JsonNode.Parse(current)!.AsObject();
+        foreach (var (name, value) in values)
+        {
             if (name is null || !types.TryGetValue(name, out var type))
             {
                 return $"search attribute '{Shown(name)}' is not registered (POST /api/v1/search-attributes registers it).";
