@@ -450,16 +450,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     // ---- reads for the REST API ----
 
-    public async Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(string? status, string? workflowType, string? prefix, DateTime? afterStartedAt, Guid? afterRunId, int limit)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<WorkflowRunRecord>(SqlStatements.ListRuns, new
-        {
-            Status = status, WorkflowType = workflowType, Prefix = prefix, AfterStartedAt = afterStartedAt,
-            AfterRunId = afterRunId ?? Guid.Empty, Limit = limit,
-        })).ToList();
-    }
-
     public async Task<IReadOnlyDictionary<string, long>> CountRunsAsync(string? workflowType, string? prefix)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

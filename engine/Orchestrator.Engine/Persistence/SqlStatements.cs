@@ -343,16 +343,6 @@ internal static class SqlStatements
 
     // ---- queries of the REST API ----
 
-    public const string ListRuns = $"""
-        SELECT {RunColumns} FROM workflow_runs
-        WHERE (@Status::text IS NULL OR status = @Status)
-          AND (@WorkflowType::text IS NULL OR workflow_type = @WorkflowType)
-          AND (@Prefix::text IS NULL OR starts_with(workflow_id, @Prefix))
-          AND (@AfterStartedAt::timestamptz IS NULL OR (started_at, run_id) < (@AfterStartedAt, @AfterRunId))
-        ORDER BY started_at DESC, run_id DESC
-        LIMIT @Limit
-        """;
-
     public const string CountRuns = """
         SELECT status, count(*) AS count FROM workflow_runs
         WHERE (@WorkflowType::text IS NULL OR workflow_type = @WorkflowType)
