@@ -60,6 +60,8 @@ internal static class EngineHost
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<RunShell>();
         services.AddSingleton<TaskAnswerHandler>();
+        services.AddSingleton<GroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddHostedService<TaskSweeper>();
