@@ -66,6 +66,11 @@ internal static class EngineHost
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddHostedService<TaskSweeper>();
         services.AddHostedService<RunCloseListener>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<Schedules.ScheduleFirer>();
+        services.AddSingleton<Schedules.ScheduleService>();
+        services.AddSingleton<Schedules.ScheduleLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleLoop>());
 
         services.AddSingleton<DispatchTopology>();
         services.AddMassTransit(x =>
@@ -121,6 +126,7 @@ internal static class EngineHost
         // waits for PostgreSQL or RabbitMQ (readiness says that)
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapWorkflowApi();
+        app.MapScheduleApi();
         return app;
     }
 }

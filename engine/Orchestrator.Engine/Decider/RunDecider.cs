@@ -87,7 +87,8 @@ internal static class RunDecider
             Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = EngineTelemetry.NewTraceParent(),
             RunTimeout = request.RunTimeout, RetryPolicy = request.RetryPolicy is { } policy ? Json(policy) : null,
         };
-        return NewRun(run, new WorkflowStartedAttributes(run.WorkflowType, run.TaskQueue, request.Input, context.NewRandomSeed()), null, null, context);
+        return NewRun(run, new WorkflowStartedAttributes(run.WorkflowType, run.TaskQueue, request.Input, context.NewRandomSeed(),
+            ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null), null, null, context);
     }
 
     /// <summary>

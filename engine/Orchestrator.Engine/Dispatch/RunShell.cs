@@ -61,6 +61,24 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
         return created.Run;
     }
 
+    /// <summary>
+    /// Creates a run in the caller's transaction (a schedule commits it with its cursor, so a time starts once); the caller
+    /// runs the returned action after its commit (messages to the relay, timers, waiters), and drops it on a rollback.
+    /// </summary>
+    /// <exception cref="WorkflowAlreadyRunningException">a run with that workflow id is still open (the transaction is aborted).</exception>
+    public async Task<(WorkflowRunRecord Run, Action AfterCommit)> StartInTransactionAsync(NpgsqlTransaction tx, StartWorkflowRequest request)
+    {
+        var created = RunDecider.Start(request, new DecisionContext(settings.UtcNow(), settings));
+        var written = new Written();
+        await CreateRunAsync(tx, created, written);
+        return (created.Run, () =>
+        {
+            AfterCommit(written);
+            closes.StartedHere(created.Run.WorkflowId);
+            telemetry.RunStarted(created.Run.WorkflowType);
+        });
+    }
+
     /// <summary>The snapshot the trigger needs, read and locked in one round trip (and, for some triggers, a second); null when the run does not exist.</summary>
     private async Task<RunSnapshot?> ReadSnapshotAsync(NpgsqlTransaction tx, Guid runId, RunTrigger trigger)
     {

@@ -45,9 +45,13 @@ internal sealed class WorkflowState
 
     public long HistoryLength { get; private set; }
 
-    public void Start(WorkflowStartedAttributes started)
+    /// <summary>When the run started: the timestamp of its <c>WorkflowStarted</c> event.</summary>
+    public DateTimeOffset StartTime { get; private set; }
+
+    public void Start(WorkflowStartedAttributes started, DateTimeOffset startTime = default)
     {
         Started = started;
+        StartTime = startTime;
         var seed = started.RandomSeed;
         Random = new Random(unchecked((int)(seed ^ (seed >>> 32))));
         _guidRandom = new Random(unchecked((int)(seed ^ (seed >>> 32)) ^ 0x5bd1e995));
