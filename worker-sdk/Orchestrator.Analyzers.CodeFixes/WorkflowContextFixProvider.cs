@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace Orchestrator.Analyzers;
 
@@ -54,7 +55,7 @@ public sealed class WorkflowContextFixProvider : CodeFixProvider
             {
                 continue;
             }
-            var replacement = Replacement(kind, expression, workflowContext);
+            var replacement = Replacement(kind, expression, workflowContext, model);
             if (replacement is null)
             {
                 continue;
@@ -77,7 +78,7 @@ public sealed class WorkflowContextFixProvider : CodeFixProvider
         _ => "DelayAsync",
     };
 
-    private static ExpressionSyntax? Replacement(string kind, ExpressionSyntax expression, string contextName)
+    private static ExpressionSyntax? Replacement(string kind, ExpressionSyntax expression, string contextName, SemanticModel model)
     {
         var context = SyntaxFactory.IdentifierName(contextName);
         switch (kind)
@@ -88,11 +89,25 @@ public sealed class WorkflowContextFixProvider : CodeFixProvider
                 return Access(Access(context, "UtcNow"), "UtcDateTime");
             case FixKinds.NewGuid:
                 return SyntaxFactory.InvocationExpression(Access(context, "NewGuid"));
-            case FixKinds.DelayAsync when expression is InvocationExpressionSyntax delay:
-                return SyntaxFactory.InvocationExpression(Access(context, "DelayAsync"), delay.ArgumentList);
+            case FixKinds.DelayAsync when expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } delay:
+                return SyntaxFactory.InvocationExpression(Access(context, "DelayAsync"), DelayArguments(delay.ArgumentList, model));
             default:
                 return null;
         }
+    }
+
+    /// <summary>Task.Delay's milliseconds (an int) become TimeSpan.FromMilliseconds(ms); DelayAsync takes a TimeSpan.</summary>
+    private static ArgumentListSyntax DelayArguments(ArgumentListSyntax arguments, SemanticModel model)
+    {
+        var first = arguments.Arguments[0];
+        if (model.GetTypeInfo(first.Expression).Type?.SpecialType != SpecialType.System_Int32)
+        {
+            return arguments;
+        }
+        var timeSpan = SyntaxFactory.ParseExpression("global::System.TimeSpan.FromMilliseconds").WithAdditionalAnnotations(Simplifier.Annotation);
+        var converted = first.WithExpression(SyntaxFactory.InvocationExpression(
+            (ExpressionSyntax)timeSpan, SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(first.Expression)))));
+        return arguments.WithArguments(arguments.Arguments.Replace(first, converted));
     }
 
     private static MemberAccessExpressionSyntax Access(ExpressionSyntax target, string name) =>

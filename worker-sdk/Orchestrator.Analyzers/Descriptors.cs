@@ -1,11 +1,14 @@
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Orchestrator.Analyzers;
 
 /// <summary>
-/// The rules (docs/analyzers.md has a section per id). Determinism rules (ORCH0001–ORCH0010) are reported when the whole
-/// compilation has been seen, because a use inside a helper counts only once a workflow is known to reach it; their
-/// message's last argument says through which call a helper is reached (empty inside the workflow class itself).
+/// The rules (docs/analyzers.md has a section per id). A determinism rule (ORCH0001–ORCH0010) has two descriptors of one
+/// id: inside a [Workflow] class it is reported as the code is analyzed; inside a helper only when the whole compilation
+/// has been seen, because a use there counts only once a workflow is known to reach it. The message's second argument
+/// says through which call a helper is reached (empty inside the workflow class itself).
 /// </summary>
 internal static class Descriptors
 {
@@ -83,6 +86,20 @@ internal static class Descriptors
         description: "Workflow inputs and results and activity arguments and results are serialized with System.Text.Json and stored in history.",
         helpLinkUri: HelpBase + "orch0012");
 
+    /// <summary>The determinism rules as reported inside a [Workflow] class (local: shown as you type, with code fixes).</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> DeterminismRules = ImmutableArray.Create(
+        Clock, NewGuid, Random, Delay, Threads, ConfigureAwait, InputOutput, Environment, StaticState, HashOrder);
+
+    /// <summary>
+    /// The same rules as reported in a helper a workflow reaches: the same ids and messages, but known only once the whole
+    /// compilation has been analyzed (so shown by builds and full-solution analysis, without code fixes).
+    /// </summary>
+    public static readonly ImmutableDictionary<string, DiagnosticDescriptor> InHelpers = DeterminismRules.ToImmutableDictionary(
+        rule => rule.Id,
+        rule => new DiagnosticDescriptor(
+            rule.Id, rule.Title, rule.MessageFormat, rule.Category, rule.DefaultSeverity, rule.IsEnabledByDefault, rule.Description,
+            rule.HelpLinkUri, WellKnownDiagnosticTags.CompilationEnd));
+
     private static DiagnosticDescriptor Determinism(string id, string title, string message) => new(
         id,
         title,
@@ -91,6 +108,5 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Workflow code is replayed from its history and must make the same decisions every time; this applies to every method a workflow calls in the same compilation.",
-        helpLinkUri: HelpBase + id.ToLowerInvariant(),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -3,26 +3,27 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Orchestrator.Analyzers;
 
 /// <summary>
-/// ORCH0001–ORCH0010 over [Workflow] classes and everything they call in the same compilation. Every member body of the
-/// compilation is read once (its findings and its callees); at the end, the members reachable from a workflow class
-/// (following calls, property accesses and constructions into source, transitively, with a visited set) report their
-/// findings. A finding is reported where it is written, once, however many workflows reach it; inside a helper the
-/// message names the workflow and the member through which it is reached. [Activity] methods are never entered (an
+/// ORCH0001–ORCH0010 over [Workflow] classes and everything they call in the same compilation. A use inside a workflow
+/// class (or a type nested in one) is reported at once. Every other member body is read once for its findings and its
+/// callees; at the end, the members reachable from a workflow class (following calls, method groups, property accesses
+/// and constructions with their initializers into source, transitively, with a visited set) report their findings. A
+/// finding is reported where it is written, once, however many workflows reach it; inside a helper the message names
+/// the workflow and the member through which it is reached. [Activity] methods are never entered (an
 /// activity call inside an ExecuteActivityAsync expression is not workflow code, its arguments are).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        Descriptors.Clock, Descriptors.NewGuid, Descriptors.Random, Descriptors.Delay, Descriptors.Threads,
-        Descriptors.ConfigureAwait, Descriptors.InputOutput, Descriptors.Environment, Descriptors.StaticState, Descriptors.HashOrder);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        Descriptors.DeterminismRules.AddRange(Descriptors.InHelpers.Values);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -40,16 +41,23 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             var hashOrder = new HashOrder(types);
             var facts = new ConcurrentDictionary<ISymbol, MemberFacts>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
-                operation => Record(operation, apis, hashOrder, facts),
+                operation => Record(operation, types, apis, hashOrder, facts),
                 OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
                 OperationKind.FieldReference, OperationKind.MethodReference, OperationKind.Loop);
             start.RegisterCompilationEndAction(end => Report(end, types, facts));
         });
     }
 
-    private static void Record(OperationAnalysisContext context, DeterminismApis apis, HashOrder hashOrder, ConcurrentDictionary<ISymbol, MemberFacts> facts)
+    private static void Record(
+        OperationAnalysisContext context, KnownTypes types, DeterminismApis apis, HashOrder hashOrder, ConcurrentDictionary<ISymbol, MemberFacts> facts)
     {
         var finding = context.Operation is IForEachLoopOperation loop ? hashOrder.Classify(loop) : apis.Classify(context.Operation);
+        if (finding is not null && InWorkflowClass(context.ContainingSymbol, types))
+        {
+            // everything in a workflow class is workflow code: reported now, where the IDE shows it and offers the fix
+            context.ReportDiagnostic(finding.ToDiagnostic(finding.Descriptor, "", local: true));
+            finding = null;
+        }
         var callee = Callee(context.Operation);
         if (finding is null && callee is null)
         {
@@ -66,13 +74,20 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             if (context.Operation is IObjectCreationOperation { Type: { } created })
             {
                 // a constructor also runs the type's field and property initializers
-                foreach (var initialized in created.OriginalDefinition.GetMembers().Where(m => m is IFieldSymbol or IPropertySymbol && !m.IsStatic))
+                foreach (var initialized in created.OriginalDefinition.GetMembers().Where(m => !m.IsStatic && HasInitializer(m)))
                 {
                     member.Callees.Enqueue(initialized.OriginalDefinition);
                 }
             }
         }
     }
+
+    private static bool HasInitializer(ISymbol member) => member.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() switch
+    {
+        VariableDeclaratorSyntax field => field.Initializer is not null,
+        PropertyDeclarationSyntax property => property.Initializer is not null,
+        _ => false,
+    });
 
     /// <summary>The member of this compilation that an operation enters, if any.</summary>
     private static ISymbol? Callee(IOperation operation)
@@ -138,10 +153,22 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var finding in memberFacts.Findings.Distinct(FindingLocation.Instance))
                 {
-                    context.ReportDiagnostic(finding.ToDiagnostic(pair.Value));
+                    context.ReportDiagnostic(finding.ToDiagnostic(Descriptors.InHelpers[finding.Descriptor.Id], pair.Value, local: false));
                 }
             }
         }
+    }
+
+    private static bool InWorkflowClass(ISymbol member, KnownTypes types)
+    {
+        for (var type = member.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (KnownTypes.HasAttribute(type, types.WorkflowAttribute))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static string Name(ISymbol member) => member.ContainingType is { } type ? type.Name + "." + member.Name : member.Name;

@@ -18,14 +18,15 @@ internal sealed class Finding(DiagnosticDescriptor descriptor, Location location
     /// <summary>The code fix's kind (<see cref="FixKinds"/>), or null when none is mechanical.</summary>
     public string? Fix { get; } = fix;
 
-    public Diagnostic ToDiagnostic(string via)
+    /// <summary>The diagnostic: with the code fix's kind in its properties only where it is local (the IDE fixes only those).</summary>
+    public Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor, string via, bool local)
     {
-        var properties = Fix is null
+        var properties = Fix is null || !local
             ? ImmutableDictionary<string, string?>.Empty
             : ImmutableDictionary<string, string?>.Empty.Add(FixKinds.Key, Fix);
         return Detail is null
-            ? Diagnostic.Create(Descriptor, Location, properties, What, via)
-            : Diagnostic.Create(Descriptor, Location, properties, What, via, Detail);
+            ? Diagnostic.Create(descriptor, Location, properties, What, via)
+            : Diagnostic.Create(descriptor, Location, properties, What, via, Detail);
     }
 }
 
