@@ -49,7 +49,7 @@ public sealed class MethodShapeAnalyzer : DiagnosticAnalyzer
         {
             Report(context, location, $"Workflow '{type.Name}' must be a concrete, non-generic class: the worker creates one object of it per run");
         }
-        if (!type.InstanceConstructors.Any(c => c.Parameters.IsEmpty && c.DeclaredAccessibility == Accessibility.Public))
+        else if (!type.InstanceConstructors.Any(c => c.Parameters.IsEmpty && c.DeclaredAccessibility == Accessibility.Public))
         {
             Report(context, location, $"Workflow '{type.Name}' needs a public parameterless constructor: workflows are not created through dependency injection; put dependencies in activities");
         }
