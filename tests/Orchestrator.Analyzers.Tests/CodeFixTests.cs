@@ -84,7 +84,7 @@ public sealed class CodeFixTests
         [Workflow]
         public sealed class OrderWorkflow
         {
-            private WorkflowContext? _context;
+            private WorkflowContext _context = null!;
 
             [WorkflowRun]
             public Task<string> RunAsync(WorkflowContext context)
@@ -100,7 +100,7 @@ public sealed class CodeFixTests
         [Workflow]
         public sealed class OrderWorkflow
         {
-            private WorkflowContext? _context;
+            private WorkflowContext _context = null!;
 
             [WorkflowRun]
             public Task<string> RunAsync(WorkflowContext context)
@@ -128,6 +128,28 @@ public sealed class CodeFixTests
             }
             """;
         return VerifyFixAsync(source, source, Diagnostic("ORCH0002").WithLocation(0));
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Fix_WithOnlyANullableContextField_IsNotOffered()
+    {
+        const string source = """
+            [Workflow]
+            public sealed class OrderWorkflow
+            {
+                private WorkflowContext? _context;
+
+                [WorkflowRun]
+                public Task<string> RunAsync(WorkflowContext context)
+                {
+                    _context = context;
+                    return Task.FromResult(Stamp());
+                }
+
+                private string Stamp() => {|#0:DateTimeOffset.UtcNow|}.ToString("O");
+            }
+            """;
+        return VerifyFixAsync(source, source, Diagnostic("ORCH0001").WithLocation(0));
     }
 
     [Theory(Timeout = TestTimeouts.Unit)]

@@ -113,11 +113,13 @@ public sealed class WorkflowContextFixProvider : CodeFixProvider
     private static MemberAccessExpressionSyntax Access(ExpressionSyntax target, string name) =>
         SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName(name));
 
-    /// <summary>The name of a WorkflowContext in scope: a parameter or local first, then a field or property of the type.</summary>
+    /// <summary>The name of a WorkflowContext in scope: a parameter or local first, then a field or property of the type (not a nullable one).</summary>
     private static string? FindContext(SemanticModel model, ExpressionSyntax at, INamedTypeSymbol contextType)
     {
+        // a WorkflowContext? field would give a nullable warning (an error where warnings are): not offered
         var candidates = model.LookupSymbols(at.SpanStart)
-            .Where(s => SymbolEqualityComparer.Default.Equals(TypeOf(s), contextType))
+            .Where(s => TypeOf(s) is { NullableAnnotation: not NullableAnnotation.Annotated } type
+                && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, contextType))
             .ToList();
         var inStaticMember = model.GetEnclosingSymbol(at.SpanStart) is { IsStatic: true };
         var chosen = candidates.FirstOrDefault(s => s is IParameterSymbol or ILocalSymbol)
