@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace Orchestrator.Analyzers;
@@ -14,7 +15,10 @@ internal static class Descriptors
 {
     public const string DeterminismCategory = "Orchestrator.Determinism";
     public const string UsageCategory = "Orchestrator.Usage";
-    private const string HelpBase = "https://github.com/orchestrator-dotnet/orchestrator/blob/main/docs/analyzers.md#";
+    /// <summary>docs/analyzers.md of the repository (OrchestratorRepositoryUrl in the root Directory.Build.props), up to the anchor.</summary>
+    private static readonly string HelpBase = typeof(Descriptors).Assembly.GetCustomAttributes(typeof(AssemblyMetadataAttribute), inherit: false)
+        .OfType<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "OrchestratorRepositoryUrl").Value!.TrimEnd('/') + "/blob/main/docs/analyzers.md#";
 
     public static readonly DiagnosticDescriptor Clock = Determinism(
         DiagnosticIds.Clock,
