@@ -21,6 +21,7 @@ public sealed class CodeFixTests
     [InlineData("ORCH0001", "var at = {|#0:DateTime.UtcNow|}; return at.ToString(\"O\");", "var at = context.UtcNow.UtcDateTime; return at.ToString(\"O\");")]
     [InlineData("ORCH0001", "var at = {|#0:DateTimeOffset.UtcNow|}; return at.ToString(\"O\");", "var at = context.UtcNow; return at.ToString(\"O\");")]
     [InlineData("ORCH0002", "return {|#0:Guid.NewGuid()|}.ToString();", "return context.NewGuid().ToString();")]
+    [InlineData("ORCH0003", "return {|#0:Random.Shared|}.Next(10).ToString();", "return context.Random.Next(10).ToString();")]
     [InlineData("ORCH0004", "await {|#0:Task.Delay(wait)|}; return \"\";", "await context.DelayAsync(wait); return \"\";")]
     [InlineData("ORCH0004", "await {|#0:Task.Delay(wait, context.CancellationToken)|}; return \"\";", "await context.DelayAsync(wait, context.CancellationToken); return \"\";")]
     [InlineData("ORCH0004", "await {|#0:Task.Delay(1500)|}; return \"\";", "await context.DelayAsync(TimeSpan.FromMilliseconds(1500)); return \"\";")]
@@ -154,7 +155,7 @@ public sealed class CodeFixTests
 
     [Theory(Timeout = TestTimeouts.Unit)]
     [InlineData("ORCH0001", "return {|#0:DateTime.Now|}.ToString(\"O\");")]
-    [InlineData("ORCH0003", "return {|#0:Random.Shared|}.Next().ToString();")]
+    [InlineData("ORCH0003", "return {|#0:new Random()|}.Next().ToString();")]
     [InlineData("ORCH0004", "await {|#0:Task.Delay(wait, TimeProvider.System)|}; return \"\";")]
     public Task Fix_WithoutAnExactReplacement_IsNotOffered(string id, string statements)
     {

@@ -15,7 +15,7 @@ namespace Orchestrator.Analyzers;
 /// <summary>
 /// The mechanical fixes, each onto a member that WorkflowContext has: <c>DateTime.UtcNow</c> → <c>context.UtcNow.UtcDateTime</c>,
 /// <c>DateTimeOffset.UtcNow</c> → <c>context.UtcNow</c>, <c>Guid.NewGuid()</c> → <c>context.NewGuid()</c>,
-/// <c>Task.Delay(x)</c> → <c>context.DelayAsync(x)</c>. The context is a WorkflowContext parameter, local, field or property
+/// <c>Random.Shared</c> → <c>context.Random</c>, <c>Task.Delay(x)</c> → <c>context.DelayAsync(x)</c>. The context is a WorkflowContext parameter, local, field or property
 /// in scope at the diagnostic; with none in scope no fix is offered (the analyzer names the replacement all the same).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WorkflowContextFixProvider))]
@@ -23,7 +23,7 @@ namespace Orchestrator.Analyzers;
 public sealed class WorkflowContextFixProvider : CodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.Clock, DiagnosticIds.NewGuid, DiagnosticIds.Delay);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.Clock, DiagnosticIds.NewGuid, DiagnosticIds.Random, DiagnosticIds.Delay);
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -75,6 +75,7 @@ public sealed class WorkflowContextFixProvider : CodeFixProvider
         FixKinds.UtcDateTime => "UtcNow.UtcDateTime",
         FixKinds.UtcNow => "UtcNow",
         FixKinds.NewGuid => "NewGuid()",
+        FixKinds.Random => "Random",
         _ => "DelayAsync",
     };
 
@@ -89,6 +90,8 @@ public sealed class WorkflowContextFixProvider : CodeFixProvider
                 return Access(Access(context, "UtcNow"), "UtcDateTime");
             case FixKinds.NewGuid:
                 return SyntaxFactory.InvocationExpression(Access(context, "NewGuid"));
+            case FixKinds.Random:
+                return Access(context, "Random");
             case FixKinds.DelayAsync when expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } delay:
                 return SyntaxFactory.InvocationExpression(Access(context, "DelayAsync"), DelayArguments(delay.ArgumentList, model));
             default:

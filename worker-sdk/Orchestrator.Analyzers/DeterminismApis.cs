@@ -73,7 +73,7 @@ internal sealed class DeterminismApis(KnownTypes types)
         }
         if (types.Is(type, types.Random) && property.Name == "Shared")
         {
-            return new Finding(Descriptors.Random, location, "Random.Shared");
+            return new Finding(Descriptors.Random, location, "Random.Shared", fix: FixKinds.Random);
         }
         if (property.IsStatic && IsSourceMutable(property))
         {

@@ -44,6 +44,9 @@ internal static class FixKinds
     /// <summary><c>Guid.NewGuid()</c> → <c>context.NewGuid()</c>.</summary>
     public const string NewGuid = "NewGuid";
 
+    /// <summary><c>Random.Shared</c> → <c>context.Random</c>.</summary>
+    public const string Random = "Random";
+
     /// <summary><c>Task.Delay(x)</c> → <c>context.DelayAsync(x)</c>.</summary>
     public const string DelayAsync = "DelayAsync";
 }
