@@ -40,8 +40,9 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             var apis = new DeterminismApis(types);
             var hashOrder = new HashOrder(types);
             var facts = new ConcurrentDictionary<ISymbol, MemberFacts>(SymbolEqualityComparer.Default);
+            var initializers = new ConcurrentDictionary<ITypeSymbol, ImmutableArray<ISymbol>>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
-                operation => Record(operation, types, apis, hashOrder, facts),
+                operation => Record(operation, types, apis, hashOrder, facts, initializers),
                 OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.ObjectCreation,
                 OperationKind.FieldReference, OperationKind.MethodReference, OperationKind.Loop);
             start.RegisterCompilationEndAction(end => Report(end, types, facts));
@@ -49,7 +50,12 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
     }
 
     private static void Record(
-        OperationAnalysisContext context, KnownTypes types, DeterminismApis apis, HashOrder hashOrder, ConcurrentDictionary<ISymbol, MemberFacts> facts)
+        OperationAnalysisContext context,
+        KnownTypes types,
+        DeterminismApis apis,
+        HashOrder hashOrder,
+        ConcurrentDictionary<ISymbol, MemberFacts> facts,
+        ConcurrentDictionary<ITypeSymbol, ImmutableArray<ISymbol>> initializers)
     {
         var finding = context.Operation is IForEachLoopOperation loop ? hashOrder.Classify(loop) : apis.Classify(context.Operation);
         if (finding is not null && InWorkflowClass(context.ContainingSymbol, types))
@@ -74,9 +80,12 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             if (context.Operation is IObjectCreationOperation { Type: { } created })
             {
                 // a constructor also runs the type's field and property initializers
-                foreach (var initialized in created.OriginalDefinition.GetMembers().Where(m => !m.IsStatic && HasInitializer(m)))
+                var ofType = initializers.GetOrAdd(
+                    created.OriginalDefinition,
+                    type => type.GetMembers().Where(m => !m.IsStatic && HasInitializer(m)).Select(m => m.OriginalDefinition).ToImmutableArray());
+                foreach (var initialized in ofType)
                 {
-                    member.Callees.Enqueue(initialized.OriginalDefinition);
+                    member.Callees.Enqueue(initialized);
                 }
             }
         }
