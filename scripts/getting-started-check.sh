@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/getting-started-check.sh [--no-build] — docs/getting-started.md, done by a script in a temporary folder outside
 # the repository, so that the guide cannot rot: pack the packages to a local feed, install the template from it, create
-# a worker with `dotnet new orchestrator-worker`, build it and run its tests, run it against an engine of this
+# a worker with `dotnet new orchestrator-worker`, build it and run its tests, check that the package's analyzers flag a
+# workflow that reads the clock (and nothing in the template), run it against an engine of this
 # repository, start a workflow over REST and check its result. ./test.sh runs it (counted as one test).
 #
 # Needs the servers in the environment, as ./test.sh and `source /tmp/svc-dev.env` give them: Orchestrator__Postgres
@@ -146,6 +147,27 @@ dotnet test -nologo < /dev/null > "$WORK/test.log" 2>&1 || { cat "$WORK/test.log
 grep -Eq "Passed!.* Passed: +2," "$WORK/test.log" || { cat "$WORK/test.log" >&2; fail "the worker's tests did not both pass"; }
 grep -qi "\"Orchestrator.Sdk/$VERSION\"" src/Shop.Worker/obj/project.assets.json || fail "the worker was not restored with Orchestrator.Sdk $VERSION"
 say "restored into the private package folder: $(ls "$NUGET_PACKAGES" | tr '\n' ' ')(the rest from the machine's cache)"
+
+# --- 5b. the package carries the workflow analyzers (docs/analyzers.md): a workflow that reads the machine clock gets
+# ORCH0001 in a project that references nothing but the package; without it, the template builds with no ORCH warning ---
+say "the analyzers: a workflow with DateTime.UtcNow must get ORCH0001"
+cat > src/Shop.Worker/ClockWorkflow.cs <<'CS'
+using Orchestrator.Sdk;
+
+namespace Shop.Worker;
+
+[Workflow]
+public sealed class ClockWorkflow
+{
+    [WorkflowRun]
+    public Task<DateTime> RunAsync(WorkflowContext context) => Task.FromResult(DateTime.UtcNow);
+}
+CS
+dotnet build src/Shop.Worker -nologo < /dev/null > "$WORK/analyzer.log" 2>&1 || { cat "$WORK/analyzer.log" >&2; fail "building the worker with ClockWorkflow.cs"; }
+grep -q "ClockWorkflow.cs(9,[0-9]*): warning ORCH0001" "$WORK/analyzer.log" || { cat "$WORK/analyzer.log" >&2; fail "no ORCH0001 for DateTime.UtcNow in a workflow: the package did not bring its analyzers"; }
+rm src/Shop.Worker/ClockWorkflow.cs
+dotnet build src/Shop.Worker -nologo < /dev/null > "$WORK/analyzer.log" 2>&1 || { cat "$WORK/analyzer.log" >&2; fail "rebuilding the worker"; }
+if grep -q "warning ORCH" "$WORK/analyzer.log"; then cat "$WORK/analyzer.log" >&2; fail "the template's own code gets an analyzer warning"; fi
 
 # --- 6. wait for the engine; run the worker as the guide does ---
 ENGINE_URL=""

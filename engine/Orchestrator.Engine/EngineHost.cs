@@ -63,10 +63,17 @@ internal static class EngineHost
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<RunShell>();
         services.AddSingleton<TaskAnswerHandler>();
+        services.AddSingleton<GroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddHostedService<TaskSweeper>();
         services.AddHostedService<RunCloseListener>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<Schedules.ScheduleFirer>();
+        services.AddSingleton<Schedules.ScheduleService>();
+        services.AddSingleton<Schedules.ScheduleLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleLoop>());
 
         services.AddSingleton<DispatchTopology>();
         services.AddMassTransit(x =>
@@ -122,6 +129,7 @@ internal static class EngineHost
         // waits for PostgreSQL or RabbitMQ (readiness says that)
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapWorkflowApi();
+        app.MapScheduleApi();
         app.MapSearchAttributeApi();
         return app;
     }

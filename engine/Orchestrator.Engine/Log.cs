@@ -69,6 +69,12 @@ internal static partial class Log
     [LoggerMessage(401, LogLevel.Warning, "Declaring {QueueType} queue {Queue} failed; the send is tried again (a PRECONDITION_FAILED means the queue exists with another type: see docs/operations.md)")]
     public static partial void QueueDeclareFailed(ILogger logger, string queue, string queueType, Exception exception);
 
+    [LoggerMessage(170, LogLevel.Information, "A group commit of {Runs} runs rolled back ({ExceptionType}: {Message}); each answer of it is applied alone")]
+    public static partial void GroupCommitFellBack(ILogger logger, int runs, string exceptionType, string message);
+
+    [LoggerMessage(171, LogLevel.Information, "Telling parent run {ParentRunId} that child run {ChildRunId} closed failed ({ExceptionType}); the sweeper tells it")]
+    public static partial void ParentNoticeDeferred(ILogger logger, Guid parentRunId, Guid childRunId, string exceptionType);
+
     // 320-339: visibility (search attributes, list queries)
 
     [LoggerMessage(320, LogLevel.Warning, "Reading the search attribute registry failed; the engine keeps the attributes it knew and reads again in a few seconds")]

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Orchestrator.Sdk.Runtime;
 using Orchestrator.Sdk.Tests.Workflows;
 using static Orchestrator.Sdk.Tests.TestTime;
@@ -45,9 +46,11 @@ public sealed class WorkflowDefinitionTests
     public sealed class NotAWorkflow;
 
     [Workflow]
+    [SuppressMessage("Orchestrator.Usage", "ORCH0011", Justification = "Deliberate: the test checks that the worker rejects this shape when it registers it.")]
     public sealed class NoRunMethod;
 
     [Workflow]
+    [SuppressMessage("Orchestrator.Usage", "ORCH0011", Justification = "Deliberate: the test checks that the worker rejects this shape when it registers it.")]
     public sealed class WrongReturn
     {
         [WorkflowRun]
@@ -55,6 +58,7 @@ public sealed class WorkflowDefinitionTests
     }
 
     [Workflow]
+    [SuppressMessage("Orchestrator.Usage", "ORCH0011", Justification = "Deliberate: the test checks that the worker rejects this shape when it registers it.")]
     public sealed class NoContext
     {
         [WorkflowRun]
@@ -62,6 +66,7 @@ public sealed class WorkflowDefinitionTests
     }
 
     [Workflow]
+    [SuppressMessage("Orchestrator.Usage", "ORCH0011", Justification = "Deliberate: the test checks that the worker rejects this shape when it registers it.")]
     public sealed class NeedsServices(IGreeter greeter)
     {
         [WorkflowRun]

@@ -6,6 +6,7 @@ using Orchestrator.TestWorker;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ThreeStepWorkflow>()
+    .AddWorkflow<ScheduledWorkflow>()
     .AddActivities<TestActivities>()
     .AddWorkflow<ClockWorkflow>()
     .AddActivities<ClockActivities>()

@@ -38,6 +38,19 @@ public sealed class WorkflowContext
     /// <summary>The attempt of this run when the workflow was started with a retry policy: 1 for the first run, 2 for its first retry, ...</summary>
     public int Attempt => _state.Started?.Attempt ?? 1;
 
+    /// <summary>
+    /// What the run's history says about it (from its <c>WorkflowStarted</c> event, so the same on every replay): ids, type,
+    /// task queue, attempt, start time, parent, and the schedule and scheduled time when a schedule started it.
+    /// </summary>
+    public WorkflowInfo Info => _info ??= new WorkflowInfo
+    {
+        WorkflowId = WorkflowId, RunId = RunId, WorkflowType = WorkflowType, TaskQueue = TaskQueue, Attempt = Attempt, StartTime = _state.StartTime,
+        ParentWorkflowId = _state.Started?.ParentWorkflowId, ParentRunId = _state.Started?.ParentRunId,
+        ScheduleId = _state.Started?.ScheduleId, ScheduledTime = _state.Started?.ScheduledTime,
+    };
+
+    private WorkflowInfo? _info;
+
     /// <summary>The current time as recorded in history: the timestamp of the current workflow task's <c>WorkflowTaskScheduled</c> event.</summary>
     public DateTimeOffset UtcNow => _state.UtcNow;
 

@@ -29,11 +29,15 @@ internal static class RequestBodies
         }
     }
 
-    /// <summary>The names of the string enum a top-level property of <typeparamref name="T"/> holds, if it is one.</summary>
-    private static string[]? EnumAt<T>(string camelCaseProperty)
+    /// <summary>The names of the string enum a property of <typeparamref name="T"/> holds (a path such as <c>policy.overlap</c>), if it is one.</summary>
+    private static string[]? EnumAt<T>(string camelCasePath)
     {
-        var property = typeof(T).GetProperties().FirstOrDefault(p => string.Equals(p.Name, camelCaseProperty, StringComparison.OrdinalIgnoreCase));
-        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        Type? type = typeof(T);
+        foreach (var name in camelCasePath.Split('.'))
+        {
+            var property = type?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        }
         return type is { IsEnum: true } ? Enum.GetNames(type) : null;
     }
 

@@ -118,7 +118,7 @@ internal static class WorkflowEndpoints
         try
         {
             var (workflowId, runId) = await engine.StartAsync(new Dispatch.StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input,
-                body.RunTimeout, body.RetryPolicy, attributes));
+                body.RunTimeout, body.RetryPolicy, SearchAttributes: attributes));
             return Results.Created($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", new StartWorkflowResponse(workflowId, runId.ToString()));
         }
         catch (WorkflowAlreadyRunningException)

@@ -89,6 +89,7 @@ internal static class RunDecider
             SearchAttributes = request.SearchAttributes,
         };
         return NewRun(run, new WorkflowStartedAttributes(run.WorkflowType, run.TaskQueue, request.Input, context.NewRandomSeed(),
+            ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null,
             SearchAttributes: StartedSearchAttributes(run.SearchAttributes)), null, null, context);
     }
 
@@ -382,7 +383,7 @@ internal static class RunDecider
                 break;
             case FailWorkflowCommand c:
                 d.Append(EventTypes.WorkflowFailed, new WorkflowFailedAttributes(c.Failure));
-                if (WorkflowRetryDelay(d.Run, c.Failure) is { } delay)
+                if (WorkflowRetryDelay(d.Run, c.Failure, d.Context) is { } delay)
                 {
                     RetryRun(d, c.Failure, delay);
                 }
@@ -440,9 +441,9 @@ internal static class RunDecider
     }
 
     /// <summary>The back-off before retrying a failed run, or null when it has no retry policy or the policy says no.</summary>
-    private static TimeSpan? WorkflowRetryDelay(WorkflowRunRecord run, FailureInfo failure) =>
+    private static TimeSpan? WorkflowRetryDelay(WorkflowRunRecord run, FailureInfo failure, DecisionContext context) =>
         run.RetryPolicy is { } json && JsonSerializer.Deserialize<RetryPolicyInfo>(json, HistoryJson.Options) is { } policy
-            ? RetryMath.NextDelay(policy, run.Attempt, failure.Type)
+            ? RetryMath.NextDelay(policy, run.Attempt, failure.Type, context.NextJitter)
             : null;
 
     /// <summary>
@@ -655,7 +656,7 @@ internal static class RunDecider
     {
         failure = CommandValidator.Bounded(failure);
         var options = Options(activity);
-        if (RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type) is not { } delay)
+        if (RetryMath.NextDelay(options.RetryPolicy, activity.Attempt, failure.Type, d.Context.NextJitter) is not { } delay)
         {
             CloseActivity(d, activity, timeoutType, failure, startedAt);
             return;

@@ -34,9 +34,10 @@ internal sealed record RunSnapshot
 
 /// <summary>
 /// What a decision may use besides the snapshot: the time (the engine's clock, read once by the shell), the settings, and
-/// the sources of new run ids and random seeds (so a test decides the same way twice).
+/// the sources of new run ids, random seeds and retry jitter (so a test decides the same way twice).
 /// </summary>
-internal sealed class DecisionContext(DateTime now, EngineSettings settings, Func<Guid>? newRunId = null, Func<long>? newSeed = null)
+internal sealed class DecisionContext(DateTime now, EngineSettings settings, Func<Guid>? newRunId = null, Func<long>? newSeed = null,
+    Func<double>? jitter = null)
 {
     public DateTime Now { get; } = now;
 
@@ -45,6 +46,9 @@ internal sealed class DecisionContext(DateTime now, EngineSettings settings, Fun
     public Guid NewRunId() => newRunId is null ? Guid.CreateVersion7() : newRunId();
 
     public long NewRandomSeed() => newSeed is null ? Random.Shared.NextInt64() : newSeed();
+
+    /// <summary>A number in [0, 1) for a retry's full jitter.</summary>
+    public double NextJitter() => jitter is null ? Random.Shared.NextDouble() : jitter();
 
     /// <summary>The registered search attributes when the decision began (an upsert of another name is an invalid command).</summary>
     public IReadOnlyDictionary<string, Contracts.Api.SearchAttributeType> SearchAttributeTypes { get; } = settings.SearchAttributes.Current;

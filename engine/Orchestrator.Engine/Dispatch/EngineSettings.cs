@@ -41,6 +41,15 @@ internal sealed class EngineSettings
     /// </summary>
     public TimeSpan ResultRereadInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Most worker answers one transaction applies (group commit; each to its own run). Answers that arrive while a
+    /// transaction is busy wait for the next one; a lone answer goes alone. Default 64; 1 turns group commit off.
+    /// </summary>
+    public int GroupCommitMaxRuns { get; set; } = 64;
+
+    /// <summary>Transactions of group commit at once (runs are spread over them by run id). Default 2.</summary>
+    public int GroupCommitWriters { get; set; } = 2;
+
     /// <summary>This engine process's id (in its close announcements, so it ignores its own).</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 

@@ -14,12 +14,16 @@ internal sealed class EngineTelemetry
 
     private readonly Counter<long> _started;
     private readonly Counter<long> _closed;
+    private readonly Histogram<int> _batchRuns;
+    private readonly Counter<long> _batchFallbacks;
 
     public EngineTelemetry(IMeterFactory meters)
     {
         var meter = meters.Create(Name, "1.0.0");
         _started = meter.CreateCounter<long>("orchestrator.workflow.started", description: "Workflow runs started");
         _closed = meter.CreateCounter<long>("orchestrator.workflow.closed", description: "Workflow runs closed, by status");
+        _batchRuns = meter.CreateHistogram<int>("orchestrator.group_commit.runs", unit: "{run}", description: "Runs changed by one group commit");
+        _batchFallbacks = meter.CreateCounter<long>("orchestrator.group_commit.fallbacks", description: "Group commits rolled back and applied run by run");
     }
 
     public void RunStarted(string workflowType)
@@ -37,6 +41,10 @@ internal sealed class EngineTelemetry
             _closed.Add(1, new KeyValuePair<string, object?>("orchestrator.workflow.status", status));
         }
     }
+
+    public void GroupCommitted(int runs) => _batchRuns.Record(runs);
+
+    public void GroupCommitFellBack() => _batchFallbacks.Add(1);
 
     /// <summary>A span continuing the run's trace (W3C <paramref name="traceParent"/>), when someone listens.</summary>
     public static Activity? StartSpan(string name, string? traceParent, Guid runId)

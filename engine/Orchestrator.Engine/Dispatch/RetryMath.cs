@@ -9,7 +9,8 @@ internal static class RetryMath
     public static readonly RetryPolicyInfo DefaultPolicy = new(TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(100), 0, []);
 
     /// <summary>The delay before the attempt after <paramref name="failedAttempt"/>, or null when no retry is allowed.</summary>
-    public static TimeSpan? NextDelay(RetryPolicyInfo? policy, int failedAttempt, string errorType)
+    /// <param name="jitter">A number in [0, 1) for full jitter (the decision's <c>DecisionContext.NextJitter</c>).</param>
+    public static TimeSpan? NextDelay(RetryPolicyInfo? policy, int failedAttempt, string errorType, Func<double> jitter)
     {
         var p = policy ?? DefaultPolicy;
         if (p.NonRetryableErrorTypes.Contains(errorType, StringComparer.Ordinal))
@@ -26,7 +27,7 @@ internal static class RetryMath
         var seconds = Math.Min(initial.TotalSeconds * Math.Pow(coefficient, failedAttempt - 1), maximum.TotalSeconds);
         if (string.Equals(p.Jitter, "Full", StringComparison.OrdinalIgnoreCase))
         {
-            seconds = Random.Shared.NextDouble() * seconds;
+            seconds = jitter() * seconds;
         }
         return TimeSpan.FromSeconds(seconds);
     }

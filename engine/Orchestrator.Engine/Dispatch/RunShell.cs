@@ -61,11 +61,34 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
         return created.Run;
     }
 
+    /// <summary>
+    /// Creates a run in the caller's transaction (a schedule commits it with its cursor, so a time starts once); the caller
+    /// runs the returned action after its commit (messages to the relay, timers, waiters), and drops it on a rollback.
+    /// </summary>
+    /// <exception cref="WorkflowAlreadyRunningException">a run with that workflow id is still open (the transaction is aborted).</exception>
+    public async Task<(WorkflowRunRecord Run, Action AfterCommit)> StartInTransactionAsync(NpgsqlTransaction tx, StartWorkflowRequest request)
+    {
+        var created = RunDecider.Start(request, new DecisionContext(settings.UtcNow(), settings));
+        var written = new Written();
+        await CreateRunAsync(tx, created, written);
+        return (created.Run, () =>
+        {
+            AfterCommit(written);
+            closes.StartedHere(created.Run.WorkflowId);
+            telemetry.RunStarted(created.Run.WorkflowType);
+        });
+    }
+
     /// <summary>The snapshot the trigger needs, read and locked in one round trip (and, for some triggers, a second); null when the run does not exist.</summary>
     private async Task<RunSnapshot?> ReadSnapshotAsync(NpgsqlTransaction tx, Guid runId, RunTrigger trigger)
     {
-        var needs = trigger.Needs;
-        var locked = await store.LockRunAsync(tx, runId, needs, (trigger as IActivityTrigger)?.ScheduledEventId ?? 0, settings.UtcNow());
+        var locked = await store.LockRunAsync(tx, runId, trigger.Needs, (trigger as IActivityTrigger)?.ScheduledEventId ?? 0, settings.UtcNow());
+        return await CompleteSnapshotAsync(tx, locked, trigger);
+    }
+
+    /// <summary>The snapshot from what was locked with the run, and what some triggers need read after it.</summary>
+    private async Task<RunSnapshot?> CompleteSnapshotAsync(NpgsqlTransaction tx, RunLock locked, RunTrigger trigger)
+    {
         if (locked.Run is not { } run)
         {
             return null;
@@ -94,15 +117,93 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
             return RunOutcome.Unchanged; // nothing to write: what the snapshot took (buffered events, due timers) comes back with the rollback
         }
         var written = new Written();
-        await WriteAsync(tx, snapshot, trigger, effects, written);
+        await WriteAsync(tx, snapshot, trigger.Needs, effects, written);
         await tx.CommitAsync();
         AfterCommit(written);
+        await NotifyParentAsync(snapshot, effects);
+        return RunOutcome.Changed;
+    }
+
+    /// <summary>After a close commits: the parent is told (a transaction of its own; the sweeper tells it if this one is lost).</summary>
+    private async Task NotifyParentAsync(RunSnapshot snapshot, RunEffects effects)
+    {
         if (effects.Close is { NextRunId: null } close && close.Status != RunStatus.ContinuedAsNew && snapshot.Run.ParentRunId is { } parent)
         {
             await ExecuteAsync(parent, new ChildClosedTrigger(snapshot.Run.RunId));
         }
-        return RunOutcome.Changed;
     }
+
+    /// <summary>
+    /// Applies worker answers to their runs in one transaction (group commit): the runs (distinct, in run id order, so
+    /// that two batches lock alike) are locked and read in one round trip, decided one by one, and their writes go in one
+    /// round trip and one commit. Buffered events are read, not taken, so that a run whose decision is empty is left as
+    /// it was while the others commit. Any error rolls the whole batch back (the caller then applies each alone).
+    /// </summary>
+    public async Task<IReadOnlyList<RunOutcome>> ExecuteBatchAsync(IReadOnlyList<(Guid RunId, RunTrigger Trigger)> items)
+    {
+        var outcomes = new RunOutcome[items.Count];
+        var decided = new List<(RunSnapshot Snapshot, RunTrigger Trigger, SnapshotNeeds Needs, RunEffects Effects)>(items.Count);
+        var (connection, tx) = await history.BeginAsync();
+        await using (connection)
+        await using (tx)
+        {
+            var requests = items.Select(i => new LockRequest(i.RunId, BatchNeeds(i.Trigger.Needs), (i.Trigger as IActivityTrigger)?.ScheduledEventId ?? 0)).ToList();
+            var locks = await store.LockRunsAsync(tx, requests, settings.UtcNow());
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (await CompleteSnapshotAsync(tx, locks[i], items[i].Trigger) is not { } snapshot)
+                {
+                    outcomes[i] = RunOutcome.NoRun;
+                    continue;
+                }
+                var effects = RunDecider.Decide(snapshot, items[i].Trigger, new DecisionContext(settings.UtcNow(), settings));
+                LogNotes(snapshot.Run, effects);
+                outcomes[i] = effects.IsEmpty ? RunOutcome.Unchanged : RunOutcome.Changed;
+                if (!effects.IsEmpty)
+                {
+                    decided.Add((snapshot, items[i].Trigger, requests[i].Needs, effects));
+                }
+            }
+            if (decided.Count == 0)
+            {
+                return outcomes; // nothing taken, nothing to write
+            }
+            var written = new Written();
+            var writes = new List<RunWrite>(decided.Count);
+            foreach (var (snapshot, _, needs, effects) in decided)
+            {
+                writes.Add(await WriteOperationsAsync(tx, snapshot, needs, effects, written));
+            }
+            var ids = await store.WriteChangesAsync(tx, writes);
+            for (var i = 0; i < decided.Count; i++)
+            {
+                await CollectMessagesAsync(tx, decided[i].Snapshot, decided[i].Effects, writes[i].Outbox, ids[i], written);
+            }
+            await tx.CommitAsync();
+            AfterCommit(written);
+        }
+        foreach (var (snapshot, _, _, effects) in decided)
+        {
+            try
+            {
+                await NotifyParentAsync(snapshot, effects);
+            }
+            catch (Exception e) when (e is NpgsqlException or ConcurrencyConflictException or TimeoutException)
+            {
+                // the batch committed: its answers are applied; the sweeper tells the parent (parent_notified is still false)
+                Log.ParentNoticeDeferred(logger, snapshot.Run.ParentRunId!.Value, snapshot.Run.RunId, e.GetType().Name);
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>What a run of a batch reads: buffered events read instead of taken (<see cref="ExecuteBatchAsync"/>).</summary>
+    private static SnapshotNeeds BatchNeeds(SnapshotNeeds needs) =>
+        needs.HasFlag(SnapshotNeeds.TakeBuffered) ? (needs & ~SnapshotNeeds.TakeBuffered) | SnapshotNeeds.ReadBuffered : needs;
+
+    /// <summary>Whether a trigger can go in a batch: it takes nothing with its lock (due timers) and locks no second run.</summary>
+    public static bool CanBatch(RunTrigger trigger) =>
+        !trigger.Needs.HasFlag(SnapshotNeeds.DueTimers) && trigger is not ChildClosedTrigger;
 
     /// <summary>What a transaction wrote that matters after its commit.</summary>
     private sealed class Written
@@ -129,7 +230,18 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
     }
 
     /// <summary>Writes one run's effects: runs created and its close in the decided order (a close reaches the open children), then the rest.</summary>
-    private async Task WriteAsync(NpgsqlTransaction tx, RunSnapshot snapshot, RunTrigger trigger, RunEffects effects, Written written)
+    private async Task WriteAsync(NpgsqlTransaction tx, RunSnapshot snapshot, SnapshotNeeds needs, RunEffects effects, Written written)
+    {
+        var write = await WriteOperationsAsync(tx, snapshot, needs, effects, written);
+        var ids = await store.WriteChangeAsync(tx, write.Effects, write.ConsumedBufferIds, write.Outbox);
+        await CollectMessagesAsync(tx, snapshot, effects, write.Outbox, ids, written);
+    }
+
+    /// <summary>
+    /// The runs a decision created and its close, in the decided order (a close reaches the open children); returns the
+    /// rest of its writes, for <see cref="DispatchStore.WriteChangesAsync"/>.
+    /// </summary>
+    private async Task<RunWrite> WriteOperationsAsync(NpgsqlTransaction tx, RunSnapshot snapshot, SnapshotNeeds needs, RunEffects effects, Written written)
     {
         var run = snapshot.Run;
         foreach (var operation in effects.Operations)
@@ -153,13 +265,20 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
         }
 
         // buffered events the decision used are deleted, unless the snapshot took them already (or the close deleted them)
-        var consumed = effects.BufferedConsumed && effects.Close is null && !trigger.Needs.HasFlag(SnapshotNeeds.TakeBuffered)
+        var consumed = effects.BufferedConsumed && effects.Close is null && !needs.HasFlag(SnapshotNeeds.TakeBuffered)
             ? snapshot.Buffered.Select(b => b.Id).ToList()
             : [];
         var outbox = effects.ActivityMessages
             .Select(m => new OutboxRow(QueueNames.ActivityTasks(m.TaskQueue), OutboxMessageTypes.ActivityTask, RunDecision.Json(m)))
             .ToList();
-        var ids = await store.WriteChangeAsync(tx, effects, consumed, outbox);
+        return new RunWrite(effects, consumed, outbox);
+    }
+
+    /// <summary>The messages of a written decision: its activity messages (with their outbox ids) and its workflow task's.</summary>
+    private async Task CollectMessagesAsync(NpgsqlTransaction tx, RunSnapshot snapshot, RunEffects effects, IReadOnlyList<OutboxRow> outbox,
+        IReadOnlyList<long> ids, Written written)
+    {
+        var run = snapshot.Run;
         for (var i = 0; i < ids.Count; i++)
         {
             written.Messages.Add(new OutgoingMessage(outbox[i].Destination, effects.ActivityMessages[i], ids[i]));
@@ -231,7 +350,7 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
             LogNotes(child.Run, effects);
             if (!effects.IsEmpty)
             {
-                await WriteAsync(tx, child, trigger, effects, written);
+                await WriteAsync(tx, child, trigger.Needs, effects, written);
             }
         }
     }

@@ -5,17 +5,17 @@ namespace Orchestrator.Engine.Dispatch;
 
 /// <summary>
 /// What workers answer and what comes due, as triggers of the <see cref="RunShell"/>: workflow task commands, activity
-/// results, timers, and re-sends of tasks whose answer did not come. What each does is <see cref="RunDecider"/>'s.
+/// results (in group commits), timers, and re-sends of tasks whose answer did not come. What each does is <see cref="RunDecider"/>'s.
 /// </summary>
-internal sealed class TaskAnswerHandler(RunShell shell)
+internal sealed class TaskAnswerHandler(RunShell shell, GroupCommit group)
 {
-    public Task HandleAsync(WorkflowTaskCompletedMessage answer) => shell.ExecuteAsync(answer.RunId, new WorkflowTaskCompletedTrigger(answer));
+    public Task HandleAsync(WorkflowTaskCompletedMessage answer) => group.ExecuteAsync(answer.RunId, new WorkflowTaskCompletedTrigger(answer));
 
-    public Task HandleAsync(WorkflowTaskFailedMessage answer) => shell.ExecuteAsync(answer.RunId, new WorkflowTaskFailedTrigger(answer));
+    public Task HandleAsync(WorkflowTaskFailedMessage answer) => group.ExecuteAsync(answer.RunId, new WorkflowTaskFailedTrigger(answer));
 
-    public Task HandleAsync(ActivityTaskCompletedMessage answer) => shell.ExecuteAsync(answer.RunId, new ActivityCompletedTrigger(answer));
+    public Task HandleAsync(ActivityTaskCompletedMessage answer) => group.ExecuteAsync(answer.RunId, new ActivityCompletedTrigger(answer));
 
-    public Task HandleAsync(ActivityTaskFailedMessage answer) => shell.ExecuteAsync(answer.RunId, new ActivityFailedTrigger(answer));
+    public Task HandleAsync(ActivityTaskFailedMessage answer) => group.ExecuteAsync(answer.RunId, new ActivityFailedTrigger(answer));
 
     /// <summary>A worker took the attempt: the ScheduleToStart limit no longer applies to it.</summary>
     public Task HandleAsync(ActivityTaskStartedMessage started) => shell.RecordPickUpAsync(started);

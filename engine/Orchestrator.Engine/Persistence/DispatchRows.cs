@@ -1,3 +1,5 @@
+using Orchestrator.Engine.Decider;
+
 namespace Orchestrator.Engine.Persistence;
 
 /// <summary>States of <c>workflow_tasks.state</c> and <c>activity_tasks.state</c>.</summary>
@@ -72,3 +74,9 @@ internal sealed record BufferedEventRow(long Id, string EventType, string Attrib
 /// <remarks><c>Tail</c>: with an activity, when the workflow task was idle, the events from its <c>events_from</c> on.</remarks>
 internal sealed record RunLock(WorkflowRunRecord? Run, WorkflowTaskRow? Task, ActivityTaskRow? Activity, IReadOnlyList<BufferedEventRow> Buffered,
     IReadOnlyList<StoredEvent>? Tail, IReadOnlyList<Decider.TimerTaken> DueTimers);
+
+/// <summary>One run to lock and read with others (<see cref="DispatchStore.LockRunsAsync"/>).</summary>
+internal sealed record LockRequest(Guid RunId, SnapshotNeeds Needs, long ActivityScheduledEventId);
+
+/// <summary>One run's writes with others' (<see cref="DispatchStore.WriteChangesAsync"/>).</summary>
+internal sealed record RunWrite(RunEffects Effects, IReadOnlyList<long> ConsumedBufferIds, IReadOnlyList<OutboxRow> Outbox);

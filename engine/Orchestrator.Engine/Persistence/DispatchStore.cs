@@ -20,8 +20,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
 
     public Task<WorkflowRunRecord?> LockRunAsync(NpgsqlTransaction tx, Guid runId) => One<WorkflowRunRecord>(tx, SqlStatements.LockRun, new { RunId = runId });
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SnapshotNeeds, string> LockStatements = new();
-
     /// <summary>
     /// The reads that open a run transaction, in one round trip: the run and its workflow task row (locked), and what the
     /// trigger needs (<see cref="SnapshotNeeds"/>): the activity row it is for (locked; and the run's events since its idle
@@ -29,38 +27,57 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     /// due by <paramref name="now"/> (taken).
     /// </summary>
     public async Task<RunLock> LockRunAsync(NpgsqlTransaction tx, Guid runId, SnapshotNeeds needs = SnapshotNeeds.None, long activityScheduledEventId = 0,
-        DateTime now = default)
+        DateTime now = default) =>
+        (await LockRunsAsync(tx, [new LockRequest(runId, needs, activityScheduledEventId)], now))[0];
+
+    /// <summary>
+    /// <see cref="LockRunAsync(NpgsqlTransaction, Guid, SnapshotNeeds, long, DateTime)"/> for several runs in one round trip
+    /// (group commit): locked in the order given, which callers keep by run id so that two batches cannot deadlock.
+    /// </summary>
+    public async Task<IReadOnlyList<RunLock>> LockRunsAsync(NpgsqlTransaction tx, IReadOnlyList<LockRequest> requests, DateTime now)
     {
-        var sql = LockStatements.GetOrAdd(needs, static n =>
+        var batch = new StatementBatch();
+        foreach (var request in requests)
         {
-            List<string> parts = [SqlStatements.LockRun, SqlStatements.LockWorkflowTask];
-            if (n.HasFlag(SnapshotNeeds.Activity))
-            {
-                parts.Add(SqlStatements.LockActivityTask);
-                if (n.HasFlag(SnapshotNeeds.Tail))
-                {
-                    parts.Add(SqlStatements.ReadIdleTail);
-                }
-            }
-            if (n.HasFlag(SnapshotNeeds.TakeBuffered))
-            {
-                parts.Add(SqlStatements.TakeBufferedEvents);
-            }
-            else if (n.HasFlag(SnapshotNeeds.ReadBuffered))
-            {
-                parts.Add(SqlStatements.ReadBufferedEvents);
-            }
-            if (n.HasFlag(SnapshotNeeds.DueTimers))
-            {
-                parts.Add(SqlStatements.TakeDueTimers);
-            }
-            return string.Join(";\n", parts);
-        });
-        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(sql, new
+            AddLock(batch.Next(), request, now);
+        }
+        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(batch.Sql, batch.Args, tx));
+        var locks = new List<RunLock>(requests.Count);
+        foreach (var request in requests)
         {
-            RunId = runId, ScheduledEventId = activityScheduledEventId, TailLimit = Dispatch.TaskMessageLimits.MaxEvents,
-            TailBytes = Dispatch.TaskMessageLimits.MaxBytes, Now = now,
-        }, tx));
+            locks.Add(await ReadLockAsync(grid, request.Needs));
+        }
+        return locks;
+    }
+
+    private static void AddLock(StatementBatch.Part part, LockRequest request, DateTime now)
+    {
+        var n = request.Needs;
+        part.Sql(SqlStatements.LockRun).Sql(SqlStatements.LockWorkflowTask).Arg("RunId", request.RunId);
+        if (n.HasFlag(SnapshotNeeds.Activity))
+        {
+            part.Sql(SqlStatements.LockActivityTask).Arg("ScheduledEventId", request.ActivityScheduledEventId);
+            if (n.HasFlag(SnapshotNeeds.Tail))
+            {
+                part.Sql(SqlStatements.ReadIdleTail).Arg("TailLimit", Dispatch.TaskMessageLimits.MaxEvents).Arg("TailBytes", Dispatch.TaskMessageLimits.MaxBytes);
+            }
+        }
+        if (n.HasFlag(SnapshotNeeds.TakeBuffered))
+        {
+            part.Sql(SqlStatements.TakeBufferedEvents);
+        }
+        else if (n.HasFlag(SnapshotNeeds.ReadBuffered))
+        {
+            part.Sql(SqlStatements.ReadBufferedEvents);
+        }
+        if (n.HasFlag(SnapshotNeeds.DueTimers))
+        {
+            part.Sql(SqlStatements.TakeDueTimers).Arg("Now", now);
+        }
+    }
+
+    private static async Task<RunLock> ReadLockAsync(SqlMapper.GridReader grid, SnapshotNeeds needs)
+    {
         var run = await grid.ReadSingleOrDefaultAsync<WorkflowRunRecord>();
         var task = await grid.ReadSingleOrDefaultAsync<WorkflowTaskRow>();
         ActivityTaskRow? activity = null;
@@ -148,139 +165,138 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     /// <param name="outbox">The outbox rows of the decision's activity messages.</param>
     /// <exception cref="ConcurrencyConflictException">another writer appended to the run first (the transaction must roll back).</exception>
     public async Task<IReadOnlyList<long>> WriteChangeAsync(NpgsqlTransaction tx, RunEffects effects, IReadOnlyList<long> consumedBufferIds,
-        IReadOnlyList<OutboxRow> outbox)
+        IReadOnlyList<OutboxRow> outbox) =>
+        (await WriteChangesAsync(tx, [new RunWrite(effects, consumedBufferIds, outbox)]))[0];
+
+    /// <summary>
+    /// <see cref="WriteChangeAsync"/> for several runs in one round trip (group commit); returns each run's outbox ids.
+    /// </summary>
+    /// <exception cref="ConcurrencyConflictException">another writer appended to one of the runs first (the transaction must roll back).</exception>
+    public async Task<IReadOnlyList<IReadOnlyList<long>>> WriteChangesAsync(NpgsqlTransaction tx, IReadOnlyList<RunWrite> writes)
     {
+        var batch = new StatementBatch();
+        foreach (var write in writes)
+        {
+            AddWrite(batch.Next(), write);
+        }
+        var results = new List<IReadOnlyList<long>>(writes.Count);
+        if (batch.IsEmpty)
+        {
+            results.AddRange(writes.Select(_ => (IReadOnlyList<long>)[]));
+            return results;
+        }
+        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(batch.Sql, batch.Args, tx));
+        foreach (var (effects, _, outbox) in writes)
+        {
+            if (effects.Events.Count > 0 && await grid.ReadSingleAsync<long>() != effects.Events.Count)
+            {
+                throw new ConcurrencyConflictException(effects.RunId, effects.ExpectedNextEventId);
+            }
+            results.Add(outbox.Count > 0 ? (await grid.ReadAsync<long>()).ToList() : []);
+        }
+        return results;
+    }
+
+    private static void AddWrite(StatementBatch.Part part, RunWrite write)
+    {
+        var (effects, consumedBufferIds, outbox) = write;
         var (events, task, closedActivities, newActivities, updated) =
             (effects.Events, effects.Task, effects.DeleteActivities, effects.InsertActivities, effects.UpdateActivities);
         // statements without results first: an error in any of them is thrown before the results are read
-        var statements = new List<string>(8);
-        var args = new DynamicParameters();
-        args.Add("RunId", effects.RunId);
+        part.Arg("RunId", effects.RunId);
         if (closedActivities.Count > 0)
         {
-            statements.Add(SqlStatements.DeleteActivityTasks);
-            args.Add("ClosedActivityIds", closedActivities.ToArray());
+            part.Sql(SqlStatements.DeleteActivityTasks).Arg("ClosedActivityIds", closedActivities.ToArray());
         }
         if (newActivities.Count > 0)
         {
-            statements.Add(SqlStatements.InsertActivityTasks);
-            args.AddDynamicParams(new
-            {
-                ActScheduledEventIds = newActivities.Select(a => a.ScheduledEventId).ToArray(),
-                ActSeqs = newActivities.Select(a => a.Seq).ToArray(),
-                ActNames = newActivities.Select(a => a.ActivityName).ToArray(),
-                ActQueues = newActivities.Select(a => a.TaskQueue).ToArray(),
-                ActInputs = newActivities.Select(a => a.Input).ToArray(),
-                ActOptions = newActivities.Select(a => a.Options).ToArray(),
-                ActAttempts = newActivities.Select(a => a.Attempt).ToArray(),
-                ActStates = newActivities.Select(a => a.State).ToArray(),
-                ActScheduledAt = newActivities.Select(a => a.ScheduledAt).ToArray(),
-                ActDispatchAfter = newActivities.Select(a => a.DispatchAfter).ToArray(),
-                ActStartedAt = newActivities.Select(a => a.StartedAt).ToArray(),
-                ActDeadlines = newActivities.Select(a => a.AttemptDeadline).ToArray(),
-                ActHeartbeatTimeouts = newActivities.Select(a => a.HeartbeatTimeout).ToArray(),
-            });
+            part.Sql(SqlStatements.InsertActivityTasks)
+                .Arg("ActScheduledEventIds", newActivities.Select(a => a.ScheduledEventId).ToArray())
+                .Arg("ActSeqs", newActivities.Select(a => a.Seq).ToArray())
+                .Arg("ActNames", newActivities.Select(a => a.ActivityName).ToArray())
+                .Arg("ActQueues", newActivities.Select(a => a.TaskQueue).ToArray())
+                .Arg("ActInputs", newActivities.Select(a => a.Input).ToArray())
+                .Arg("ActOptions", newActivities.Select(a => a.Options).ToArray())
+                .Arg("ActAttempts", newActivities.Select(a => a.Attempt).ToArray())
+                .Arg("ActStates", newActivities.Select(a => a.State).ToArray())
+                .Arg("ActScheduledAt", newActivities.Select(a => a.ScheduledAt).ToArray())
+                .Arg("ActDispatchAfter", newActivities.Select(a => a.DispatchAfter).ToArray())
+                .Arg("ActStartedAt", newActivities.Select(a => a.StartedAt).ToArray())
+                .Arg("ActDeadlines", newActivities.Select(a => a.AttemptDeadline).ToArray())
+                .Arg("ActHeartbeatTimeouts", newActivities.Select(a => a.HeartbeatTimeout).ToArray());
         }
         if (updated.Count > 0)
         {
-            statements.Add(SqlStatements.UpdateActivityTasks);
-            args.AddDynamicParams(new
-            {
-                UpdScheduledEventIds = updated.Select(a => a.ScheduledEventId).ToArray(),
-                UpdAttempts = updated.Select(a => a.Attempt).ToArray(),
-                UpdStates = updated.Select(a => a.State).ToArray(),
-                UpdStartedAt = updated.Select(a => a.StartedAt).ToArray(),
-                UpdDispatchAfter = updated.Select(a => a.DispatchAfter).ToArray(),
-                UpdLastFailures = updated.Select(a => a.LastFailure).ToArray(),
-                UpdDeadlines = updated.Select(a => a.AttemptDeadline).ToArray(),
-                UpdHeartbeatTimeouts = updated.Select(a => a.HeartbeatTimeout).ToArray(),
-                UpdPickedUpAt = updated.Select(a => a.PickedUpAt).ToArray(),
-            });
+            part.Sql(SqlStatements.UpdateActivityTasks)
+                .Arg("UpdScheduledEventIds", updated.Select(a => a.ScheduledEventId).ToArray())
+                .Arg("UpdAttempts", updated.Select(a => a.Attempt).ToArray())
+                .Arg("UpdStates", updated.Select(a => a.State).ToArray())
+                .Arg("UpdStartedAt", updated.Select(a => a.StartedAt).ToArray())
+                .Arg("UpdDispatchAfter", updated.Select(a => a.DispatchAfter).ToArray())
+                .Arg("UpdLastFailures", updated.Select(a => a.LastFailure).ToArray())
+                .Arg("UpdDeadlines", updated.Select(a => a.AttemptDeadline).ToArray())
+                .Arg("UpdHeartbeatTimeouts", updated.Select(a => a.HeartbeatTimeout).ToArray())
+                .Arg("UpdPickedUpAt", updated.Select(a => a.PickedUpAt).ToArray());
         }
         if (task is not null)
         {
-            statements.Add(SqlStatements.UpsertWorkflowTask);
-            args.AddDynamicParams(new
-            {
-                task.ScheduledEventId, task.Attempt, task.TaskQueue, task.EventsFrom, task.State, task.DispatchAfter, task.LastFailure, task.Sent,
-                task.DispatchedAt, task.Timeouts,
-            });
+            // the nullable ones typed as Dapper types them when they have a value
+            part.Sql(SqlStatements.UpsertWorkflowTask)
+                .Arg("ScheduledEventId", task.ScheduledEventId).Arg("Attempt", task.Attempt).Arg("TaskQueue", task.TaskQueue)
+                .Arg("EventsFrom", task.EventsFrom).Arg("State", task.State)
+                .Arg("DispatchAfter", task.DispatchAfter, System.Data.DbType.DateTime)
+                .Arg("LastFailure", task.LastFailure, System.Data.DbType.String).Arg("Sent", task.Sent)
+                .Arg("DispatchedAt", task.DispatchedAt, System.Data.DbType.DateTime).Arg("Timeouts", task.Timeouts);
         }
         if (effects.DeleteTimers.Count > 0)
         {
-            statements.Add(SqlStatements.DeleteTimers);
-            args.Add("DeleteTimerKeys", effects.DeleteTimers.ToArray());
+            part.Sql(SqlStatements.DeleteTimers).Arg("DeleteTimerKeys", effects.DeleteTimers.ToArray());
         }
         if (effects.InsertTimers.Count > 0)
         {
-            statements.Add(SqlStatements.InsertTimers);
-            args.AddDynamicParams(new
-            {
-                TimerKeys = effects.InsertTimers.Select(t => t.TimerKey).ToArray(),
-                TimerFireAt = effects.InsertTimers.Select(t => t.FireAt).ToArray(),
-                TimerPayloads = effects.InsertTimers.Select(t => t.Payload).ToArray(),
-            });
+            part.Sql(SqlStatements.InsertTimers)
+                .Arg("TimerKeys", effects.InsertTimers.Select(t => t.TimerKey).ToArray())
+                .Arg("TimerFireAt", effects.InsertTimers.Select(t => t.FireAt).ToArray())
+                .Arg("TimerPayloads", effects.InsertTimers.Select(t => t.Payload).ToArray());
         }
         if (consumedBufferIds.Count > 0)
         {
-            statements.Add(SqlStatements.DeleteBufferedEvents);
-            args.Add("ConsumedBufferIds", consumedBufferIds.ToArray());
+            part.Sql(SqlStatements.DeleteBufferedEvents).Arg("ConsumedBufferIds", consumedBufferIds.ToArray());
         }
         if (effects.Buffer.Count > 0)
         {
-            statements.Add(SqlStatements.InsertBufferedEvents);
-            args.AddDynamicParams(new
-            {
-                BufferTypes = effects.Buffer.Select(b => b.EventType).ToArray(),
-                BufferAttributes = effects.Buffer.Select(b => b.AttributesJson).ToArray(),
-                BufferOccurredAt = effects.Buffer.Select(b => b.OccurredAt).ToArray(),
-            });
+            part.Sql(SqlStatements.InsertBufferedEvents)
+                .Arg("BufferTypes", effects.Buffer.Select(b => b.EventType).ToArray())
+                .Arg("BufferAttributes", effects.Buffer.Select(b => b.AttributesJson).ToArray())
+                .Arg("BufferOccurredAt", effects.Buffer.Select(b => b.OccurredAt).ToArray());
         }
         if (effects.SetCancelRequested)
         {
-            statements.Add(SqlStatements.SetCancelRequested);
+            part.Sql(SqlStatements.SetCancelRequested);
         }
         if (effects.SearchAttributes is { } searchAttributes)
         {
-            statements.Add(SqlStatements.SetSearchAttributes);
-            args.Add("SearchAttributes", searchAttributes.Json);
+            part.Sql(SqlStatements.SetSearchAttributes).Arg("SearchAttributes", searchAttributes.Json, System.Data.DbType.String);
         }
         if (effects.MarkParentNotified.Count > 0)
         {
-            statements.Add(SqlStatements.MarkParentsNotified);
-            args.Add("NotifiedRunIds", effects.MarkParentNotified.ToArray());
+            part.Sql(SqlStatements.MarkParentsNotified).Arg("NotifiedRunIds", effects.MarkParentNotified.ToArray());
         }
         if (events.Count > 0)
         {
-            statements.Add(SqlStatements.AppendEvents);
-            args.AddDynamicParams(new
-            {
-                Expected = effects.ExpectedNextEventId,
-                Types = events.Select(e => e.EventType).ToArray(),
-                Timestamps = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
-                Attributes = events.Select(e => e.AttributesJson).ToArray(),
-            });
+            part.Sql(SqlStatements.AppendEvents)
+                .Arg("Expected", effects.ExpectedNextEventId)
+                .Arg("Types", events.Select(e => e.EventType).ToArray())
+                .Arg("Timestamps", events.Select(e => e.Timestamp.ToUniversalTime()).ToArray())
+                .Arg("Attributes", events.Select(e => e.AttributesJson).ToArray());
         }
         if (outbox.Count > 0)
         {
-            statements.Add(SqlStatements.InsertOutbox);
-            args.AddDynamicParams(new
-            {
-                OutboxDestinations = outbox.Select(r => r.Destination).ToArray(),
-                OutboxTypes = outbox.Select(r => r.MessageType).ToArray(),
-                OutboxMessages = outbox.Select(r => r.Message).ToArray(),
-            });
+            part.Sql(SqlStatements.InsertOutbox)
+                .Arg("OutboxDestinations", outbox.Select(r => r.Destination).ToArray())
+                .Arg("OutboxTypes", outbox.Select(r => r.MessageType).ToArray())
+                .Arg("OutboxMessages", outbox.Select(r => r.Message).ToArray());
         }
-        if (statements.Count == 0)
-        {
-            return [];
-        }
-        await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), args, tx));
-        if (events.Count > 0 && await grid.ReadSingleAsync<long>() != events.Count)
-        {
-            throw new ConcurrencyConflictException(effects.RunId, effects.ExpectedNextEventId);
-        }
-        return outbox.Count > 0 ? (await grid.ReadAsync<long>()).ToList() : [];
     }
 
     /// <summary>How many times <see cref="LockOpenRunAsync"/> looks again for an open run that closed into a next one while it waited.</summary>

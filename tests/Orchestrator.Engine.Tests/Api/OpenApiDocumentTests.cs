@@ -41,7 +41,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         var document = await DocumentAsync();
         var operations = Operations(document).ToList();
 
-        Assert.Equal(12, operations.Count);
+        Assert.Equal(21, operations.Count); // 9 of workflows, 9 of schedules, 1 count by query, 2 of search attributes
         var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
         Assert.Equal(("apiKey", "header", "X-Api-Key"), ((string?)scheme["type"], (string?)scheme["in"], (string?)scheme["name"]));
         foreach (var (name, operation) in operations)
@@ -59,6 +59,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         }
         Assert.Contains("409", operations.Single(o => o.Name == "POST /api/v1/workflows").Operation["responses"]!.AsObject().Select(r => r.Key));
         Assert.Contains("404", operations.Single(o => o.Name == "GET /api/v1/workflows/{workflowId}").Operation["responses"]!.AsObject().Select(r => r.Key));
+        Assert.Contains("409", operations.Single(o => o.Name == "POST /api/v1/schedules").Operation["responses"]!.AsObject().Select(r => r.Key));
     }
 
     [Fact(Timeout = TestTimeouts.Integration)]

@@ -325,6 +325,21 @@ public sealed class RunDeciderTests
     }
 
     [Fact]
+    public void Full_jitter_of_a_retry_comes_from_the_decision_context()
+    {
+        const string options = """{"seq":1,"activityName":"Charge","input":[],"retryPolicy":{"initialInterval":"00:00:08","backoffCoefficient":2,"maximumInterval":"00:01:00","maximumAttempts":0,"nonRetryableErrorTypes":[],"jitter":"Full"}}""";
+        var snapshot = new RunSnapshot { Run = Run(), Task = Task(TaskState.Idle), Activity = Activity(options: options) };
+        var trigger = new ActivityFailedTrigger(new ActivityTaskFailedMessage(RunId, 5, 1, new FailureInfo("X", "x"), "test"));
+
+        DateTime? RetryAt(double jitter) => Assert.Single(RunDecider.Decide(snapshot, trigger,
+            new DecisionContext(Now, Settings, null, () => 7, () => jitter)).UpdateActivities).DispatchAfter;
+
+        Assert.Equal(Now.AddSeconds(2), RetryAt(0.25));   // a quarter of the 8 s back-off
+        Assert.Equal(Now.AddSeconds(6), RetryAt(0.75));
+        Assert.Equal(RetryAt(0.5), RetryAt(0.5));         // the same context decides the same
+    }
+
+    [Fact]
     public void Attempt_failures_past_the_cap_are_counted_on_the_row_only()
     {
         var effects = Decide(new RunSnapshot { Run = Run(), Task = Task(TaskState.Idle), Activity = Activity(attempt: RunDecider.MaxRecordedAttemptFailures + 1) },

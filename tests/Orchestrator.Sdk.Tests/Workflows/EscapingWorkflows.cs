@@ -1,6 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Orchestrator.Sdk.Tests.Workflows;
 
 [Workflow]
+[SuppressMessage("Orchestrator.Determinism", "ORCH0005", Justification = "Deliberate: the runtime test checks that Task.Run is caught when it runs.")]
 public sealed class TaskRunWorkflow
 {
     [WorkflowRun]
@@ -12,6 +15,7 @@ public sealed class TaskRunWorkflow
 }
 
 [Workflow]
+[SuppressMessage("Orchestrator.Determinism", "ORCH0004", Justification = "Deliberate: the runtime test checks that Task.Delay is caught when it runs.")]
 public sealed class TaskDelayWorkflow
 {
     [WorkflowRun]
@@ -23,6 +27,7 @@ public sealed class TaskDelayWorkflow
 }
 
 [Workflow]
+[SuppressMessage("Orchestrator.Determinism", "ORCH0006", Justification = "Deliberate: the runtime test checks that ConfigureAwait(false) is caught when it runs.")]
 public sealed class ConfigureAwaitFalseWorkflow
 {
     [WorkflowRun]
@@ -60,6 +65,7 @@ public sealed class YieldingWorkflow
 }
 
 [Workflow]
+[SuppressMessage("Orchestrator.Determinism", "ORCH0004", Justification = "Deliberate: the runtime test checks that a real timer is caught when it runs.")]
 public sealed class RealTimerWorkflow
 {
     [WorkflowRun]

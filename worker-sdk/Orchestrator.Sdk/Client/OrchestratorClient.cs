@@ -276,6 +276,43 @@ public sealed class OrchestratorClient : IDisposable
         }
     }
 
+    /// <summary>Creates a schedule (<c>POST /api/v1/schedules</c>); any engine fires it, each time once.</summary>
+    /// <param name="schedule">Its id, spec, action, policy and state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A handle of the schedule.</returns>
+    /// <exception cref="OrchestratorApiException">409 when the id exists; 400 with the reason for a bad spec.</exception>
+    public async Task<ScheduleHandle> CreateScheduleAsync(ScheduleDefinition schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/schedules", JsonContent.Create(schedule, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
+        var created = await ReadAsync<CreateScheduleResponse>(response, cancellationToken).ConfigureAwait(false);
+        return new ScheduleHandle(this, created.ScheduleId);
+    }
+
+    /// <summary>A handle of an existing schedule (no call is made).</summary>
+    /// <param name="scheduleId">The schedule id.</param>
+    /// <returns>The handle.</returns>
+    public ScheduleHandle GetScheduleHandle(string scheduleId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(scheduleId);
+        return new ScheduleHandle(this, scheduleId);
+    }
+
+    /// <summary>One page of schedules by id (<c>GET /api/v1/schedules</c>).</summary>
+    /// <param name="pageSize">At most this many (default 50).</param>
+    /// <param name="pageToken">The <c>nextPageToken</c> of the page before.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    public async Task<ScheduleListPage> ListSchedulesAsync(int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = Query(("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
+        using var response = await SendAsync(HttpMethod.Get, "api/v1/schedules" + query, null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<ScheduleListPage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The serializer of the protocol's bodies (for <see cref="ScheduleHandle"/>).</summary>
+    internal static JsonSerializerOptions Protocol => ProtocolJson;
+
     /// <summary>Disposes the HTTP client if this client made it.</summary>
     public void Dispose()
     {
@@ -285,7 +322,7 @@ public sealed class OrchestratorClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, HttpContent? content, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(_baseAddress, relative)) { Content = content };
         if (_apiKey is not null)
@@ -306,7 +343,7 @@ public sealed class OrchestratorClient : IDisposable
         return "api/v1/workflows/" + Uri.EscapeDataString(workflowId);
     }
 
-    private static string Query(params (string Name, string? Value)[] parameters)
+    internal static string Query(params (string Name, string? Value)[] parameters)
     {
         var builder = new StringBuilder();
         foreach (var (name, value) in parameters)
@@ -328,14 +365,14 @@ public sealed class OrchestratorClient : IDisposable
             _ => JsonSerializer.SerializeToElement(value, value.GetType(), ProtocolJson),
         };
 
-    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<T>(ProtocolJson, cancellationToken).ConfigureAwait(false)
             ?? throw new OrchestratorApiException(response.StatusCode, "Empty response", $"The engine answered {(int)response.StatusCode} without a body.");
     }
 
-    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {

@@ -172,7 +172,7 @@ internal sealed class WorkflowInstance : TaskScheduler
             switch (e.EventType)
             {
                 case EventTypes.WorkflowStarted:
-                    _state.Start(e.GetAttributes<WorkflowStartedAttributes>());
+                    _state.Start(e.GetAttributes<WorkflowStartedAttributes>(), e.Timestamp);
                     break;
                 case EventTypes.WorkflowTaskScheduled:
                     if (_candidate is not null)

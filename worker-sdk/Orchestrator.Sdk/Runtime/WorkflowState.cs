@@ -45,9 +45,13 @@ internal sealed class WorkflowState
 
     public long HistoryLength { get; private set; }
 
-    public void Start(WorkflowStartedAttributes started)
+    /// <summary>When the run started: the timestamp of its <c>WorkflowStarted</c> event.</summary>
+    public DateTimeOffset StartTime { get; private set; }
+
+    public void Start(WorkflowStartedAttributes started, DateTimeOffset startTime = default)
     {
         Started = started;
+        StartTime = startTime;
         foreach (var (name, value) in started.SearchAttributes ?? new Dictionary<string, JsonElement>())
         {
             _searchAttributes[name] = value;
