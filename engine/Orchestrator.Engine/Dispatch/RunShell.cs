@@ -168,7 +168,7 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
             {
                 return outcomes; // nothing taken, nothing to write
             }
-            var written = new Written();
+            var written = new Written { BatchRuns = decided.Select(d => d.Snapshot.Run.RunId).ToHashSet() };
             var writes = new List<RunWrite>(decided.Count);
             foreach (var (snapshot, _, needs, effects) in decided)
             {
@@ -213,6 +213,9 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
         public List<WorkflowRunRecord> Closed { get; } = [];
 
         public DateTime? EarliestTimer { get; set; }
+
+        /// <summary>In a group commit: the runs of the batch, decided on snapshots that no other write of the batch may change.</summary>
+        public IReadOnlySet<Guid> BatchRuns { get; init; } = new HashSet<Guid>();
     }
 
     private void AfterCommit(Written written)
@@ -346,6 +349,12 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
             {
                 continue;
             }
+            if (written.BatchRuns.Contains(child.Run.RunId))
+            {
+                // the child's own answer is in this batch, decided before the policy changed it (e.g. a continue-as-new that
+                // would drop a cancel request or outlive a terminate): the batch rolls back and each answer goes alone
+                throw new GroupCommitConflictException(parentRunId, child.Run.RunId);
+            }
             var effects = RunDecider.Decide(child, trigger, new DecisionContext(settings.UtcNow(), settings));
             LogNotes(child.Run, effects);
             if (!effects.IsEmpty)
@@ -419,3 +428,10 @@ internal static class OutboxMessageTypes
     public const string WorkflowTask = "workflow-task";
     public const string ActivityTask = "activity-task";
 }
+
+/// <summary>
+/// A group commit's parent-close policy reached a run whose own answer is in the same batch: that answer was decided on a
+/// snapshot the policy changes, so the batch must roll back (its answers are then applied alone, in order).
+/// </summary>
+internal sealed class GroupCommitConflictException(Guid parentRunId, Guid childRunId)
+    : Exception($"The close policy of run {parentRunId} reached child run {childRunId}, whose own answer is in the same group commit.");

@@ -135,6 +135,40 @@ public sealed class GroupCommitTests
         }
     }
 
+    [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task ParentClosingInABatch_WithItsChildsContinueAsNewAfterIt_RollsTheBatchBack_AndAloneTheNextRunGetsTheCancel()
+    {
+        await using var engine = await InProcessEngine.StartAsync();
+        var parent = await EngineDriver.StartAsync(engine, "group-parent");
+        await EngineDriver.AnswerAsync(engine, parent,
+            new StartChildWorkflowCommand(1, "Child", "group-parent-child", null, null, "RequestCancel"));
+        await using var connection = engine.Connect();
+        var child = await connection.ExecuteScalarAsync<Guid>("SELECT run_id FROM workflow_runs WHERE workflow_id = 'group-parent-child'");
+        Assert.True(await engine.Get<WorkflowEngine>().SignalAsync("group-parent", "finish", null)); // the parent's next task
+        await EngineDriver.WaitUntilAsync(async () => await connection.ExecuteScalarAsync<string>(
+            "SELECT state FROM workflow_tasks WHERE run_id = @parent", new { parent }) == "dispatched", TimeSpan.FromSeconds(15), "the parent's next task");
+        var (parentTask, parentAttempt) = await EngineDriver.OpenTaskAsync(engine, parent);
+        var (childTask, childAttempt) = await EngineDriver.OpenTaskAsync(engine, child);
+        RunTrigger ParentCompletes() => new WorkflowTaskCompletedTrigger(new WorkflowTaskCompletedMessage(parent, parentTask, parentAttempt,
+            [new CompleteWorkflowCommand(null)], "test"));
+        RunTrigger ChildContinues() => new WorkflowTaskCompletedTrigger(new WorkflowTaskCompletedMessage(child, childTask, childAttempt,
+            [new ContinueAsNewCommand(null)], "test"));
+
+        // the parent first: its close policy asks the child to cancel, and the child's continue-as-new, decided before that,
+        // would hand nothing on; so the batch rolls back whole
+        await Assert.ThrowsAsync<GroupCommitConflictException>(() => engine.Get<RunShell>().ExecuteBatchAsync([(parent, ParentCompletes()), (child, ChildContinues())]));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM workflow_runs WHERE status = 'Running'"));
+
+        // alone, in the same order (what the fallback does): the child's open run, whichever it is, has the cancel request
+        // (here the continue-as-new is refused: the request arrived while its task was out, so the code must see it first)
+        await engine.Get<RunShell>().ExecuteAsync(parent, ParentCompletes());
+        await engine.Get<RunShell>().ExecuteAsync(child, ChildContinues());
+        Assert.Equal("Completed", await connection.ExecuteScalarAsync<string>("SELECT status FROM workflow_runs WHERE run_id = @parent", new { parent }));
+        var open = await connection.QuerySingleAsync<(Guid RunId, bool CancelRequested)>(
+            "SELECT run_id, cancel_requested FROM workflow_runs WHERE workflow_id = 'group-parent-child' AND status = 'Running'");
+        Assert.True(open.CancelRequested);
+    }
+
     private static (Guid, RunTrigger)[] Sorted(params (Guid RunId, RunTrigger Trigger)[] items) => items.OrderBy(i => i.RunId).ToArray();
 
     private static int Index(Guid a, Guid b, Guid which) => (a.CompareTo(b) < 0 ? [a, b] : new[] { b, a }).ToList().IndexOf(which);
