@@ -77,8 +77,12 @@ internal static class RunDecider
 
     // ---- clients ----
 
-    /// <summary>A new run as a client starts it: its row, WorkflowStarted, its first workflow task, its run-timeout timer.</summary>
-    public static NewRun Start(StartWorkflowRequest request, DecisionContext context)
+    /// <summary>
+    /// A new run as a client starts it: its row, WorkflowStarted, its first workflow task, its run-timeout timer; with
+    /// <paramref name="initialSignal"/> (signal-with-start) a <c>SignalReceived</c> between WorkflowStarted and the first
+    /// WorkflowTaskScheduled, so the first workflow task sees it, as a continue-as-new run sees the signals carried over.
+    /// </summary>
+    public static NewRun Start(StartWorkflowRequest request, DecisionContext context, SignalTrigger? initialSignal = null)
     {
         var run = new WorkflowRunRecord
         {
@@ -88,7 +92,9 @@ internal static class RunDecider
             RunTimeout = request.RunTimeout, RetryPolicy = request.RetryPolicy is { } policy ? Json(policy) : null,
         };
         return NewRun(run, new WorkflowStartedAttributes(run.WorkflowType, run.TaskQueue, request.Input, context.NewRandomSeed(),
-            ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null), null, null, context);
+            ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null),
+            initialSignal is null ? null : [(EventTypes.SignalReceived, Json(new SignalReceivedAttributes(initialSignal.SignalName, initialSignal.Payload)))],
+            null, context);
     }
 
     /// <summary>
