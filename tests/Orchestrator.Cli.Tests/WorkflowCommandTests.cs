@@ -89,6 +89,34 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     }
 
     [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task SignalWithStart_NoOpenRun_StartsOneThatSeesTheSignal()
+    {
+        var id = NewId("sws");
+
+        var run = await engine.RunAsync("-o", "json", "workflow", "signal-with-start", id, "--type", "WaitForGoWorkflow", "--name", "go",
+            "--signal-input", "\"first\"", "--task-queue", engine.TaskQueue);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using (var ids = JsonDocument.Parse(run.Out))
+        {
+            Assert.Equal(id, ids.RootElement.GetProperty("workflowId").GetString());
+            Assert.True(Guid.TryParse(ids.RootElement.GetProperty("runId").GetString(), out _), run.Out);
+        }
+
+        var result = await engine.RunAsync("-o", "json", "workflow", "result", id);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var body = JsonDocument.Parse(result.Out);
+        Assert.Equal("first", body.RootElement.GetProperty("result").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task SignalWithStart_BadSignalInput_Exit2_NothingSent()
+    {
+        var run = await engine.RunAsync("workflow", "signal-with-start", NewId("sws-bad"), "--type", "WaitForGoWorkflow", "--name", "go", "--signal-input", "{nope");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--signal-input is not valid JSON", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task Terminate_ClosesTheRun_AndResultExits1()
     {
         var id = await StartWaitingAsync("terminate");

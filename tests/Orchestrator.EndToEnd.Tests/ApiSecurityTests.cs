@@ -90,6 +90,10 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
         var runs = await RunCountAsync();
         // What each endpoint of the app is called with, in an order in which each call succeeds. A new endpoint fails this
         // test until it is added here, so none escapes the check.
+        var schedule = $$"""
+            "spec":{"cron":["0 9 * * MON-FRI"]},"action":{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}
+            """;
+        var attribute = "Sec" + Guid.NewGuid().ToString("N")[..8];
         var calls = new (string Method, string Pattern, string Target, string? Body, int Served, bool Anonymous)[]
         {
             ("GET", "/health/ready", "/health/ready", null, 200, true),
@@ -101,13 +105,29 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             ("GET", "/docs/favicon.svg", "/docs/favicon.svg", null, 200, true),
             ("GET", "/api/v1/workflows/", "/api/v1/workflows", null, 200, false),
             ("GET", "/api/v1/workflows/counts", "/api/v1/workflows/counts", null, 200, false),
+            ("GET", "/api/v1/workflows/count", "/api/v1/workflows/count?query=ExecutionStatus%20%3D%20%27Running%27", null, 200, false),
+            ("POST", "/api/v1/search-attributes/", "/api/v1/search-attributes", $$"""{"name":"{{attribute}}","type":"Keyword"}""", 201, false),
+            ("GET", "/api/v1/search-attributes/", "/api/v1/search-attributes", null, 200, false),
             ("GET", "/api/v1/workflows/{workflowId}", $"/api/v1/workflows/{id}", null, 200, false),
             ("GET", "/api/v1/workflows/{workflowId}/history", $"/api/v1/workflows/{id}/history", null, 200, false),
             ("GET", "/api/v1/workflows/{workflowId}/result", $"/api/v1/workflows/{id}/result?waitSeconds=0", null, 202, false),
+            ("POST", "/api/v1/workflows/signal-with-start", "/api/v1/workflows/signal-with-start",
+                $$"""{"workflowType":"T","workflowId":"{{id}}","taskQueue":"{{_cluster.TaskQueue}}","signalName":"s"}""", 200, false), // open: signaled, no new run
             ("POST", "/api/v1/workflows/{workflowId}/signals/{signalName}", $"/api/v1/workflows/{id}/signals/s", "{}", 202, false),
             ("POST", "/api/v1/workflows/{workflowId}/cancel", $"/api/v1/workflows/{id}/cancel", "{}", 202, false),
             ("POST", "/api/v1/workflows/{workflowId}/terminate", $"/api/v1/workflows/{id}/terminate", "{}", 202, false),
             ("POST", "/api/v1/workflows/", "/api/v1/workflows", $$"""{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}""", 201, false),
+            ("POST", "/api/v1/schedules/", "/api/v1/schedules", $$"""{"scheduleId":"{{id}}",{{schedule}}}""", 201, false),
+            ("GET", "/api/v1/schedules/", "/api/v1/schedules", null, 200, false),
+            ("GET", "/api/v1/schedules/{scheduleId}", $"/api/v1/schedules/{id}", null, 200, false),
+            ("PUT", "/api/v1/schedules/{scheduleId}", $"/api/v1/schedules/{id}", $$"""{{{schedule}}}""", 204, false),
+            ("POST", "/api/v1/schedules/{scheduleId}/pause", $"/api/v1/schedules/{id}/pause", "{}", 204, false),
+            ("POST", "/api/v1/schedules/{scheduleId}/unpause", $"/api/v1/schedules/{id}/unpause", "{}", 204, false),
+            ("POST", "/api/v1/schedules/{scheduleId}/trigger", $"/api/v1/schedules/{id}/trigger", "{}", 200, false), // starts a run
+            // a range without a time of the spec: accepted, starts nothing
+            ("POST", "/api/v1/schedules/{scheduleId}/backfill", $"/api/v1/schedules/{id}/backfill",
+                """{"startAt":"2020-01-01T00:00:00Z","endAt":"2020-01-01T00:00:01Z"}""", 202, false),
+            ("DELETE", "/api/v1/schedules/{scheduleId}", $"/api/v1/schedules/{id}", null, 204, false),
         };
         var endpoints = AppEndpoints().Order().ToList();
         Assert.True(calls.Select(c => $"{c.Method} {c.Pattern}").Order().SequenceEqual(endpoints), "the app's endpoints: " + string.Join(", ", endpoints));
@@ -130,7 +150,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             var served = await RawHttp.SendAsync(_cluster.EngineUrl(), call.Method, call.Target, RightKey, body);
             Assert.True(call.Served == served.Status, $"{call.Method} {call.Target} with the key: {served.Status} {served.Body}");
         }
-        Assert.Equal(runs + 1, await RunCountAsync()); // the refused starts started nothing, the served one one run
+        Assert.Equal(runs + 2, await RunCountAsync()); // the refused starts started nothing; the served start and trigger one run each
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]

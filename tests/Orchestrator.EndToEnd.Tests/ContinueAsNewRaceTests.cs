@@ -194,7 +194,7 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <paramref name="send"/> for 0..count-1, <paramref name="parallel"/> at a time; returns each index's status.</summary>
-    private static async Task<IReadOnlyDictionary<int, HttpStatusCode>> SendConcurrentlyAsync(int count, int parallel, Func<int, Task<HttpStatusCode>> send)
+    internal static async Task<IReadOnlyDictionary<int, HttpStatusCode>> SendConcurrentlyAsync(int count, int parallel, Func<int, Task<HttpStatusCode>> send)
     {
         var codes = new ConcurrentDictionary<int, HttpStatusCode>();
         var next = -1;
@@ -241,10 +241,10 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
         return reads;
     }
 
-    private sealed record Run(Guid RunId, string Status, long[] EventIds, string[] Types, string[] Attributes);
+    internal sealed record Run(Guid RunId, string Status, long[] EventIds, string[] Types, string[] Attributes);
 
     /// <summary>The runs of a workflow id, oldest first (following the links), with their events.</summary>
-    private static async Task<IReadOnlyList<Run>> RunsAsync(Cluster cluster, string workflowId)
+    internal static async Task<IReadOnlyList<Run>> RunsAsync(Cluster cluster, string workflowId)
     {
         await using var connection = new NpgsqlConnection(cluster.Postgres);
         var rows = (await connection.QueryAsync<(Guid RunId, string Status, Guid? PreviousRunId)>(
@@ -270,7 +270,7 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
     /// The signals delivered from outside, in every run: each <c>SignalReceived</c> except those a run starts with (before its
     /// first <c>WorkflowTaskScheduled</c>), which continue-as-new carried over from the run before.
     /// </summary>
-    private static List<(int RunIndex, string Name, int Payload)> ExternalSignals(IReadOnlyList<Run> runs)
+    internal static List<(int RunIndex, string Name, int Payload)> ExternalSignals(IReadOnlyList<Run> runs)
     {
         var found = new List<(int, string, int)>();
         for (var r = 0; r < runs.Count; r++)
@@ -289,7 +289,7 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits until each workflow id has at least <paramref name="runs"/> runs (its chain is looping).</summary>
-    private static async Task WaitForGenerationsAsync(Cluster cluster, IReadOnlyList<string> ids, int runs)
+    internal static async Task WaitForGenerationsAsync(Cluster cluster, IReadOnlyList<string> ids, int runs)
     {
         await using var connection = new NpgsqlConnection(cluster.Postgres);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);

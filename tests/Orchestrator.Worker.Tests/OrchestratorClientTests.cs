@@ -131,6 +131,39 @@ public sealed class OrchestratorClientTests
     }
 
     [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task SignalWithStart_PostsTheBody_AndReturnsAHandleOfTheRunThatGotTheSignal()
+    {
+        var (client, handler) = Create((HttpStatusCode.OK, """{"workflowId":"cart-1","runId":"r-7","started":false}""", "application/json"));
+
+        var handle = await client.SignalWithStartWorkflowAsync("CartWorkflow", "cart-1", new { customerId = "c-1" }, "AddItem", new { sku = "pen" },
+            new StartWorkflowOptions { TaskQueue = "shop", RunTimeout = TimeSpan.FromHours(1) });
+
+        Assert.Equal(("cart-1", "r-7"), (handle.WorkflowId, handle.RunId));
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("POST http://engine.test:5080/api/v1/workflows/signal-with-start", request.Line);
+        using var body = JsonDocument.Parse(request.Body!);
+        Assert.Equal("CartWorkflow", body.RootElement.GetProperty("workflowType").GetString());
+        Assert.Equal("cart-1", body.RootElement.GetProperty("workflowId").GetString());
+        Assert.Equal("AddItem", body.RootElement.GetProperty("signalName").GetString());
+        Assert.Equal("shop", body.RootElement.GetProperty("taskQueue").GetString());
+        Assert.Equal("c-1", body.RootElement.GetProperty("input").GetProperty("customerId").GetString());
+        Assert.Equal("pen", body.RootElement.GetProperty("signalInput").GetProperty("sku").GetString());
+        Assert.Equal("01:00:00", body.RootElement.GetProperty("runTimeout").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task SignalWithStart_OptionsWithAnotherIdOrAReusePolicy_ThrowBeforeAnyCall()
+    {
+        var (client, handler) = Create();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SignalWithStartWorkflowAsync("T", "a", null, "s", options: new StartWorkflowOptions { WorkflowId = "b" }));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SignalWithStartWorkflowAsync("T", "a", null, "s",
+            options: new StartWorkflowOptions { IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate }));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SignalWithStartWorkflowAsync("T", "a", null, " "));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task StartWorkflow_WithoutOptions_SendsOnlyTypeAndInput()
     {
         var (client, handler) = Create((HttpStatusCode.Created, """{"workflowId":"generated","runId":"r-1"}""", "application/json"));

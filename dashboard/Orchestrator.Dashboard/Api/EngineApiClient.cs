@@ -101,6 +101,22 @@ internal sealed class EngineApiClient(HttpClient http)
     public Task<ActionResult> TerminateAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
         => PostAsync(WorkflowPath(workflowId) + "/terminate", JsonSerializer.Serialize(new ReasonRequest(reason), Json), cancellationToken);
 
+    public Task<ApiResult<ScheduleListPage>> ListSchedulesAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+        => GetAsync<ScheduleListPage>("api/v1/schedules" + Query(
+            ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
+
+    public Task<ApiResult<ScheduleDescription>> DescribeScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
+        => GetAsync<ScheduleDescription>(SchedulePath(scheduleId), cancellationToken);
+
+    public Task<ActionResult> PauseScheduleAsync(string scheduleId, string? note, CancellationToken cancellationToken = default)
+        => PostAsync(SchedulePath(scheduleId) + "/pause", JsonSerializer.Serialize(new ScheduleNoteRequest(note), Json), cancellationToken);
+
+    public Task<ActionResult> UnpauseScheduleAsync(string scheduleId, string? note, CancellationToken cancellationToken = default)
+        => PostAsync(SchedulePath(scheduleId) + "/unpause", JsonSerializer.Serialize(new ScheduleNoteRequest(note), Json), cancellationToken);
+
+    public Task<ActionResult> TriggerScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
+        => PostAsync(SchedulePath(scheduleId) + "/trigger", "{}", cancellationToken);
+
     private async Task<ApiResult<T>> GetAsync<T>(string uri, CancellationToken cancellationToken)
     {
         try
@@ -180,6 +196,8 @@ internal sealed class EngineApiClient(HttpClient http)
     }
 
     private static string WorkflowPath(string workflowId) => "api/v1/workflows/" + Uri.EscapeDataString(workflowId);
+
+    private static string SchedulePath(string scheduleId) => "api/v1/schedules/" + Uri.EscapeDataString(scheduleId);
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

@@ -5,7 +5,7 @@ using Orchestrator.Dashboard.Security;
 namespace Orchestrator.Dashboard.Api;
 
 /// <summary>
-/// Signal, cancel and terminate, for the signed-in user of this circuit: sent to the engine only when that user has the
+/// Signal, cancel and terminate (and a schedule's pause, unpause and trigger), for the signed-in user of this circuit: sent to the engine only when that user has the
 /// operator role, else refused here with 403 (whatever the page showed). Every action is logged with its user.
 /// </summary>
 internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStateProvider authentication, ILogger<WorkflowActions> logger)
@@ -18,6 +18,15 @@ internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStat
 
     public Task<ActionResult> TerminateAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
         => RunAsync("terminate", workflowId, () => engine.TerminateAsync(workflowId, reason, cancellationToken));
+
+    public Task<ActionResult> PauseScheduleAsync(string scheduleId, string? note, CancellationToken cancellationToken = default)
+        => RunAsync("pause", "schedule " + scheduleId, () => engine.PauseScheduleAsync(scheduleId, note, cancellationToken));
+
+    public Task<ActionResult> UnpauseScheduleAsync(string scheduleId, string? note, CancellationToken cancellationToken = default)
+        => RunAsync("unpause", "schedule " + scheduleId, () => engine.UnpauseScheduleAsync(scheduleId, note, cancellationToken));
+
+    public Task<ActionResult> TriggerScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
+        => RunAsync("trigger", "schedule " + scheduleId, () => engine.TriggerScheduleAsync(scheduleId, cancellationToken));
 
     private async Task<ActionResult> RunAsync(string action, string workflowId, Func<Task<ActionResult>> send)
     {

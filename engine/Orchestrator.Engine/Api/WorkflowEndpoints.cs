@@ -71,6 +71,7 @@ internal static class WorkflowEndpoints
             .WithSummary("Terminate a workflow")
             .WithDescription("Closes the open run Terminated at once; no workflow code runs. The reason is recorded in history.")
             .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
+        api.MapSignalWithStart();
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)
@@ -80,10 +81,7 @@ internal static class WorkflowEndpoints
         {
             return Problems.BadRequest("The request body is required: {\"workflowType\", \"workflowId\"?, \"taskQueue\"?, \"input\"?, \"idReusePolicy\"?, \"runTimeout\"?, \"retryPolicy\"?}.");
         }
-        var error = ApiLimits.CheckName("workflowType", body.WorkflowType, required: true)
-            ?? ApiLimits.CheckName("taskQueue", body.TaskQueue, required: false)
-            ?? ApiLimits.CheckWorkflowId(body.WorkflowId);
-        if (error is not null)
+        if (StartChecks.Check(body.WorkflowType, body.TaskQueue, body.WorkflowId, body.RunTimeout, body.RetryPolicy) is { } error)
         {
             return Problems.BadRequest(error);
         }
@@ -99,15 +97,6 @@ internal static class WorkflowEndpoints
             {
                 return Problems.Conflict($"Workflow '{id}' already ran (last run {last.RunId}: {last.Status}) and the id reuse policy is {policy}.");
             }
-        }
-        if (body.RunTimeout is { } runTimeout && runTimeout <= TimeSpan.Zero)
-        {
-            return Problems.BadRequest("'runTimeout' must be a positive duration such as \"00:05:00\".");
-        }
-        if (body.RetryPolicy is { } retry && (retry.InitialInterval < TimeSpan.Zero || retry.MaximumInterval < TimeSpan.Zero
-            || retry.MaximumAttempts < 0 || retry.BackoffCoefficient < 1 || retry.NonRetryableErrorTypes is null))
-        {
-            return Problems.BadRequest("'retryPolicy' needs {\"initialInterval\",\"backoffCoefficient\" (>= 1),\"maximumInterval\",\"maximumAttempts\" (>= 0),\"nonRetryableErrorTypes\":[]}.");
         }
         var (attributes, attributesError) = await VisibilityEndpoints.CheckStartAttributesAsync(body.SearchAttributes, searchAttributes, ct);
         if (attributesError is not null)

@@ -77,8 +77,12 @@ internal static class RunDecider
 
     // ---- clients ----
 
-    /// <summary>A new run as a client starts it: its row, WorkflowStarted, its first workflow task, its run-timeout timer.</summary>
-    public static NewRun Start(StartWorkflowRequest request, DecisionContext context)
+    /// <summary>
+    /// A new run as a client starts it: its row, WorkflowStarted, its first workflow task, its run-timeout timer; with
+    /// <paramref name="initialSignal"/> (signal-with-start) a <c>SignalReceived</c> between WorkflowStarted and the first
+    /// WorkflowTaskScheduled, so the first workflow task sees it, as a continue-as-new run sees the signals carried over.
+    /// </summary>
+    public static NewRun Start(StartWorkflowRequest request, DecisionContext context, SignalTrigger? initialSignal = null)
     {
         var run = new WorkflowRunRecord
         {
@@ -90,7 +94,9 @@ internal static class RunDecider
         };
         return NewRun(run, new WorkflowStartedAttributes(run.WorkflowType, run.TaskQueue, request.Input, context.NewRandomSeed(),
             ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null,
-            SearchAttributes: StartedSearchAttributes(run.SearchAttributes)), null, null, context);
+            SearchAttributes: StartedSearchAttributes(run.SearchAttributes)),
+            initialSignal is null ? null : [(EventTypes.SignalReceived, Json(new SignalReceivedAttributes(initialSignal.SignalName, initialSignal.Payload)))],
+            null, context);
     }
 
     /// <summary>A run's stored search attributes as its <c>WorkflowStarted</c> carries them (left out when none).</summary>

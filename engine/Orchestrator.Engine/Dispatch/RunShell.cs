@@ -79,6 +79,54 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
         });
     }
 
+    /// <summary>How many times <see cref="SignalWithStartAsync"/> tries before it gives up on a workflow id whose runs keep being created by others.</summary>
+    public const int MaxSignalWithStartAttempts = 8;
+
+    /// <summary>
+    /// Signal-with-start: signals the open run of the request's workflow id (its lock follows a continue-as-new hand-over,
+    /// <see cref="DispatchStore.LockOpenRunAsync"/>), or, when it has none, creates a run whose first events carry the signal
+    /// (<see cref="RunDecider.Start"/>). Atomic under concurrency: of concurrent creators the open-run index lets one commit,
+    /// the others fail with <see cref="WorkflowAlreadyRunningException"/> (their transaction rolls back, nothing is written)
+    /// and try again in a new transaction, which finds that run and signals it.
+    /// </summary>
+    /// <returns>The run signaled or created, and whether this call created it.</returns>
+    /// <exception cref="WorkflowAlreadyRunningException">
+    /// <see cref="MaxSignalWithStartAttempts"/> attempts in a row lost the race (runs of the id were closed and created again between them).
+    /// </exception>
+    public async Task<(WorkflowRunRecord Run, bool Started)> SignalWithStartAsync(StartWorkflowRequest request, SignalTrigger signal)
+    {
+        var workflowId = request.WorkflowId ?? throw new ArgumentException("Signal-with-start needs a workflow id.", nameof(request));
+        for (var attempt = 1; ; attempt++)
+        {
+            var (connection, tx) = await history.BeginAsync();
+            await using (connection)
+            await using (tx)
+            {
+                if (await store.LockOpenRunAsync(tx, workflowId) is { } open
+                    && await ReadSnapshotAsync(tx, open.RunId, signal) is { Run.Status: RunStatus.Running } snapshot)
+                {
+                    await DecideAndCommitAsync(tx, snapshot, signal); // a running run always takes a signal (appended or buffered)
+                    return (snapshot.Run, false);
+                }
+                var created = RunDecider.Start(request, new DecisionContext(settings.UtcNow(), settings), signal);
+                var written = new Written();
+                try
+                {
+                    await CreateRunAsync(tx, created, written);
+                    await tx.CommitAsync();
+                }
+                catch (WorkflowAlreadyRunningException) when (attempt < MaxSignalWithStartAttempts)
+                {
+                    continue; // another creator committed first; the next attempt signals its run
+                }
+                AfterCommit(written);
+                closes.StartedHere(created.Run.WorkflowId);
+                telemetry.RunStarted(created.Run.WorkflowType);
+                return (created.Run, true);
+            }
+        }
+    }
+
     /// <summary>The snapshot the trigger needs, read and locked in one round trip (and, for some triggers, a second); null when the run does not exist.</summary>
     private async Task<RunSnapshot?> ReadSnapshotAsync(NpgsqlTransaction tx, Guid runId, RunTrigger trigger)
     {

@@ -22,6 +22,14 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
     public async Task<bool> SignalAsync(string workflowId, string signalName, JsonElement? payload) =>
         await shell.ExecuteOnOpenRunAsync(workflowId, new SignalTrigger(signalName, payload)) != RunOutcome.NoRun;
 
+    /// <summary>Signals the open run of the request's workflow id, or starts one whose first events carry the signal (<see cref="RunShell.SignalWithStartAsync"/>).</summary>
+    /// <exception cref="WorkflowAlreadyRunningException">the id's runs were closed and created again by others on every attempt.</exception>
+    public async Task<(Guid RunId, bool Started)> SignalWithStartAsync(StartWorkflowRequest request, string signalName, JsonElement? payload)
+    {
+        var (run, started) = await shell.SignalWithStartAsync(request, new SignalTrigger(signalName, payload));
+        return (run.RunId, started);
+    }
+
     /// <summary>Requests cooperative cancellation; false when no run with that id is open.</summary>
     public async Task<bool> RequestCancelAsync(string workflowId, string? reason) =>
         await shell.ExecuteOnOpenRunAsync(workflowId, new CancelRequestTrigger(reason)) != RunOutcome.NoRun;

@@ -454,6 +454,18 @@ public sealed class RunDeciderTests
     }
 
     [Fact]
+    public void A_signal_with_start_puts_the_signal_between_WorkflowStarted_and_the_first_task_so_the_task_carries_it()
+    {
+        var created = RunDecider.Start(new StartWorkflowRequest("Cart", "c-1", "shop", J(new { id = 1 })), Context(), new SignalTrigger("AddItem", J(new { sku = "pen" })));
+
+        Assert.Equal([EventTypes.WorkflowStarted, EventTypes.SignalReceived, EventTypes.WorkflowTaskScheduled], created.Events.Select(e => e.EventType));
+        Assert.Contains("\"signalName\":\"AddItem\"", created.Events[1].AttributesJson);
+        Assert.Contains("\"sku\":\"pen\"", created.Events[1].AttributesJson);
+        Assert.Equal(3, created.Task.ScheduledEventId);
+        Assert.Equal([EventTypes.WorkflowStarted, EventTypes.SignalReceived, EventTypes.WorkflowTaskScheduled], created.Message!.Events.Select(e => e.EventType));
+    }
+
+    [Fact]
     public void ActivityStarted_carries_the_start_the_worker_reported_appended_or_buffered()
     {
         var reported = new DateTimeOffset(Now.AddMilliseconds(-700), TimeSpan.Zero);

@@ -15,6 +15,7 @@ internal static class WorkflowCommand
             HistoryCommand.Create(terminal, globals),
             ResultCommand.Create(terminal, globals),
             SignalCommand.Create(terminal, globals),
+            SignalWithStartCommand.Create(terminal, globals),
             CancelCommand.Create(terminal, globals),
             TerminateCommand.Create(terminal, globals),
             ReplayCommand.Create(terminal, globals),

@@ -95,6 +95,44 @@ public sealed class OrchestratorClient : IDisposable
         return new WorkflowHandle(this, started.WorkflowId, started.RunId);
     }
 
+    /// <summary>
+    /// Signals the open run of <paramref name="workflowId"/>, or, when it has none, starts a run whose first events carry the
+    /// signal, so its first workflow task sees it (<c>POST /api/v1/workflows/signal-with-start</c>). Atomic: concurrent calls
+    /// on one id start one run, and every signal reaches it.
+    /// </summary>
+    /// <param name="workflowType">The workflow type of a run to start.</param>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="input">The input of a run to start (JSON-serialized), or null; unused when a run is open.</param>
+    /// <param name="signalName">The signal name.</param>
+    /// <param name="signalInput">The signal's payload (JSON-serialized), or null.</param>
+    /// <param name="options">Task queue, run timeout and retry policy of a run to start; null for the engine's defaults.
+    /// <see cref="StartWorkflowOptions.WorkflowId"/> must be null or <paramref name="workflowId"/>; <see cref="StartWorkflowOptions.IdReusePolicy"/> must be null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A handle of the run that got the signal.</returns>
+    /// <exception cref="ArgumentException">The options name another workflow id, or an id reuse policy (signal-with-start has none).</exception>
+    /// <exception cref="OrchestratorApiException">400 for bad input.</exception>
+    public async Task<WorkflowHandle> SignalWithStartWorkflowAsync(string workflowType, string workflowId, object? input, string signalName, object? signalInput = null,
+        StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(signalName);
+        if (options?.WorkflowId is { } optionId && optionId != workflowId)
+        {
+            throw new ArgumentException($"The options name workflow id '{optionId}', the call '{workflowId}'.", nameof(options));
+        }
+        if (options?.IdReusePolicy is not null)
+        {
+            throw new ArgumentException("Signal-with-start takes no id reuse policy: it signals the open run, or starts one when none is open.", nameof(options));
+        }
+        var body = new SignalWithStartRequest(workflowType, workflowId, signalName, options?.TaskQueue, ToJson(input), ToJson(signalInput),
+            RunTimeout: options?.RunTimeout, RetryPolicy: options?.RetryPolicy?.ToInfo());
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/workflows/signal-with-start", JsonContent.Create(body, options: ProtocolJson), cancellationToken)
+            .ConfigureAwait(false);
+        var answer = await ReadAsync<SignalWithStartResponse>(response, cancellationToken).ConfigureAwait(false);
+        return new WorkflowHandle(this, answer.WorkflowId, answer.RunId);
+    }
+
     /// <summary>A handle of an existing workflow (no call is made).</summary>
     /// <param name="workflowId">The workflow id.</param>
     /// <param name="runId">A run id, or null for the latest run.</param>
