@@ -3,6 +3,7 @@ using System.Text.Json;
 using Orchestrator.Contracts.History;
 using Orchestrator.Sdk;
 using Orchestrator.Testing.Tests.Workflows;
+using Orchestrator.TestWorker;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Testing.Tests;

@@ -1,12 +1,9 @@
 using Orchestrator.Sdk;
+using Orchestrator.TestWorker;
 
 namespace Orchestrator.Testing.Tests.Workflows;
 
-public sealed class OutOfStockException(string message) : Exception(message);
-
-public sealed class GatewayBusyException(string message) : Exception(message);
-
-/// <summary>The saga's steps as an activities class; records what ran, in order, with the attempt.</summary>
+/// <summary>The steps of <see cref="RenewalWorkflow"/> as an activities object of the test: records what ran, in order, with the attempt.</summary>
 public sealed class RenewalActivities
 {
     public List<string> Calls { get; } = [];

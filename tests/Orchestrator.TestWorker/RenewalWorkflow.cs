@@ -1,14 +1,22 @@
 using Orchestrator.Sdk;
 
-namespace Orchestrator.Testing.Tests.Workflows;
+namespace Orchestrator.TestWorker;
 
 public sealed record Approval(string By);
 
 public sealed record RenewalInput(string Customer, TimeSpan Grace, TimeSpan ApprovalWindow);
 
+/// <summary>A step that fails for good (the retry policy names it non-retryable).</summary>
+public sealed class OutOfStockException(string message) : Exception(message);
+
+/// <summary>A step that may succeed when tried again.</summary>
+public sealed class GatewayBusyException(string message) : Exception(message);
+
 /// <summary>
 /// The scenario: wait out a grace period on a timer, then for an approval with a timeout, then a saga of three
-/// steps (reserve, charge, ship) whose compensations (release, refund) run in reverse when a later step fails.
+/// steps (reserve, charge, ship) whose compensations (release, refund) run in reverse when a later step fails. Run by the
+/// test worker (with <see cref="RenewalActivities"/>) and, linked, by tests/Orchestrator.Testing.Tests (with its own activities):
+/// the end-to-end test compares the histories of both.
 /// </summary>
 [Workflow]
 public sealed class RenewalWorkflow
