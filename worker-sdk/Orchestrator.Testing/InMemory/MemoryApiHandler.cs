@@ -153,11 +153,3 @@ internal sealed class MemoryApiHandler(MemoryEngine engine) : HttpMessageHandler
         Content = new StringContent(JsonSerializer.Serialize(new { title = status.ToString(), status = (int)status, detail }), Encoding.UTF8, "application/problem+json"),
     };
 }
-
-/// <summary>How the engine writes a history page (ASP.NET Core's web defaults).</summary>
-internal static class HistoryWriter
-{
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
-
-    public static string Write(HistoryPage page) => JsonSerializer.Serialize(page, Options);
-}
