@@ -92,4 +92,31 @@ public sealed class EnvironmentTests
         Assert.Equal((await env.Client.GetHistoryAsync("t-2")).Events.Select(Text), HistoryJson.ParseHistoryPage(json).Events.Select(Text));
         await WorkflowReplayer.ReplayAsync<TickWorkflow>(json);
     }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public async Task AsyncLambdaActivity_GetsTheAttemptsCancellationToken()
+    {
+        await using var env = await WorkflowTestEnvironment.StartAsync(w => w
+            .AddWorkflow<ChargeWorkflow>()
+            .AddActivity("Charge", async (ChargeRequest r, CancellationToken ct) =>
+            {
+                await Task.Yield();
+                return $"{r.Customer}:{ct.CanBeCanceled || !ct.IsCancellationRequested}";
+            }));
+        var handle = await env.Client.StartWorkflowAsync("ChargeWorkflow", new ChargeRequest("c-2", 3));
+
+        Assert.Equal("c-2:True", await handle.GetResultAsync<string>());
+    }
+
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public async Task WorkflowTaskFails_UnregisteredType_GetResultReportsTheFailure_InsteadOfRetryingForever()
+    {
+        await using var env = await WorkflowTestEnvironment.StartAsync(w => w.AddWorkflow<TickWorkflow>());
+        var handle = await env.Client.StartWorkflowAsync("NoSuchWorkflow", null);
+
+        var error = await Assert.ThrowsAsync<OrchestratorApiException>(() => handle.GetResultAsync<object>());
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Contains("WorkflowTypeNotRegisteredException", error.Message, StringComparison.Ordinal);
+        Assert.Equal(WorkflowStatus.Running, (await handle.DescribeAsync()).Status); // as on the engine: the run stays open
+    }
 }
