@@ -54,6 +54,9 @@ internal static class EngineHost
         });
         services.AddSingleton<HistoryStore>();
         services.AddSingleton<DispatchStore>();
+        services.AddSingleton<VisibilityStore>();
+        services.AddSingleton<Visibility.SearchAttributeRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Visibility.SearchAttributeRefresher>());
         services.AddSingleton<RunCloseNotifier>();
         services.AddSingleton<TimerWakeup>();
         services.AddSingleton<EngineTelemetry>();
@@ -127,6 +130,7 @@ internal static class EngineHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapWorkflowApi();
         app.MapScheduleApi();
+        app.MapSearchAttributeApi();
         return app;
     }
 }

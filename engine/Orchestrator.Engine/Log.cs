@@ -74,4 +74,15 @@ internal static partial class Log
 
     [LoggerMessage(171, LogLevel.Information, "Telling parent run {ParentRunId} that child run {ChildRunId} closed failed ({ExceptionType}); the sweeper tells it")]
     public static partial void ParentNoticeDeferred(ILogger logger, Guid parentRunId, Guid childRunId, string exceptionType);
+
+    // 320-339: visibility (search attributes, list queries)
+
+    [LoggerMessage(320, LogLevel.Warning, "Reading the search attribute registry failed; the engine keeps the attributes it knew and reads again in a few seconds")]
+    public static partial void SearchAttributeRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(321, LogLevel.Information, "Search attribute {Name} registered as {Type}")]
+    public static partial void SearchAttributeRegistered(ILogger logger, string name, string type);
+
+    [LoggerMessage(322, LogLevel.Warning, "A list query ran longer than {TimeoutSeconds} s and was canceled: {Query}")]
+    public static partial void ListQueryTimedOut(ILogger logger, int timeoutSeconds, string query);
 }

@@ -61,6 +61,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         };
         Dashboard = await DashboardProcess.StartAsync(Engine.Url, Engine.ApiKey, TimeSpan.FromSeconds(60), UserSettings);
         playwright = await Playwright.CreateAsync();
+        // Playwright's assertions wait 5 s by default; a JavaScript page (the Scalar reference, a Blazor circuit) took longer
+        // than that to render on this 2-core machine at load ~50 during a CI run. Actions already wait 30 s (each context's
+        // default); assertions get the same, so a slow render still has to happen, just not within 5 s.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

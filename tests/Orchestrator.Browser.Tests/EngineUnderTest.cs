@@ -151,11 +151,25 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     public Task<string> StartOrderAsync(string idPrefix, string? failAt = null)
         => StartWorkflowAsync("OrderWorkflow", idPrefix, id => new { orderId = id, amount = 99.5m, items = new[] { "book", "lamp" }, failAt });
 
+    /// <summary>An <c>ApprovalWorkflow</c> started with search attributes (registered here as Keyword or Int by their values).</summary>
+    public async Task<string> StartApprovalAsync(string idPrefix, IReadOnlyDictionary<string, object> searchAttributes)
+    {
+        foreach (var (name, value) in searchAttributes)
+        {
+            using var registered = await Http.PostAsJsonAsync("api/v1/search-attributes", new { name, type = value is int ? "Int" : "Keyword" });
+            if (registered.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
+            {
+                throw new InvalidOperationException($"Registering {name} failed: {(int)registered.StatusCode} {await registered.Content.ReadAsStringAsync()}");
+            }
+        }
+        return await StartWorkflowAsync("ApprovalWorkflow", idPrefix, id => new { requestId = id, days = 7 }, searchAttributes);
+    }
+
     /// <summary>Starts a workflow with a fresh id through <c>POST /api/v1/workflows</c>.</summary>
-    private async Task<string> StartWorkflowAsync(string workflowType, string idPrefix, Func<string, object> input)
+    private async Task<string> StartWorkflowAsync(string workflowType, string idPrefix, Func<string, object> input, IReadOnlyDictionary<string, object>? searchAttributes = null)
     {
         var id = $"{idPrefix}-{Guid.NewGuid().ToString("N")[..8]}";
-        using var response = await Http.PostAsJsonAsync("api/v1/workflows", new { workflowType, workflowId = id, taskQueue = TaskQueue, input = input(id) });
+        using var response = await Http.PostAsJsonAsync("api/v1/workflows", new { workflowType, workflowId = id, taskQueue = TaskQueue, input = input(id), searchAttributes });
         if (response.StatusCode != HttpStatusCode.Created)
         {
             throw new InvalidOperationException($"Starting {workflowType} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

@@ -16,6 +16,7 @@ public sealed class UsageAndOfflineTests
     [InlineData("--output yaml workflow describe x", "Argument 'yaml' not recognized")]
     [InlineData("workflow list --limit 0", "--limit must be at least 1.")]
     [InlineData("workflow list --status Sleeping", "Argument 'Sleeping' not recognized")]
+    [InlineData("workflow list --query x --status Running", "--query cannot be combined")]
     [InlineData("workflow signal x", "Option '--name' is required.")]
     [InlineData("workflow replay --history h.json", "Option '--assembly' is required.")]
     public async Task UsageError_Exit2_OneLineWithTheHelpCommand(string commandLine, string message)
@@ -48,7 +49,7 @@ public sealed class UsageAndOfflineTests
         var run = await CliRun.InProcessAsync(["workflow", "--help"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (var command in new[] { "start", "list", "describe", "history", "result", "signal", "cancel", "terminate", "replay" })
+        foreach (var command in new[] { "start", "list", "count", "describe", "history", "result", "signal", "cancel", "terminate", "replay" })
         {
             Assert.Contains("  " + command + " ", run.Out, StringComparison.Ordinal);
         }

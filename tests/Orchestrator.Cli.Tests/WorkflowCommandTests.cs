@@ -158,6 +158,37 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     }
 
     [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task ListAndCount_ByQuery_FollowTheQueryAndItsOrder_AndABadQueryExits2WithThePosition()
+    {
+        var prefix = NewId("queried");
+        Assert.Equal(0, (await engine.RunAsync("workflow", "start", "--type", "GreetWorkflow", "--id", prefix + "-a", "--input", "\"A\"", "--task-queue", engine.TaskQueue, "--wait")).ExitCode);
+        Assert.Equal(0, (await engine.RunAsync("workflow", "start", "--type", "GreetWorkflow", "--id", prefix + "-b", "--input", "\"B\"", "--task-queue", engine.TaskQueue, "--wait")).ExitCode);
+        var query = $"WorkflowId STARTS_WITH '{prefix}' AND ExecutionStatus = 'Completed'";
+
+        var list = await engine.RunAsync("-o", "json", "workflow", "list", "--query", query + " ORDER BY StartTime ASC");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        using (var page = JsonDocument.Parse(list.Out))
+        {
+            Assert.Equal([prefix + "-a", prefix + "-b"], page.RootElement.GetProperty("workflows").EnumerateArray().Select(w => w.GetProperty("workflowId").GetString()));
+        }
+        var count = await engine.RunAsync("workflow", "count", "--query", query);
+        Assert.True(count.ExitCode == 0, count.ToString());
+        Assert.Equal("2", count.Out.Trim());
+        var groups = await engine.RunAsync("-o", "json", "workflow", "count", "-q", $"WorkflowId STARTS_WITH '{prefix}'", "--group-by", "ExecutionStatus");
+        using (var body = JsonDocument.Parse(groups.Out))
+        {
+            var group = Assert.Single(body.RootElement.GetProperty("groups").EnumerateArray());
+            Assert.Equal(("Completed", 2L), (group.GetProperty("value").GetString(), group.GetProperty("count").GetInt64()));
+        }
+        var table = await engine.RunAsync("workflow", "count", "-q", $"WorkflowId STARTS_WITH '{prefix}'", "--group-by", "WorkflowType");
+        Assert.Contains("GreetWorkflow", table.Out, StringComparison.Ordinal);
+
+        var bad = await engine.RunAsync("workflow", "list", "--query", "WorkflowType = ");
+        Assert.True(bad.ExitCode == 2, bad.ToString());
+        Assert.Contains("position 15", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task HistoryFollow_PrintsEventsAsTheyArrive_UntilTheRunCloses()
     {
         var id = await StartWaitingAsync("follow");

@@ -25,6 +25,7 @@ public sealed class RecordedHistoryTests(ITestOutputHelper output)
         { "signals", typeof(SignalWorkflow) },
         { "cancel-with-compensation", typeof(CancellableOrderWorkflow) },
         { "mix-seed-7", typeof(MixWorkflow) },
+        { "search-attributes", typeof(SearchAttributeWorkflow) },
     };
 
     [Theory(Timeout = Limit)]
@@ -69,6 +70,7 @@ public sealed class RecordedHistoryTests(ITestOutputHelper output)
             "signals" => new EngineSimulator(typeof(SignalWorkflow)),
             "cancel-with-compensation" => new EngineSimulator(typeof(CancellableOrderWorkflow), "o-7"),
             "mix-seed-7" => new EngineSimulator(typeof(MixWorkflow), 10, randomSeed: 7),
+            "search-attributes" => new EngineSimulator(typeof(SearchAttributeWorkflow), "c-17"),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         sim.Activities = FakeActivities.Default;

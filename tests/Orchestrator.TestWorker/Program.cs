@@ -38,6 +38,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddActivities<LateAnswerActivities>()
     .AddWorkflow<TimerOrSignalWorkflow>()
     .AddWorkflow<ContinueOnSignalWorkflow>()
+    .AddWorkflow<StageWorkflow>()
     .AddWorkflow<ChaosStepsWorkflow>()
     .AddWorkflow<ChaosSignalWorkflow>()
     .AddWorkflow<ChaosParentWorkflow>()

@@ -206,4 +206,27 @@ public sealed class WorkflowContext
     /// <param name="patchId">The patch id.</param>
     /// <returns>Whether to take the new path.</returns>
     public bool Patched(string patchId) => _state.Patched(patchId);
+
+    /// <summary>
+    /// Sets search attributes of this run (registered ones: <c>POST /api/v1/search-attributes</c>); a null value removes one.
+    /// Recorded as <c>SearchAttributesUpserted</c> with this workflow task's answer, and visible in the list once the task's
+    /// answer is recorded; on replay the call is matched with the event and sends nothing. Values: strings (Keyword, Text),
+    /// whole numbers (Int), numbers (Double), booleans (Bool), <see cref="DateTimeOffset"/> or <see cref="DateTime"/> (Datetime),
+    /// string lists (KeywordList).
+    /// </summary>
+    /// <param name="searchAttributes">Attribute name to value, or null to remove it.</param>
+    /// <exception cref="ArgumentException">No attribute given.</exception>
+    public void UpsertSearchAttributes(IReadOnlyDictionary<string, object?> searchAttributes)
+    {
+        ArgumentNullException.ThrowIfNull(searchAttributes);
+        if (searchAttributes.Count == 0)
+        {
+            throw new ArgumentException("Give at least one search attribute.", nameof(searchAttributes));
+        }
+        _state.EnsureOnScheduler("UpsertSearchAttributes");
+        _state.UpsertSearchAttributes(searchAttributes);
+    }
+
+    /// <summary>The search attributes of this run as its code has set them (from the start, carried over, and upserted so far).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> SearchAttributes => _state.SearchAttributes;
 }

@@ -2,8 +2,11 @@ using System.Net;
 
 namespace Orchestrator.Dashboard.Api;
 
-/// <summary>The engine's answer to a call: the value on success, else the status and the problem's text.</summary>
-public sealed record ApiResult<T>(HttpStatusCode StatusCode, T? Value, string? Error)
+/// <summary>
+/// The engine's answer to a call: the value on success, else the status and the problem's text, and for a bad list query the
+/// problem's <paramref name="Position"/> (0-based offset in the query).
+/// </summary>
+public sealed record ApiResult<T>(HttpStatusCode StatusCode, T? Value, string? Error, int? Position = null)
 {
     public bool IsSuccess => Error is null;
 }

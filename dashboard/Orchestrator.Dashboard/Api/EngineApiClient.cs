@@ -19,12 +19,55 @@ internal sealed class EngineApiClient(HttpClient http)
 
     public Task<ApiResult<WorkflowListPage>> ListWorkflowsAsync(WorkflowFilter filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
         => GetAsync<WorkflowListPage>("api/v1/workflows" + Query(
-            ("status", filter.Status), ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix),
+            ("query", filter.Query), ("status", filter.Status), ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix),
             ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
 
-    public Task<ApiResult<WorkflowCounts>> CountWorkflowsAsync(WorkflowFilter filter, CancellationToken cancellationToken = default)
-        => GetAsync<WorkflowCounts>("api/v1/workflows/counts" + Query(
-            ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix)), cancellationToken);
+    /// <summary>Runs per status of the filter (its status left out); with a query, by <c>GET .../count?groupBy=ExecutionStatus</c>.</summary>
+    public async Task<ApiResult<WorkflowCounts>> CountWorkflowsAsync(WorkflowFilter filter, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(filter.Query))
+        {
+            return await GetAsync<WorkflowCounts>("api/v1/workflows/counts" + Query(
+                ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix)), cancellationToken).ConfigureAwait(false);
+        }
+        var query = WithoutOrder(filter.Query);
+        if (filter.WorkflowType is { } type)
+        {
+            query = $"({query}) AND WorkflowType = '{type.Replace("'", "''", StringComparison.Ordinal)}'";
+        }
+        if (filter.WorkflowIdPrefix is { } prefix)
+        {
+            query = $"({query}) AND WorkflowId STARTS_WITH '{prefix.Replace("'", "''", StringComparison.Ordinal)}'";
+        }
+        var grouped = await GetAsync<WorkflowCount>("api/v1/workflows/count" + Query(("query", query), ("groupBy", "ExecutionStatus")), cancellationToken)
+            .ConfigureAwait(false);
+        return new(grouped.StatusCode, grouped.Value is { } v ? new WorkflowCounts((v.Groups ?? []).ToDictionary(g => g.Value ?? "", g => g.Count)) : null,
+            grouped.Error, grouped.Position);
+    }
+
+    /// <summary>The query without its ORDER BY (a count has none, and the filters are added after it): the first ORDER outside quotes.</summary>
+    internal static string WithoutOrder(string query)
+    {
+        char? quote = null;
+        for (var i = 0; i < query.Length; i++)
+        {
+            var c = query[i];
+            if (quote is { } q)
+            {
+                quote = c == q ? null : quote; // a doubled quote closes and opens again: the same
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if ((i == 0 || !char.IsLetterOrDigit(query[i - 1])) && string.Compare(query, i, "ORDER", 0, 5, StringComparison.OrdinalIgnoreCase) == 0
+                && i + 5 < query.Length && char.IsWhiteSpace(query[i + 5]))
+            {
+                return query[..i];
+            }
+        }
+        return query;
+    }
 
     public Task<ApiResult<WorkflowDescription>> DescribeAsync(string workflowId, string? runId, CancellationToken cancellationToken = default)
         => GetAsync<WorkflowDescription>(WorkflowPath(workflowId) + Query(("runId", runId)), cancellationToken);
@@ -66,7 +109,7 @@ internal sealed class EngineApiClient(HttpClient http)
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                return new(response.StatusCode, default, ProblemText(response.StatusCode, body));
+                return new(response.StatusCode, default, ProblemText(response.StatusCode, body), ProblemPosition(body));
             }
             var value = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false);
             return value is null
@@ -118,6 +161,22 @@ internal sealed class EngineApiClient(HttpClient http)
         {
         }
         return string.IsNullOrWhiteSpace(body) || body.Length > 300 ? text : $"{text}: {body.Trim()}";
+    }
+
+    /// <summary>The <c>position</c> of a bad query's problem, if the body has one.</summary>
+    internal static int? ProblemPosition(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("position", out var p) && p.TryGetInt32(out var position)
+                ? position
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string WorkflowPath(string workflowId) => "api/v1/workflows/" + Uri.EscapeDataString(workflowId);

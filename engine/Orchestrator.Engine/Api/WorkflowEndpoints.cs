@@ -37,8 +37,12 @@ internal static class WorkflowEndpoints
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413);
         api.MapGet("/", ListAsync).WithName("ListWorkflows")
             .WithSummary("List runs")
-            .WithDescription("Runs newest first, one page at a time; filter by `status`, `workflowType` and `workflowIdPrefix`; pass `nextPageToken` as `pageToken` for the next page.")
-            .Produces<WorkflowListPage>().ProducesProblem(400);
+            .WithDescription("Runs matching `query` (the list query language of docs/visibility.md, e.g. `WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 'Running' ORDER BY StartTime DESC`), newest first unless it orders otherwise, one page at a time; `status`, `workflowType` and `workflowIdPrefix` filter too (with AND). Pass `nextPageToken` as `pageToken` for the next page. A bad query: 400 with `position` (0-based) and `expected`.")
+            .Produces<WorkflowListPage>().ProducesProblem(400).ProducesProblem(503);
+        api.MapGet("/count", CountByQueryAsync).WithName("CountWorkflowsByQuery")
+            .WithSummary("Count runs matching a query")
+            .WithDescription("`{\"count\"}` of the runs matching `query`, or with `groupBy` (ExecutionStatus, WorkflowType, TaskQueue, WorkflowId, ParentWorkflowId or a Keyword or Bool search attribute) `{\"groups\":[{\"value\",\"count\"}]}`, largest first.")
+            .Produces<WorkflowCount>().ProducesProblem(400).ProducesProblem(503);
         api.MapGet("/counts", CountAsync).WithName("CountWorkflows")
             .WithSummary("Count runs per status")
             .WithDescription("How many runs are in each status (statuses without runs are left out), filtered like the list.")
@@ -69,7 +73,7 @@ internal static class WorkflowEndpoints
             .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
     }
 
-    private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<Contracts.Api.StartWorkflowRequest>(request, ct);
         if (body is null)
@@ -105,11 +109,16 @@ internal static class WorkflowEndpoints
         {
             return Problems.BadRequest("'retryPolicy' needs {\"initialInterval\",\"backoffCoefficient\" (>= 1),\"maximumInterval\",\"maximumAttempts\" (>= 0),\"nonRetryableErrorTypes\":[]}.");
         }
+        var (attributes, attributesError) = await VisibilityEndpoints.CheckStartAttributesAsync(body.SearchAttributes, searchAttributes, ct);
+        if (attributesError is not null)
+        {
+            return Problems.BadRequest(attributesError);
+        }
         var input = body.Input is { ValueKind: JsonValueKind.Null } ? null : body.Input;
         try
         {
             var (workflowId, runId) = await engine.StartAsync(new Dispatch.StartWorkflowRequest(body.WorkflowType!, body.WorkflowId, body.TaskQueue, input,
-                body.RunTimeout, body.RetryPolicy));
+                body.RunTimeout, body.RetryPolicy, SearchAttributes: attributes));
             return Results.Created($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", new StartWorkflowResponse(workflowId, runId.ToString()));
         }
         catch (WorkflowAlreadyRunningException)
@@ -124,8 +133,8 @@ internal static class WorkflowEndpoints
         return run is null ? NotFound(workflowId, runId) : Results.Ok(await DescribeRunAsync(engine, run, detailed: true));
     }
 
-    private static async Task<IResult> ListAsync(string? status, string? workflowType, string? workflowIdPrefix, int? pageSize, string? pageToken,
-        WorkflowEngine engine)
+    private static async Task<IResult> ListAsync(string? query, string? status, string? workflowType, string? workflowIdPrefix, int? pageSize, string? pageToken,
+        WorkflowEngine engine, VisibilityStore visibility, Visibility.SearchAttributeRefresher searchAttributes, ILogger<VisibilityStore> logger, CancellationToken ct)
     {
         var size = pageSize ?? ApiLimits.DefaultListPageSize;
         if (size < 1 || size > ApiLimits.MaxListPageSize)
@@ -136,26 +145,41 @@ internal static class WorkflowEndpoints
         {
             return Problems.BadRequest($"'status' must be one of Running, Completed, Failed, Canceled, Terminated, ContinuedAsNew, TimedOut.");
         }
-        DateTime? afterStarted = null;
-        Guid? afterRun = null;
-        if (pageToken is not null)
+        return await VisibilityEndpoints.RunAsync(query, logger, async () =>
         {
-            if (!TryDecodeListToken(pageToken, out var started, out var run))
+            var parsed = VisibilityEndpoints.Combine(query, status, workflowType, workflowIdPrefix);
+            OrderKey? order = null;
+            string? tokenError = null;
+            var runs = await visibility.ListAsync(parsed, searchAttributes.Catalog.Current, o =>
             {
-                return Problems.BadRequest("'pageToken' is not a token this API gave.");
+                order = o;
+                if (pageToken is null)
+                {
+                    return null;
+                }
+                tokenError = ListPageToken.TryDecode(pageToken, o, out var after);
+                return tokenError is null ? after : null;
+            }, size + 1, ct);
+            if (tokenError is not null)
+            {
+                return Problems.BadRequest(tokenError);
             }
-            (afterStarted, afterRun) = (started, run);
-        }
-        var runs = await engine.Store.ListRunsAsync(status, workflowType, workflowIdPrefix, afterStarted, afterRun, size + 1);
-        var page = runs.Take(size).ToList();
-        var next = runs.Count > size ? EncodeListToken(page[^1]) : null;
-        var items = new List<WorkflowDescription>(page.Count);
-        foreach (var run in page)
-        {
-            items.Add(await DescribeRunAsync(engine, run, detailed: false));
-        }
-        return Results.Ok(new WorkflowListPage(items, next));
+            var page = runs.Take(size).ToList();
+            var next = runs.Count > size ? ListPageToken.Encode(order!, page[^1]) : null;
+            var items = new List<WorkflowDescription>(page.Count);
+            foreach (var run in page)
+            {
+                items.Add(await DescribeRunAsync(engine, run, detailed: false));
+            }
+            return Results.Ok(new WorkflowListPage(items, next));
+        });
     }
+
+    private static Task<IResult> CountByQueryAsync(string? query, string? groupBy, VisibilityStore visibility, Visibility.SearchAttributeRefresher searchAttributes,
+        ILogger<VisibilityStore> logger, CancellationToken ct) =>
+        VisibilityEndpoints.RunAsync(query, logger, async () =>
+            Results.Ok(await visibility.CountAsync(VisibilityEndpoints.Combine(query, null, null, null), string.IsNullOrEmpty(groupBy) ? null : groupBy,
+                searchAttributes.Catalog.Current, ct)));
 
     private static async Task<IResult> CountAsync(string? workflowType, string? workflowIdPrefix, WorkflowEngine engine) =>
         Results.Ok(new WorkflowCounts(await engine.Store.CountRunsAsync(workflowType, workflowIdPrefix)));
@@ -290,7 +314,7 @@ internal static class WorkflowEndpoints
         return new WorkflowDescription(run.WorkflowId, run.RunId.ToString(), run.WorkflowType, run.TaskQueue, Enum.Parse<WorkflowStatus>(run.Status),
             ParseJson(run.Input), ParseJson(run.Result), ParseFailure(run.Failure), Utc(run.StartedAt)!.Value, Utc(run.ClosedAt),
             run.PreviousRunId?.ToString(), run.NextRunId?.ToString(), run.ParentWorkflowId, run.ParentRunId?.ToString(),
-            run.NextEventId - 1, pending, task);
+            run.NextEventId - 1, pending, task, Visibility.SearchAttributeRules.Read(run.SearchAttributes));
     }
 
     private static DateTimeOffset? Utc(DateTime? value) =>
@@ -319,22 +343,6 @@ internal static class WorkflowEndpoints
         lastEventId = 0;
         var text = TryBase64(token);
         return text is not null && text.StartsWith("h:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(2), out lastEventId) && lastEventId >= 0;
-    }
-
-    private static string EncodeListToken(WorkflowRunRecord last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"l:{last.StartedAt.Ticks}:{last.RunId}"));
-
-    private static bool TryDecodeListToken(string token, out DateTime startedAt, out Guid runId)
-    {
-        startedAt = default;
-        runId = default;
-        var parts = TryBase64(token)?.Split(':');
-        if (parts is not ["l", var ticks, var run] || !long.TryParse(ticks, out var t) || t < 0 || t > DateTime.MaxValue.Ticks || !Guid.TryParse(run, out runId))
-        {
-            return false;
-        }
-        startedAt = new DateTime(t, DateTimeKind.Utc);
-        return true;
     }
 
     private static string? TryBase64(string token)

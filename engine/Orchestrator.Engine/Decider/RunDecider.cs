@@ -86,9 +86,31 @@ internal static class RunDecider
             TaskQueue = request.TaskQueue ?? "default", Status = RunStatus.Running, StartedAt = context.Now,
             Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = TraceParents.New(),
             RunTimeout = request.RunTimeout, RetryPolicy = request.RetryPolicy is { } policy ? Json(policy) : null,
+            SearchAttributes = request.SearchAttributes,
         };
         return NewRun(run, new WorkflowStartedAttributes(run.WorkflowType, run.TaskQueue, request.Input, context.NewRandomSeed(),
-            ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null), null, null, context);
+            ScheduleId: request.ScheduleId, ScheduledTime: request.ScheduledTime is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null,
+            SearchAttributes: StartedSearchAttributes(run.SearchAttributes)), null, null, context);
+    }
+
+    /// <summary>A run's stored search attributes as its <c>WorkflowStarted</c> carries them (left out when none).</summary>
+    private static IReadOnlyDictionary<string, JsonElement>? StartedSearchAttributes(string? stored) =>
+        stored is null ? null : Visibility.SearchAttributeRules.Read(stored);
+
+    /// <summary>
+    /// Sets and removes search attributes (checked by <see cref="CommandValidator"/> with the answer): the event records the
+    /// values as stored, and the run's row gets the whole in this transaction.
+    /// </summary>
+    private static void UpsertSearchAttributes(RunDecision d, UpsertSearchAttributesCommand command)
+    {
+        if (Visibility.SearchAttributeRules.Merge(command.SearchAttributes, d.Context.SearchAttributeTypes, d.SearchAttributes, allowRemove: true,
+                out var merged, out var applied) is { } error)
+        {
+            throw new InvalidOperationException($"An upsert the validator let through is invalid: {error}"); // CommandValidator checked it
+        }
+        var values = applied.ToDictionary(a => a.Key, a => a.Value is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(a.Value), StringComparer.Ordinal);
+        d.Append(EventTypes.SearchAttributesUpserted, new SearchAttributesUpsertedAttributes(values));
+        d.Effects.SearchAttributes = new SearchAttributesChange(merged);
     }
 
     /// <summary>
@@ -165,7 +187,7 @@ internal static class RunDecider
     private static void ApplyAnswer(RunDecision d, WorkflowTaskRow task, IReadOnlyList<WorkflowCommand> commands, IReadOnlyList<BufferedEventRow> allBuffered,
         Guid? continuationId = null)
     {
-        if (CommandValidator.Check(commands) is { } invalid)
+        if (CommandValidator.Check(commands, d.Context.SearchAttributeTypes, d.SearchAttributes) is { } invalid)
         {
             FailInvalidAnswer(d, task, invalid, allBuffered);
             return;
@@ -380,6 +402,9 @@ internal static class RunDecider
             case StartChildWorkflowCommand c:
                 StartChild(d, c, startedChildren);
                 break;
+            case UpsertSearchAttributesCommand c:
+                UpsertSearchAttributes(d, c);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");
         }
@@ -398,6 +423,7 @@ internal static class RunDecider
             TaskQueue = run.TaskQueue, Status = RunStatus.Running, StartedAt = d.Now, Input = command.Input?.GetRawText(),
             PreviousRunId = run.RunId, TraceParent = run.TraceParent, ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId,
             ParentSeq = run.ParentSeq, ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout,
+            SearchAttributes = d.SearchAttributes,
         };
         d.Append(EventTypes.WorkflowContinuedAsNew, new WorkflowContinuedAsNewAttributes(command.Input));
         d.Close(RunStatus.ContinuedAsNew, null, null, next.RunId);
@@ -410,7 +436,7 @@ internal static class RunDecider
             ? [new BufferedEvent(EventTypes.WorkflowCancelRequested, Json(new WorkflowCancelRequestedAttributes($"Requested of run {run.RunId}, which continued as new after the request.")))]
             : null;
         d.StartRun(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, command.Input, d.Context.NewRandomSeed(),
-            run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString()), signals,
+            run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString(), SearchAttributes: StartedSearchAttributes(next.SearchAttributes)), signals,
             cancelRequested: run.CancelRequested, buffered: handedOn);
     }
 
@@ -433,6 +459,7 @@ internal static class RunDecider
             Status = RunStatus.Running, StartedAt = d.Now, Input = run.Input, PreviousRunId = run.RunId, TraceParent = run.TraceParent,
             ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId, ParentSeq = run.ParentSeq,
             ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout, RetryPolicy = run.RetryPolicy, Attempt = run.Attempt + 1,
+            SearchAttributes = d.SearchAttributes,
         };
         d.Close(RunStatus.Failed, null, Json(failure), next.RunId);
         if (run.ParentRunId is not null)
@@ -441,7 +468,8 @@ internal static class RunDecider
         }
         JsonElement? input = run.Input is { } text ? JsonDocument.Parse(text).RootElement.Clone() : null;
         d.StartRun(next, new WorkflowStartedAttributes(next.WorkflowType, next.TaskQueue, input, d.Context.NewRandomSeed(),
-            run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString(), Attempt: next.Attempt), firstTaskDelay: delay);
+            run.ParentWorkflowId, run.ParentRunId?.ToString(), PreviousRunId: run.RunId.ToString(), Attempt: next.Attempt,
+            SearchAttributes: StartedSearchAttributes(next.SearchAttributes)), firstTaskDelay: delay);
     }
 
     /// <summary>

@@ -48,6 +48,9 @@ internal sealed class RunDecision
     /// <summary>The id the next appended event gets.</summary>
     public long NextEventId => Run.NextEventId + Effects.Events.Count;
 
+    /// <summary>The run's search attributes as decided so far (stored JSON, null for none).</summary>
+    public string? SearchAttributes => Effects.SearchAttributes is { } change ? change.Json : Run.SearchAttributes;
+
     /// <summary>True while a workflow task is scheduled or in flight: external events are buffered then.</summary>
     public bool TaskInFlight => Task is { State: not TaskState.Idle };
 

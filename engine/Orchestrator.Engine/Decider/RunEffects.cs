@@ -54,6 +54,9 @@ internal sealed class RunEffects
     /// <summary>Set the run's <c>cancel_requested</c>.</summary>
     public bool SetCancelRequested { get; set; }
 
+    /// <summary>The run's search attributes after this decision's <c>SearchAttributesUpserted</c> events (null: unchanged).</summary>
+    public SearchAttributesChange? SearchAttributes { get; set; }
+
     /// <summary>Runs whose <c>parent_notified</c> is set (this run, or the child whose close a parent was told of).</summary>
     public List<Guid> MarkParentNotified { get; } = [];
 
@@ -71,11 +74,14 @@ internal sealed class RunEffects
 
     public bool IsEmpty => Events.Count == 0 && Buffer.Count == 0 && !BufferedConsumed && Task is null && InsertActivities.Count == 0
         && UpdateActivities.Count == 0 && DeleteActivities.Count == 0 && ActivityMessages.Count == 0 && InsertTimers.Count == 0
-        && DeleteTimers.Count == 0 && !SetCancelRequested && MarkParentNotified.Count == 0 && Operations.Count == 0;
+        && DeleteTimers.Count == 0 && !SetCancelRequested && SearchAttributes is null && MarkParentNotified.Count == 0 && Operations.Count == 0;
 }
 
 /// <summary>An event to buffer; <paramref name="OccurredAt"/>: its own time (appended with it), null for the time it is appended.</summary>
 internal sealed record BufferedEvent(string EventType, string AttributesJson, DateTime? OccurredAt = null);
+
+/// <summary>A run's search attributes as they are to be stored: a JSON object, or null for none.</summary>
+internal sealed record SearchAttributesChange(string? Json);
 
 /// <summary>A durable timer row (table <c>timers</c>).</summary>
 internal sealed record TimerRow(Guid RunId, string TimerKey, DateTime FireAt, string Payload);

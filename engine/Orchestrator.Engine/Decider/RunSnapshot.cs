@@ -49,4 +49,7 @@ internal sealed class DecisionContext(DateTime now, EngineSettings settings, Fun
 
     /// <summary>A number in [0, 1) for a retry's full jitter.</summary>
     public double NextJitter() => jitter is null ? Random.Shared.NextDouble() : jitter();
+
+    /// <summary>The registered search attributes when the decision began (an upsert of another name is an invalid command).</summary>
+    public IReadOnlyDictionary<string, Contracts.Api.SearchAttributeType> SearchAttributeTypes { get; } = settings.SearchAttributes.Current;
 }

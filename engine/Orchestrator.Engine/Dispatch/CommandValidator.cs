@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Orchestrator.Contracts;
 using Orchestrator.Contracts.Commands;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Engine.Api;
+using Orchestrator.Engine.Visibility;
 
 namespace Orchestrator.Engine.Dispatch;
 
@@ -36,7 +38,11 @@ internal static class CommandValidator
     private const int MaxNonRetryableTypes = 100;
 
     /// <summary>Null when every command may be applied, else what is wrong: the command (position, kind, seq) and the rule.</summary>
-    public static string? Check(IReadOnlyList<WorkflowCommand?>? commands)
+    /// <param name="commands">The answer's commands.</param>
+    /// <param name="searchAttributeTypes">The registered search attributes (an upsert may name only these); null: none.</param>
+    /// <param name="searchAttributes">The run's search attributes as stored (upserts are checked against what they add up to).</param>
+    public static string? Check(IReadOnlyList<WorkflowCommand?>? commands, IReadOnlyDictionary<string, SearchAttributeType>? searchAttributeTypes = null,
+        string? searchAttributes = null)
     {
         if (commands is null)
         {
@@ -54,6 +60,18 @@ internal static class CommandValidator
             if ((command is null ? "it is null." : CheckOne(command)) is { } error)
             {
                 return $"{where}: {error}";
+            }
+            if (command is UpsertSearchAttributesCommand upsert)
+            {
+                if (upsert.SearchAttributes is null || upsert.SearchAttributes.Count == 0)
+                {
+                    return $"{where}: 'searchAttributes' must name at least one attribute.";
+                }
+                if (SearchAttributeRules.Merge(upsert.SearchAttributes, searchAttributeTypes ?? new Dictionary<string, SearchAttributeType>(), searchAttributes,
+                        allowRemove: true, out searchAttributes, out _) is { } invalid)
+                {
+                    return $"{where}: {invalid}";
+                }
             }
             if (command is ScheduleActivityCommand or StartTimerCommand or StartChildWorkflowCommand && Seq(command) is { } seq
                 && !seqs.TryAdd(seq, i + 1))
@@ -90,6 +108,7 @@ internal static class CommandValidator
         FailWorkflowCommand c => c.Failure is null ? "'failure' is required." : CheckFailure(c.Failure),
         CancelWorkflowCommand => null,
         ContinueAsNewCommand c => CheckPayload("input", c.Input) ?? CheckSignals(c.Signals),
+        UpsertSearchAttributesCommand => null, // checked with the registry and the run's attributes in Check
         _ => $"'{command.GetType().Name}' is not a command the engine knows.",
     };
 

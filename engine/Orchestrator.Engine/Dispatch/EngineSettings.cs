@@ -53,6 +53,9 @@ internal sealed class EngineSettings
     /// <summary>This engine process's id (in its close announcements, so it ignores its own).</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The registered search attributes as this engine knows them (not configuration: kept current by the engine).</summary>
+    internal Visibility.SearchAttributeCatalog SearchAttributes { get; } = new();
+
     /// <summary>Longest sleep of the timer poller. Default 200 ms.</summary>
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -113,7 +113,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         {
             run.RunId, run.WorkflowId, run.WorkflowType, run.TaskQueue, run.Status, run.Input, run.StartedAt, run.PreviousRunId,
             run.ParentWorkflowId, run.ParentRunId, run.TraceParent, run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt,
-            Expected = 1L,
+            run.SearchAttributes, Expected = 1L,
             Types = created.Events.Select(e => e.EventType).ToArray(),
             Timestamps = created.Events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
             Attributes = created.Events.Select(e => e.AttributesJson).ToArray(),
@@ -273,6 +273,10 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         if (effects.SetCancelRequested)
         {
             part.Sql(SqlStatements.SetCancelRequested);
+        }
+        if (effects.SearchAttributes is { } searchAttributes)
+        {
+            part.Sql(SqlStatements.SetSearchAttributes).Arg("SearchAttributes", searchAttributes.Json, System.Data.DbType.String);
         }
         if (effects.MarkParentNotified.Count > 0)
         {
@@ -461,16 +465,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     }
 
     // ---- reads for the REST API ----
-
-    public async Task<IReadOnlyList<WorkflowRunRecord>> ListRunsAsync(string? status, string? workflowType, string? prefix, DateTime? afterStartedAt, Guid? afterRunId, int limit)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<WorkflowRunRecord>(SqlStatements.ListRuns, new
-        {
-            Status = status, WorkflowType = workflowType, Prefix = prefix, AfterStartedAt = afterStartedAt,
-            AfterRunId = afterRunId ?? Guid.Empty, Limit = limit,
-        })).ToList();
-    }
 
     public async Task<IReadOnlyDictionary<string, long>> CountRunsAsync(string? workflowType, string? prefix)
     {

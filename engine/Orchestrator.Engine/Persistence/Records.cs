@@ -38,6 +38,9 @@ internal sealed record WorkflowRunRecord
     public string? RetryPolicy { get; init; }
     public int Attempt { get; init; } = 1;
     public long NextEventId { get; init; } = 1;
+
+    /// <summary>The run's search attributes as stored (a JSON object), null when it has none.</summary>
+    public string? SearchAttributes { get; init; }
 }
 
 /// <summary>Run statuses as stored and as the API shows them.</summary>

@@ -6,20 +6,20 @@ internal static class SqlStatements
     public const string TakeMigrationLock = "SELECT pg_advisory_lock($1)";
     public const string ReleaseMigrationLock = "SELECT pg_advisory_unlock($1)";
 
-    private const string RunColumns = """
+    public const string RunColumns = """
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
         parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout,
-        retry_policy::text AS retry_policy, attempt
+        retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes
         """;
 
     public const string InsertRun = """
         INSERT INTO workflow_runs (run_id, workflow_id, workflow_type, task_queue, status, input, started_at,
             previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id, parent_seq, parent_close_policy, run_timeout,
-            retry_policy, attempt)
+            retry_policy, attempt, search_attributes)
         VALUES (@RunId, @WorkflowId, @WorkflowType, @TaskQueue, @Status, @Input::json, @StartedAt,
             @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1, @ParentSeq, @ParentClosePolicy, @RunTimeout,
-            @RetryPolicy::json, @Attempt)
+            @RetryPolicy::json, @Attempt, @SearchAttributes::jsonb)
         """;
 
     /// <summary>
@@ -201,6 +201,9 @@ internal static class SqlStatements
         """;
 
     /// <summary>Runs whose parent was told of their close, or needs no telling (inside a combined write).</summary>
+    /// <summary>A run's search attributes after a <c>SearchAttributesUpserted</c>: the decided whole (null: none), in the event's transaction.</summary>
+    public const string SetSearchAttributes = "UPDATE workflow_runs SET search_attributes = @SearchAttributes::jsonb WHERE run_id = @RunId";
+
     public const string MarkParentsNotified = "UPDATE workflow_runs SET parent_notified = true WHERE run_id = ANY(@NotifiedRunIds)";
 
     /// <summary>The first workflow task of a run a decision created (inside its combined creation; names apart from the run's).</summary>
@@ -340,21 +343,30 @@ internal static class SqlStatements
 
     // ---- queries of the REST API ----
 
-    public const string ListRuns = $"""
-        SELECT {RunColumns} FROM workflow_runs
-        WHERE (@Status::text IS NULL OR status = @Status)
-          AND (@WorkflowType::text IS NULL OR workflow_type = @WorkflowType)
-          AND (@Prefix::text IS NULL OR starts_with(workflow_id, @Prefix))
-          AND (@AfterStartedAt::timestamptz IS NULL OR (started_at, run_id) < (@AfterStartedAt, @AfterRunId))
-        ORDER BY started_at DESC, run_id DESC
-        LIMIT @Limit
-        """;
-
     public const string CountRuns = """
         SELECT status, count(*) AS count FROM workflow_runs
         WHERE (@WorkflowType::text IS NULL OR workflow_type = @WorkflowType)
           AND (@Prefix::text IS NULL OR starts_with(workflow_id, @Prefix))
         GROUP BY status
+        """;
+
+    // ---- visibility: the search attribute registry (list queries are compiled by QuerySqlCompiler) ----
+
+    public const string ReadSearchAttributes = "SELECT name, type FROM search_attributes ORDER BY name";
+
+    /// <summary>
+    /// Registers an attribute unless the name exists or the registry holds @Max already; answers the name's type and whether
+    /// this call created it (no row: the registry is full). Two registrations at once: the primary key lets one win.
+    /// </summary>
+    public const string RegisterSearchAttribute = """
+        WITH inserted AS (
+            INSERT INTO search_attributes (name, type)
+            SELECT @Name, @Type WHERE (SELECT count(*) FROM search_attributes) < @Max
+            ON CONFLICT (name) DO NOTHING
+            RETURNING type)
+        SELECT type, true AS created FROM inserted
+        UNION ALL
+        SELECT type, false AS created FROM search_attributes WHERE name = @Name AND NOT EXISTS (SELECT 1 FROM inserted)
         """;
 
     public const string ReadWorkflowTask = $"SELECT {WorkflowTaskColumns} FROM workflow_tasks WHERE run_id = @RunId";

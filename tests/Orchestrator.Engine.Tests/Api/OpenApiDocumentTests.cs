@@ -41,7 +41,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         var document = await DocumentAsync();
         var operations = Operations(document).ToList();
 
-        Assert.Equal(18, operations.Count); // 9 of workflows, 9 of schedules
+        Assert.Equal(21, operations.Count); // 9 of workflows, 9 of schedules, 1 count by query, 2 of search attributes
         var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
         Assert.Equal(("apiKey", "header", "X-Api-Key"), ((string?)scheme["type"], (string?)scheme["in"], (string?)scheme["name"]));
         foreach (var (name, operation) in operations)

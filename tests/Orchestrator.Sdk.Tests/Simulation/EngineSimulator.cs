@@ -127,6 +127,9 @@ internal sealed class EngineSimulator
             case RecordMarkerCommand c:
                 Append(EventTypes.MarkerRecorded, new MarkerRecordedAttributes(c.MarkerName, c.Details));
                 break;
+            case UpsertSearchAttributesCommand c:
+                Append(EventTypes.SearchAttributesUpserted, new SearchAttributesUpsertedAttributes(c.SearchAttributes));
+                break;
             case CompleteWorkflowCommand c:
                 Append(EventTypes.WorkflowCompleted, new WorkflowCompletedAttributes(c.Result));
                 Closing = c;

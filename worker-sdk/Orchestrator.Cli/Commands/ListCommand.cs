@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace Orchestrator.Cli.Commands;
 
 /// <summary>
-/// <c>workflow list [--status S] [--type T] [--id-prefix P] [--limit N] [--page-token TOKEN]</c>: runs, newest first, over
-/// <c>GET /api/v1/workflows</c> (its filters; there is no query language yet), following its pages up to the limit.
+/// <c>workflow list [--query Q | --status S --type T --id-prefix P] [--limit N] [--page-token TOKEN]</c>: runs (newest first unless
+/// the query orders otherwise) over <c>GET /api/v1/workflows</c>, following its pages up to the limit.
 /// </summary>
 internal static class ListCommand
 {
@@ -29,7 +29,18 @@ internal static class ListCommand
             }
         });
         var pageToken = new Option<string?>("--page-token") { Description = "Continue after the runs a previous --output json list ended with (its nextPageToken)" };
-        var command = new Command("list", "List workflow runs, newest first") { status, type, prefix, limit, pageToken };
+        var query = new Option<string?>("--query", "-q")
+        {
+            Description = "A list query, e.g. \"WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 'Running' ORDER BY StartTime DESC\" (docs/visibility.md)",
+        };
+        var command = new Command("list", "List workflow runs, newest first") { query, status, type, prefix, limit, pageToken };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(query) is not null && (r.GetValue(status) is not null || r.GetValue(type) is not null || r.GetValue(prefix) is not null))
+            {
+                r.AddError("--query cannot be combined with --status, --type or --id-prefix: write them into the query.");
+            }
+        });
         CliAction.Set(command, terminal, globals, async (context, parse, cancellationToken) =>
         {
             var state = parse.GetValue(status) is { } s ? Enum.Parse<WorkflowStatus>(s, ignoreCase: true) : (WorkflowStatus?)null;
@@ -39,7 +50,10 @@ internal static class ListCommand
             do
             {
                 // pages no larger than what is left, so the last token continues right after the last run shown
-                var page = await context.Client.ListWorkflowsAsync(state, parse.GetValue(type), parse.GetValue(prefix), Math.Min(left, MaxPageSize), token, cancellationToken);
+                var size = Math.Min(left, MaxPageSize);
+                var page = parse.GetValue(query) is { } q
+                    ? await context.Client.ListWorkflowsAsync(q, size, token, cancellationToken)
+                    : await context.Client.ListWorkflowsAsync(state, parse.GetValue(type), parse.GetValue(prefix), size, token, cancellationToken);
                 runs.AddRange(page.Workflows);
                 left -= page.Workflows.Count;
                 token = page.NextPageToken;

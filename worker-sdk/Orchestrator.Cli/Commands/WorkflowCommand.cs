@@ -10,6 +10,7 @@ internal static class WorkflowCommand
         {
             StartCommand.Create(terminal, globals),
             ListCommand.Create(terminal, globals),
+            CountCommand.Create(terminal, globals),
             DescribeCommand.Create(terminal, globals),
             HistoryCommand.Create(terminal, globals),
             ResultCommand.Create(terminal, globals),

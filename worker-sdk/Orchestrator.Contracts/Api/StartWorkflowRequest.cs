@@ -11,6 +11,7 @@ namespace Orchestrator.Contracts.Api;
 /// <param name="IdReusePolicy">Whether the id of a closed run may be used again; default <see cref="WorkflowIdReusePolicy.AllowDuplicate"/>.</param>
 /// <param name="RunTimeout">Limit of each run (a TimeSpan such as <c>"00:05:00"</c>); default none.</param>
 /// <param name="RetryPolicy">Retries of the whole run when it fails; default none.</param>
+/// <param name="SearchAttributes">Registered search attributes and their values (e.g. <c>{"CustomerId":"c-1"}</c>); default none.</param>
 public sealed record StartWorkflowRequest(
     string WorkflowType,
     string? WorkflowId = null,
@@ -18,4 +19,5 @@ public sealed record StartWorkflowRequest(
     JsonElement? Input = null,
     WorkflowIdReusePolicy? IdReusePolicy = null,
     TimeSpan? RunTimeout = null,
-    RetryPolicyInfo? RetryPolicy = null);
+    RetryPolicyInfo? RetryPolicy = null,
+    IReadOnlyDictionary<string, JsonElement>? SearchAttributes = null);

@@ -23,6 +23,7 @@ namespace Orchestrator.Contracts.Api;
 /// <param name="HistoryLength">How many events the history holds.</param>
 /// <param name="PendingActivities">The activities scheduled and not yet closed (describe of an open run only).</param>
 /// <param name="PendingWorkflowTask">The open workflow task, if any (describe of an open run only).</param>
+/// <param name="SearchAttributes">The run's search attributes (name to value); empty when it has none.</param>
 public sealed record WorkflowDescription(
     string WorkflowId,
     string RunId,
@@ -40,7 +41,8 @@ public sealed record WorkflowDescription(
     string? ParentRunId,
     long HistoryLength,
     IReadOnlyList<PendingActivity>? PendingActivities = null,
-    PendingWorkflowTask? PendingWorkflowTask = null)
+    PendingWorkflowTask? PendingWorkflowTask = null,
+    IReadOnlyDictionary<string, JsonElement>? SearchAttributes = null)
 {
     /// <summary>Whether the run is open.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

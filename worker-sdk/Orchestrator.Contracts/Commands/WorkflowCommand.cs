@@ -17,6 +17,7 @@ namespace Orchestrator.Contracts.Commands;
 [JsonDerivedType(typeof(FailWorkflowCommand), "FailWorkflow")]
 [JsonDerivedType(typeof(CancelWorkflowCommand), "CancelWorkflow")]
 [JsonDerivedType(typeof(ContinueAsNewCommand), "ContinueAsNew")]
+[JsonDerivedType(typeof(UpsertSearchAttributesCommand), "UpsertSearchAttributes")]
 internal abstract record WorkflowCommand
 {
     /// <summary>The history event type (<see cref="History.EventTypes"/>) this command becomes.</summary>

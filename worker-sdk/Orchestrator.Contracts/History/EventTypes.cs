@@ -30,5 +30,6 @@ public static class EventTypes
     public const string WorkflowContinuedAsNew = nameof(WorkflowContinuedAsNew);
     public const string WorkflowTimedOut = nameof(WorkflowTimedOut);
     public const string ActivityAttemptFailed = nameof(ActivityAttemptFailed);
+    public const string SearchAttributesUpserted = nameof(SearchAttributesUpserted);
 #pragma warning restore CS1591
 }

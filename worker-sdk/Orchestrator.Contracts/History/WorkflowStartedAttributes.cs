@@ -4,7 +4,7 @@ using Orchestrator.Contracts.Commands;
 
 namespace Orchestrator.Contracts.History;
 
-/// <summary>Attributes of <c>WorkflowStarted</c>, always event 1 of a run. JSON: <c>{"workflowType","taskQueue","input","randomSeed","parentWorkflowId"?,"parentRunId"?,"previousRunId"?,"attempt","scheduleId"?,"scheduledTime"?}</c>.</summary>
+/// <summary>Attributes of <c>WorkflowStarted</c>, always event 1 of a run. JSON: <c>{"workflowType","taskQueue","input","randomSeed","parentWorkflowId"?,"parentRunId"?,"previousRunId"?,"attempt","scheduleId"?,"scheduledTime"?,"searchAttributes"?}</c>.</summary>
 /// <param name="WorkflowType">The workflow type name.</param>
 /// <param name="TaskQueue">The task queue its workflow tasks go to.</param>
 /// <param name="Input">The run input (any JSON value; null when none).</param>
@@ -15,7 +15,9 @@ namespace Orchestrator.Contracts.History;
 /// <param name="Attempt">The attempt of a workflow with a retry policy (1 for the first run, 2 for its first retry...).</param>
 /// <param name="ScheduleId">The schedule that started the run (absent when none did).</param>
 /// <param name="ScheduledTime">The scheduled time the run was started for (UTC; absent when no schedule started it).</param>
+/// <param name="SearchAttributes">The run's search attributes when it started (given at start, or carried over by continue-as-new and retries); left out when none.</param>
 public sealed record WorkflowStartedAttributes(string WorkflowType, string TaskQueue, JsonElement? Input, long RandomSeed, string? ParentWorkflowId = null,
     string? ParentRunId = null, string? PreviousRunId = null, int Attempt = 1,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduleId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ScheduledTime = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ScheduledTime = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, JsonElement>? SearchAttributes = null);

@@ -88,7 +88,8 @@ public sealed class OrchestratorClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowType);
         var body = new StartWorkflowRequest(workflowType, options?.WorkflowId, options?.TaskQueue, ToJson(input), options?.IdReusePolicy,
-            options?.RunTimeout, options?.RetryPolicy?.ToInfo());
+            options?.RunTimeout, options?.RetryPolicy?.ToInfo(),
+            options?.SearchAttributes?.ToDictionary(a => a.Key, a => JsonSerializer.SerializeToElement(a.Value, a.Value?.GetType() ?? typeof(object), ProtocolJson)));
         using var response = await SendAsync(HttpMethod.Post, "api/v1/workflows", JsonContent.Create(body, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
         var started = await ReadAsync<StartWorkflowResponse>(response, cancellationToken).ConfigureAwait(false);
         return new WorkflowHandle(this, started.WorkflowId, started.RunId);
@@ -188,6 +189,56 @@ public sealed class OrchestratorClient : IDisposable
             ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
         using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<WorkflowListPage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of the runs matching a list query (<c>GET /api/v1/workflows?query=</c>; the language: docs/visibility.md).</summary>
+    /// <param name="query">The query, e.g. <c>WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 'Running' ORDER BY StartTime DESC</c>; empty for all runs.</param>
+    /// <param name="pageSize">Runs per page, or null for the engine's default.</param>
+    /// <param name="pageToken">The <see cref="WorkflowListPage.NextPageToken"/> of the previous page, or null for the first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="OrchestratorApiException">400 for a bad query (its problem names the position).</exception>
+    public async Task<WorkflowListPage> ListWorkflowsAsync(string query, int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var path = "api/v1/workflows" + Query(("query", query), ("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<WorkflowListPage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many runs match a list query (<c>GET /api/v1/workflows/count</c>), in all or per value of <paramref name="groupBy"/>.</summary>
+    /// <param name="query">The query (its ORDER BY, if any, is ignored); null or empty for all runs.</param>
+    /// <param name="groupBy">ExecutionStatus, WorkflowType, TaskQueue, WorkflowId, ParentWorkflowId or a Keyword or Bool search attribute; null for one count.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The count, or the groups.</returns>
+    public async Task<WorkflowCount> CountWorkflowsAsync(string? query = null, string? groupBy = null, CancellationToken cancellationToken = default)
+    {
+        var path = "api/v1/workflows/count" + Query(("query", string.IsNullOrEmpty(query) ? null : query), ("groupBy", groupBy));
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<WorkflowCount>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers a search attribute (<c>POST /api/v1/search-attributes</c>); registering it again with the same type does nothing.</summary>
+    /// <param name="name">The name: a letter, then letters, digits or '_'.</param>
+    /// <param name="type">Its type.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is registered.</returns>
+    /// <exception cref="OrchestratorApiException">409 when it exists with another type; 400 for a bad name.</exception>
+    public async Task RegisterSearchAttributeAsync(string name, SearchAttributeType type, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/search-attributes",
+            JsonContent.Create(new SearchAttributeDefinition(name, type), options: ProtocolJson), cancellationToken).ConfigureAwait(false);
+        await ReadAsync<SearchAttributeDefinition>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The registered search attributes (<c>GET /api/v1/search-attributes</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Every attribute with its type.</returns>
+    public async Task<IReadOnlyList<SearchAttributeDefinition>> ListSearchAttributesAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "api/v1/search-attributes", null, cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync<SearchAttributeList>(response, cancellationToken).ConfigureAwait(false)).SearchAttributes;
     }
 
     /// <summary>

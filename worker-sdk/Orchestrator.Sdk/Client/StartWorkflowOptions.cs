@@ -22,4 +22,10 @@ public sealed class StartWorkflowOptions
     /// input after the policy's back-off. Default: none (a failed run stays failed).
     /// </summary>
     public RetryPolicy? RetryPolicy { get; set; }
+
+    /// <summary>
+    /// Registered search attributes of the run and their values (strings, numbers, booleans, <see cref="DateTimeOffset"/>,
+    /// string lists), shown in describe and the list and matched by list queries; null for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, object>? SearchAttributes { get; set; }
 }

@@ -25,9 +25,15 @@ internal static class CommandMatcher
             CancelTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
             StartChildWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowType"u8, c.WorkflowType),
             RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
+            UpsertSearchAttributesCommand c => SameNames(e, c),
             _ => true,
         };
     }
+
+    /// <summary>An upsert matches its event when it names the same attributes (values may be stored in another form, e.g. times in UTC).</summary>
+    private static bool SameNames(HistoryEvent e, UpsertSearchAttributesCommand c) =>
+        Json(e.Attributes, "searchAttributes") is { ValueKind: JsonValueKind.Object } recorded
+        && recorded.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).SequenceEqual(c.SearchAttributes.Keys.Order(StringComparer.Ordinal));
 
     /// <summary>The patch id of a patch marker event, else null.</summary>
     public static string? PatchId(HistoryEvent e) =>
@@ -48,6 +54,7 @@ internal static class CommandMatcher
             EventTypes.TimerCanceled => $"TimerCanceled (seq {Int(a, "seq")})",
             EventTypes.ChildWorkflowStarted => $"ChildWorkflowStarted (seq {Int(a, "seq")}, workflow type '{Str(a, "workflowType")}')",
             EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")})",
+            EventTypes.SearchAttributesUpserted => $"SearchAttributesUpserted ({Names(a)})",
             _ => e.EventType,
         };
     }
@@ -63,8 +70,12 @@ internal static class CommandMatcher
         FailWorkflowCommand c => $"FailWorkflow ({c.Failure.Type}: {c.Failure.Message})",
         CancelWorkflowCommand => "CancelWorkflow",
         ContinueAsNewCommand => "ContinueAsNew",
+        UpsertSearchAttributesCommand c => $"UpsertSearchAttributes ({string.Join(", ", c.SearchAttributes.Keys.Order(StringComparer.Ordinal))})",
         _ => command.GetType().Name,
     };
+
+    private static string Names(JsonElement a) =>
+        Json(a, "searchAttributes") is { ValueKind: JsonValueKind.Object } o ? string.Join(", ", o.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)) : "";
 
     public static int? Int(JsonElement a, string name) =>
         a.ValueKind == JsonValueKind.Object && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;

@@ -52,6 +52,10 @@ internal sealed class WorkflowState
     {
         Started = started;
         StartTime = startTime;
+        foreach (var (name, value) in started.SearchAttributes ?? new Dictionary<string, JsonElement>())
+        {
+            _searchAttributes[name] = value;
+        }
         var seed = started.RandomSeed;
         Random = new Random(unchecked((int)(seed ^ (seed >>> 32))));
         _guidRandom = new Random(unchecked((int)(seed ^ (seed >>> 32)) ^ 0x5bd1e995));
@@ -349,6 +353,37 @@ internal sealed class WorkflowState
             AddCommand(new RecordMarkerCommand(CommandMatcher.PatchMarkerName, JsonSerializer.SerializeToElement(new { patchId }, HistoryJson.Options)));
         }
         return patched;
+    }
+
+    private readonly Dictionary<string, JsonElement> _searchAttributes = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, JsonElement> SearchAttributes => _searchAttributes;
+
+    /// <summary>Records an upsert: the values as JSON (times in UTC), the command sent with the task's answer (matched on replay).</summary>
+    public void UpsertSearchAttributes(IReadOnlyDictionary<string, object?> values)
+    {
+        var json = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(name);
+            JsonElement? element = value switch
+            {
+                null => null,
+                DateTimeOffset t => JsonSerializer.SerializeToElement(t.ToUniversalTime(), Json),
+                DateTime t => JsonSerializer.SerializeToElement(new DateTimeOffset(t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime()), Json),
+                _ => JsonSerializer.SerializeToElement(value, value.GetType(), Json),
+            };
+            json[name] = element;
+            if (element is { } e)
+            {
+                _searchAttributes[name] = e;
+            }
+            else
+            {
+                _searchAttributes.Remove(name);
+            }
+        }
+        AddCommand(new UpsertSearchAttributesCommand(json));
     }
 
     public Guid NewGuid()
