@@ -45,5 +45,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ChaosChildWorkflow>()
     .AddWorkflow<ChaosSleepWorkflow>()
     .AddWorkflow<ChaosRetryWorkflow>()
-    .AddActivities<ChaosActivities>());
+    .AddActivities<ChaosActivities>()
+    .AddWorkflow<RenewalWorkflow>()
+    .AddActivities<RenewalActivities>());
 await builder.Build().RunAsync();

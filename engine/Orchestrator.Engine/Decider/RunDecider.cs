@@ -88,7 +88,7 @@ internal static class RunDecider
         {
             RunId = context.NewRunId(), WorkflowId = request.WorkflowId ?? Guid.NewGuid().ToString(), WorkflowType = request.WorkflowType,
             TaskQueue = request.TaskQueue ?? "default", Status = RunStatus.Running, StartedAt = context.Now,
-            Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = EngineTelemetry.NewTraceParent(),
+            Input = request.Input is { } input ? input.GetRawText() : null, TraceParent = TraceParents.New(),
             RunTimeout = request.RunTimeout, RetryPolicy = request.RetryPolicy is { } policy ? Json(policy) : null,
             SearchAttributes = request.SearchAttributes,
         };

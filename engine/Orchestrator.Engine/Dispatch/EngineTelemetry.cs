@@ -54,10 +54,4 @@ internal sealed class EngineTelemetry
         span?.SetTag(RunIdTag, runId.ToString());
         return span;
     }
-
-    /// <summary>The W3C trace context to store with a new run: the current span's, or a fresh trace.</summary>
-    public static string NewTraceParent() =>
-        Activity.Current?.Id is { } id && Activity.Current.IdFormat == ActivityIdFormat.W3C
-            ? id
-            : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
 }

@@ -44,8 +44,3 @@ internal sealed class WorkflowEngine(HistoryStore history, DispatchStore store, 
     /// </summary>
     public Task NotifyParentAsync(Guid parentRunId, Guid childRunId) => shell.ExecuteAsync(parentRunId, new ChildClosedTrigger(childRunId));
 }
-
-/// <summary>A validated start request (<paramref name="ScheduleId"/> and <paramref name="ScheduledTime"/>: a schedule's run).</summary>
-internal sealed record StartWorkflowRequest(string WorkflowType, string? WorkflowId, string? TaskQueue, JsonElement? Input, TimeSpan? RunTimeout = null,
-    Orchestrator.Contracts.Commands.RetryPolicyInfo? RetryPolicy = null, string? ScheduleId = null, DateTime? ScheduledTime = null,
-    string? SearchAttributes = null);

@@ -29,13 +29,38 @@ internal sealed class ActivityDefinition
     /// <summary>Turns the returned awaitable into its value; null for synchronous methods.</summary>
     public Func<object, Task<object?>>? Awaiter { get; }
 
+    /// <summary>
+    /// The object a delegate activity runs on (<see cref="FromDelegate"/>: the delegate's target); null for an
+    /// <see cref="ActivityAttribute"/> method, whose class is constructed through DI.
+    /// </summary>
+    public object? Target { get; private set; }
+
+    /// <summary>Whether this is a delegate activity (<see cref="Target"/> is used, even when null for a static lambda).</summary>
+    public bool IsDelegate { get; private set; }
+
     public static ActivityDefinition Create(Type activitiesType, MethodInfo method)
     {
         if (!method.IsPublic || method.ContainsGenericParameters)
         {
             throw new ArgumentException($"Activity {activitiesType.Name}.{method.Name} must be a public, non-generic method.", nameof(method));
         }
-        var name = ActivityCall.NameOf(method);
+        return Create(ActivityCall.NameOf(method), activitiesType, method);
+    }
+
+    /// <summary>An activity named <paramref name="name"/> that runs <paramref name="body"/> (a lambda; the test environment's mocks).</summary>
+    public static ActivityDefinition FromDelegate(string name, Delegate body)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(body);
+        var method = body.Method;
+        var definition = Create(name, method.DeclaringType ?? typeof(object), method);
+        definition.Target = body.Target;
+        definition.IsDelegate = true;
+        return definition;
+    }
+
+    private static ActivityDefinition Create(string name, Type activitiesType, MethodInfo method)
+    {
         var returnType = method.ReturnType;
         if (returnType == typeof(Task))
         {

@@ -30,7 +30,9 @@ internal sealed class ActivityInvoker(ActivityRegistry registry, IServiceProvide
         try
         {
             var arguments = BindArguments(definition, input, context.CancellationToken);
-            var target = definition.Method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(scopedServices ?? services, definition.ActivitiesType);
+            var target = definition.IsDelegate || definition.Method.IsStatic
+                ? definition.Target
+                : ActivatorUtilities.GetServiceOrCreateInstance(scopedServices ?? services, definition.ActivitiesType);
             object? returned;
             try
             {

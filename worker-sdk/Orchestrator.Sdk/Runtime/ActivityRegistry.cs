@@ -38,5 +38,12 @@ internal sealed class ActivityRegistry
         return this;
     }
 
+    /// <summary>Registers <paramref name="body"/> as the activity <paramref name="name"/> (replacing one of that name).</summary>
+    public ActivityRegistry Add(string name, Delegate body)
+    {
+        _activities[name] = ActivityDefinition.FromDelegate(name, body);
+        return this;
+    }
+
     public bool TryGet(string activityName, out ActivityDefinition definition) => _activities.TryGetValue(activityName, out definition!);
 }

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Contracts;
+using Orchestrator.Contracts.History;
+using Orchestrator.Contracts.Messages;
+using Orchestrator.Engine.Decider;
+using Orchestrator.Sdk;
+using Orchestrator.Sdk.Runtime;
+
+namespace Orchestrator.Testing.InMemory;
+
+/// <summary>
+/// Plays a worker: runs a workflow task on the SDK's replay runtime (a new <see cref="WorkflowInstance"/> replayed on the
+/// run's history up to the task, as a worker does without a cached instance) and an activity attempt with the SDK's
+/// <see cref="ActivityInvoker"/>; returns the answer as the trigger the engine would decide.
+/// </summary>
+internal sealed class MemoryWorker(WorkflowRegistry workflows, ActivityInvoker activities, WorkflowRuntimeOptions options)
+{
+    private const string Identity = "Orchestrator.Testing";
+
+    public RunTrigger RunWorkflowTask(WorkflowTaskMessage task, IReadOnlyList<HistoryEvent> history)
+    {
+        if (!workflows.TryGet(task.WorkflowType, out var definition))
+        {
+            return Failed(task, new FailureInfo("WorkflowTypeNotRegisteredException",
+                $"Workflow type '{task.WorkflowType}' is not registered with the test environment (AddWorkflow<T>())."));
+        }
+        try
+        {
+            var instance = new WorkflowInstance(definition, options, NullLogger.Instance, task.WorkflowId, task.RunId.ToString());
+            var activation = instance.Activate(history.Where(e => e.EventId <= task.ScheduledEventId).ToList());
+            return activation.Failure is { } failure
+                ? Failed(task, failure)
+                : new WorkflowTaskCompletedTrigger(new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, Identity));
+        }
+        catch (Exception ex)
+        {
+            return Failed(task, FailureInfo.FromException(ex));
+        }
+    }
+
+    public async Task<RunTrigger> RunActivityAsync(ActivityTaskMessage task, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var context = new ActivityExecutionContext(task.ActivityName, task.WorkflowId, task.RunId.ToString(), task.Attempt, cancellationToken,
+            heartbeat: null, heartbeatDetails: task.HeartbeatDetails, jsonSerializerOptions: options.JsonSerializerOptions);
+        var result = await activities.InvokeAsync(context, task.Input).ConfigureAwait(false);
+        return result.Failure is { } failure
+            ? new ActivityFailedTrigger(new ActivityTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt, failure, Identity) { StartedAt = startedAt })
+            : new ActivityCompletedTrigger(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, Identity) { StartedAt = startedAt });
+    }
+
+    private static WorkflowTaskFailedTrigger Failed(WorkflowTaskMessage task, FailureInfo failure) =>
+        new(new WorkflowTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt, failure, Identity));
+}
