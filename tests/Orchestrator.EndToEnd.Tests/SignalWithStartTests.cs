@@ -106,6 +106,35 @@ public sealed class SignalWithStartTests(SignalWithStartTests.WorkerCluster fixt
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task SearchAttributes_GoOnTheRunItStarts_AndAnUnregisteredOneIsRefused()
+    {
+        var id = NewId("sws-attrs");
+        var name = "Sws" + Guid.NewGuid().ToString("N")[..8];
+        using (var registered = await _cluster.Http.PostAsJsonAsync(new Uri(_cluster.EngineUrl(), "/api/v1/search-attributes"), new { name, type = "Keyword" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        }
+        object Body(string attribute) => new
+        {
+            workflowType = "ChainWorkflow", workflowId = id, taskQueue = _cluster.TaskQueue, input = new { generation = 0, generations = 0, expectedSignals = 1 },
+            signalName = "s", signalInput = 1, searchAttributes = new Dictionary<string, object> { [attribute] = "c-17" },
+        };
+
+        using (var refused = await _cluster.Http.PostAsJsonAsync(new Uri(_cluster.EngineUrl(), Path), Body("NotRegistered" + name)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM workflow_runs WHERE workflow_id = @id", new { id }));
+
+        using (var started = await _cluster.Http.PostAsJsonAsync(new Uri(_cluster.EngineUrl(), Path), Body(name)))
+        {
+            Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        }
+        var described = await _cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(_cluster.EngineUrl(), $"/api/v1/workflows/{id}"));
+        Assert.Equal("c-17", described.GetProperty("searchAttributes").GetProperty(name).GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task FiftyConcurrentCalls_OnANewId_StartOneRun_WithFiftySignals()
     {
         const int calls = 50;

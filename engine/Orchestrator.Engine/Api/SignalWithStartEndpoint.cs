@@ -14,12 +14,13 @@ internal static class SignalWithStartEndpoint
             .WithSummary("Signal a workflow, starting it if it has no open run")
             .WithDescription("Signals the open run of `workflowId` with `signalName` and `signalInput`; when the id has no open run, starts one of "
                 + "`workflowType` with `input` whose first events carry the signal, so its first workflow task sees it. Atomic: concurrent calls on one id "
-                + "start one run and every signal reaches it. `started` says which happened. `searchAttributes` are checked for shape but not yet applied.")
+                + "start one run and every signal reaches it. `started` says which happened. `searchAttributes` (registered ones) go on a started run.")
             .Accepts<SignalWithStartRequest>("application/json")
             .Produces<SignalWithStartResponse>()
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413);
 
-    private static async Task<IResult> SignalWithStartAsync(HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    private static async Task<IResult> SignalWithStartAsync(HttpRequest request, WorkflowEngine engine, Visibility.SearchAttributeRefresher searchAttributes,
+        CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<SignalWithStartRequest>(request, ct);
         if (body is null)
@@ -35,7 +36,14 @@ internal static class SignalWithStartEndpoint
         {
             return Problems.BadRequest(error);
         }
-        var start = new Dispatch.StartWorkflowRequest(body.WorkflowType, body.WorkflowId, body.TaskQueue, NullAsNone(body.Input), body.RunTimeout, body.RetryPolicy);
+        // registered, with values of their types (as a start checks them); applied when this call starts the run
+        var (attributes, attributesError) = await VisibilityEndpoints.CheckStartAttributesAsync(body.SearchAttributes, searchAttributes, ct);
+        if (attributesError is not null)
+        {
+            return Problems.BadRequest(attributesError);
+        }
+        var start = new Dispatch.StartWorkflowRequest(body.WorkflowType, body.WorkflowId, body.TaskQueue, NullAsNone(body.Input), body.RunTimeout, body.RetryPolicy,
+            SearchAttributes: attributes);
         try
         {
             var (runId, started) = await engine.SignalWithStartAsync(start, body.SignalName, NullAsNone(body.SignalInput));
