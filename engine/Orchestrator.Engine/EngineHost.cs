@@ -75,6 +75,8 @@ internal static class EngineHost
         services.AddSingleton<Schedules.ScheduleLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleLoop>());
 
+        services.AddSingleton<Broker.EngineConsumerWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<Broker.EngineConsumerWatchdog>());
         services.AddSingleton<DispatchTopology>();
         services.AddMassTransit(x =>
         {

@@ -85,4 +85,13 @@ internal static partial class Log
 
     [LoggerMessage(322, LogLevel.Warning, "A list query ran longer than {TimeoutSeconds} s and was canceled: {Query}")]
     public static partial void ListQueryTimedOut(ILogger logger, int timeoutSeconds, string query);
+
+    [LoggerMessage(107, LogLevel.Warning, "Queue {Queue} has had no consumer for {Strikes} checks although the bus consumes it (a consumer lost in a broker restart); restarting the bus")]
+    public static partial void BusRestarting(ILogger logger, string queue, int strikes);
+
+    [LoggerMessage(108, LogLevel.Error, "Restarting the bus for queue {Queue} failed; the next checks try again")]
+    public static partial void BusRestartFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(109, LogLevel.Error, "The check of the engine queue's consumer stopped")]
+    public static partial void ConsumerWatchdogStopped(ILogger logger, Exception exception);
 }

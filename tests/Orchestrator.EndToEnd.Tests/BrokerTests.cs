@@ -94,6 +94,43 @@ public sealed class BrokerTests
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task EngineQueueWithoutConsumerForThreeChecks_RestartsTheEngineBus_AndWorkflowsStillComplete_OnTheEnginesOwnUser()
+    {
+        // what the broker answers while the engine's consumer is lost (a broker restart MassTransit missed, as the worker's
+        // in CrashTests.RabbitMqStoppedForTenSecondsMidRun): no consumer on the engine queue, three checks in a row
+        await using var users = await BrokerUsers.CreateAsync();
+        await using var node = await InProcess.StartEngineAsync(users.UriOf(users.Engine), "quorum", "--Orchestrator:Engine:ConsumerCheckInterval=00:00:00.200");
+        var restarts = node.Engine.Services.GetRequiredService<Orchestrator.Engine.Broker.EngineConsumerWatchdog>();
+        var watchdog = restarts.Watchdog!;
+        var real = watchdog.CountConsumersAsync;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (await real(node.EngineQueue, CancellationToken.None) != 1) // the engine's user may ask (a passive declare)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the engine queue never had its consumer");
+            await Task.Delay(100);
+        }
+        var lies = 0;
+        watchdog.CountConsumersAsync = (queue, ct) => Interlocked.Increment(ref lies) <= Orchestrator.Messaging.ConsumerWatchdog.Strikes
+            ? Task.FromResult<uint?>(0)
+            : real(queue, ct);
+
+        while (restarts.BusRestarts < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the engine bus was not restarted");
+            await Task.Delay(100);
+        }
+        while (await real(node.EngineQueue, CancellationToken.None) != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the restarted bus does not consume the engine queue");
+            await Task.Delay(100);
+        }
+
+        await node.StartWorkerAsync(users.UriOf(users.Worker), "quorum");
+        Assert.Equal("after!", await node.ResultAsync(await node.StartAsync("BrokerWorkflow", "after")));
+        Assert.Equal(1, restarts.BusRestarts);
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task QueueTypeClassic_DeclaresClassicQueues_AndAWorkflowCompletes()
     {
         await using var users = await BrokerUsers.CreateAsync();
@@ -196,13 +233,15 @@ public sealed class BrokerTests
 
         public HttpClient Http { get; }
 
-        public static async Task<InProcess> StartEngineAsync(string rabbitMq, string queueType)
+        public WebApplication Engine => _engine;
+
+        public static async Task<InProcess> StartEngineAsync(string rabbitMq, string queueType, params string[] args)
         {
             var postgres = await TestServers.CreateDatabaseAsync("broker");
             await DatabaseMigrator.MigrateAsync(postgres, NullLogger.Instance);
             var port = FreePort();
             var engineQueue = "orchestrator-engine-broker-" + Guid.NewGuid().ToString("N")[..8];
-            var engine = EngineHost.Build(["--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning"],
+            var engine = EngineHost.Build(["--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", .. args],
                 new EngineOptions { Postgres = postgres, RabbitMq = rabbitMq, EngineQueue = engineQueue, QueueType = queueType });
             await engine.StartAsync();
             return new InProcess(postgres, engine, port, engineQueue);

@@ -50,6 +50,13 @@ internal sealed class EngineSettings
     /// <summary>Transactions of group commit at once (runs are spread over them by run id). Default 2.</summary>
     public int GroupCommitWriters { get; set; } = 2;
 
+    /// <summary>
+    /// How often the engine asks the broker, over a connection of its own, whether its queue still has a consumer; when
+    /// the bus believes it consumes the queue and the broker has listed none for 3 checks in a row (a consumer the bus lost
+    /// without noticing, as a broker restart can cause), the engine restarts its bus. Default 5 seconds; zero turns it off.
+    /// </summary>
+    public TimeSpan ConsumerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>This engine process's id (in its close announcements, so it ignores its own).</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 

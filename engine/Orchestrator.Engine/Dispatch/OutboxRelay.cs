@@ -230,7 +230,20 @@ internal sealed class OutboxRelay(NpgsqlDataSource dataSource, DispatchStore sto
         var sends = Task.Run(() => SendAllAsync(rows, timeout.Token), CancellationToken.None);
         if (await Task.WhenAny(sends, Task.Delay(SendTimeout, ct)) == sends)
         {
-            await sends;
+            try
+            {
+                await sends;
+            }
+            catch
+            {
+                // asked of the bus again next time: an endpoint of a bus that was restarted (EngineConsumerWatchdog) may be
+                // bound to what the restart stopped
+                foreach (var destination in rows.Select(r => r.Destination).Distinct(StringComparer.Ordinal))
+                {
+                    _endpoints.TryRemove(destination, out _);
+                }
+                throw;
+            }
             return;
         }
         ct.ThrowIfCancellationRequested();

@@ -64,4 +64,16 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Error, "Receive endpoint {InputAddress} faulted")]
     public static partial void EndpointFaulted(this ILogger logger, Exception? exception, Uri inputAddress);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Queue {Queue} has had no consumer for {Strikes} checks although this worker's bus consumes it (a consumer lost in a broker restart); starting a new bus and stopping the old one")]
+    public static partial void BusReplacing(this ILogger logger, string queue, int strikes);
+
+    [LoggerMessage(1017, LogLevel.Error, "The new bus for queue {Queue} did not start; the next checks try again")]
+    public static partial void BusReplacementFailed(this ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(1018, LogLevel.Warning, "The replaced bus did not stop in time ({ErrorType}: {ErrorMessage}); it is left to the end of the process")]
+    public static partial void OldBusNotStopped(this ILogger logger, string errorType, string errorMessage);
+
+    [LoggerMessage(1019, LogLevel.Error, "The check of the task queues' consumers stopped")]
+    public static partial void ConsumerWatchdogStopped(this ILogger logger, Exception exception);
 }

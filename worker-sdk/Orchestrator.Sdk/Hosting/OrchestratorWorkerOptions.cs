@@ -53,6 +53,13 @@ public sealed class OrchestratorWorkerOptions
     /// <summary>How long stopping the worker waits for in-flight tasks; after it, their cancellation tokens fire and unfinished messages go back to the broker. Default 10 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the worker asks the broker, over a connection of its own, whether its task queues still have a consumer;
+    /// when a queue its bus consumes has had none for 3 checks in a row (a consumer the bus lost without noticing, as a
+    /// broker restart can cause), the worker starts a new bus and stops the old one. Default 5 seconds; zero turns the check off.
+    /// </summary>
+    public TimeSpan ConsumerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The worker's name in history (<c>WorkflowTaskStarted</c>, <c>ActivityStarted</c>). Default <c>host:pid</c>.</summary>
     public string Identity { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
