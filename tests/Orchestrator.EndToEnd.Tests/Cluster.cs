@@ -239,8 +239,28 @@ public sealed class Cluster : IAsyncDisposable
         }
     }
 
-    public string Logs() => string.Join("\n", _engines.Select(e => "--- engine log ---\n" + Tail(e.Process.ReadLog()))
-        .Concat(_workers.Select(w => "--- worker log ---\n" + Tail(w.ReadLog()))));
+    /// <summary>
+    /// The tail of every process's log (or the whole of it), for a failing assertion's message; the whole logs go to files under
+    /// <c>$TMPDIR/orchestrator-e2e-logs/&lt;task queue&gt;/</c>, named in the message, for what the tail cuts off.
+    /// </summary>
+    public string Logs(bool whole = false)
+    {
+        var logs = _engines.Select((e, i) => ($"engine-{i}", e.Process.ReadLog())).Concat(_workers.Select((w, i) => ($"worker-{i}", w.ReadLog()))).ToList();
+        var saved = "";
+        try
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "orchestrator-e2e-logs", TaskQueue)).FullName;
+            foreach (var (name, log) in logs)
+            {
+                File.WriteAllText(Path.Combine(dir, name + ".log"), log);
+            }
+            saved = $"(whole logs in {dir})\n";
+        }
+        catch (IOException)
+        {
+        }
+        return saved + string.Join("\n", logs.Select(l => $"--- {l.Item1} log ---\n" + (whole ? l.Item2 : Tail(l.Item2))));
+    }
 
     private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
 

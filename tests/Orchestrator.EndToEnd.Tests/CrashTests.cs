@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 
 namespace Orchestrator.EndToEnd.Tests;
 
 [Collection(EndToEndCollection.Name)]
-public sealed class CrashTests
+public sealed class CrashTests(ITestOutputHelper output)
 {
     [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkerKilledMidActivity_ThenRestarted_WorkflowCompletes()
@@ -78,11 +79,18 @@ public sealed class CrashTests
             }
             catch (TimeoutException e)
             {
-                throw new TimeoutException(e.Message + "\n" + await cluster.DumpRunStateAsync(id), e);
+                // what the broker holds: a queue with messages and no consumer is a worker whose consumer the restart lost
+                var queues = await RunAsync(rabbitmqctl!, "list_queues -q name messages_ready messages_unacknowledged consumers");
+                throw new TimeoutException(e.Message + "\n" + await cluster.DumpRunStateAsync(id) + "\n--- queues ---\n" + queues, e);
             }
         }
         await Invariants.AssertAllRunsSoundAsync(cluster, 20);
+        // how often a consumer lost in the restart was found and a bus replaced (worker event 1016, engine event 107)
+        var logs = cluster.Logs(whole: true);
+        output.WriteLine($"bus replaced by a worker: {Count(logs, "starting a new bus")}; bus restarted by the engine: {Count(logs, "restarting the bus")}");
     }
+
+    private static int Count(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task WorkflowTaskMessageLost_TheSweeperSendsItAgain_AndTheWorkflowCompletes()
