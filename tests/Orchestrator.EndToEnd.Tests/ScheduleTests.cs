@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Orchestrator.Contracts.History;
 using Xunit.Abstractions;
@@ -159,6 +160,41 @@ public sealed class ScheduleTests(ITestOutputHelper output)
         {
             Assert.Equal("Completed", (await cluster.WaitClosedAsync(a.WorkflowId)).GetProperty("status").GetString());
         }
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task ActionSearchAttributes_AreCheckedWhenWritten_AndGoOnEveryRunItStarts()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var name = "Sched" + Guid.NewGuid().ToString("N")[..8];
+        using (var registered = await cluster.Http.PostAsJsonAsync(new Uri(cluster.EngineUrl(), "/api/v1/search-attributes"), new { name, type = "Keyword" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+        }
+        object Body(string attribute) => new
+        {
+            scheduleId = "tagged", spec = new { intervals = new[] { new { every = "01:00:00" } } },
+            action = new { workflowType = "ScheduledWorkflow", taskQueue = cluster.TaskQueue, input = 0, searchAttributes = new Dictionary<string, object> { [attribute] = "nightly" } },
+            state = new { paused = true },
+        };
+
+        using (var refused = await cluster.Http.PostAsJsonAsync(new Uri(cluster.EngineUrl(), "/api/v1/schedules"), Body("NotRegistered" + name)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("'action.searchAttributes'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var refused = await cluster.Http.PutAsJsonAsync(new Uri(cluster.EngineUrl(), "/api/v1/schedules/tagged"), Body("NotRegistered" + name)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        await CreateAsync(cluster, Body(name));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await PostAsync(cluster, "tagged", "trigger"));
+
+        var action = (await WaitActionsAsync(cluster, "tagged", a => a.Count >= 1, "the triggered run"))[0];
+        var described = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.EngineUrl(), $"/api/v1/workflows/{action.WorkflowId}"))).RootElement;
+        Assert.Equal("nightly", described.GetProperty("searchAttributes").GetProperty(name).GetString());
+        using var listed = await cluster.Http.GetAsync(new Uri(cluster.EngineUrl(), $"/api/v1/workflows?query={Uri.EscapeDataString($"{name} = 'nightly'")}"));
+        Assert.Contains(action.WorkflowId, await listed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]

@@ -66,16 +66,27 @@ internal static class ScheduleEndpoints
             .ProducesProblem(400).ProducesProblem(404);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ScheduleService schedules, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ScheduleService schedules, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<ScheduleDefinition>(request, ct);
         if (ScheduleValidator.Validate(body, null, out var error) is not { } valid)
         {
             return Problems.BadRequest(error!);
         }
+        if (await CheckSearchAttributesAsync(valid, searchAttributes, ct) is { } attributesError)
+        {
+            return Problems.BadRequest(attributesError);
+        }
         return await schedules.CreateAsync(valid)
             ? Results.Created($"/api/v1/schedules/{Uri.EscapeDataString(valid.ScheduleId)}", new CreateScheduleResponse(valid.ScheduleId))
             : Problems.Conflict($"A schedule with id '{valid.ScheduleId}' exists.");
+    }
+
+    /// <summary>The action's search attributes must be registered, with values of their types, as a start's must.</summary>
+    private static async Task<string?> CheckSearchAttributesAsync(ValidSchedule schedule, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)
+    {
+        var (_, error) = await VisibilityEndpoints.CheckStartAttributesAsync(schedule.Action.SearchAttributes, searchAttributes, ct);
+        return error is null ? null : "'action." + error[1..];
     }
 
     private static async Task<IResult> ListAsync(int? pageSize, string? pageToken, ScheduleService schedules, CancellationToken ct)
@@ -97,12 +108,16 @@ internal static class ScheduleEndpoints
     private static async Task<IResult> DescribeAsync(string scheduleId, ScheduleService schedules, CancellationToken ct) =>
         await schedules.DescribeAsync(scheduleId, ct) is { } description ? Results.Ok(description) : NotFound(scheduleId);
 
-    private static async Task<IResult> UpdateAsync(string scheduleId, HttpRequest request, ScheduleService schedules, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string scheduleId, HttpRequest request, ScheduleService schedules, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<ScheduleDefinition>(request, ct);
         if (ScheduleValidator.Validate(body, scheduleId, out var error) is not { } valid)
         {
             return Problems.BadRequest(error!);
+        }
+        if (await CheckSearchAttributesAsync(valid, searchAttributes, ct) is { } attributesError)
+        {
+            return Problems.BadRequest(attributesError);
         }
         return await schedules.UpdateAsync(valid) ? Results.NoContent() : NotFound(scheduleId);
     }

@@ -200,6 +200,27 @@ internal sealed class ScheduleFirer(HistoryStore history, DispatchStore dispatch
         return ActOutcome.Skipped;
     }
 
+    /// <summary>
+    /// The action's search attributes as a run stores them, checked against the registry as this engine knows it (they
+    /// were checked when the schedule was written). One that is no longer registered as it was is left off, with a warning:
+    /// the schedule goes on starting its runs.
+    /// </summary>
+    private string? SearchAttributesOf(string scheduleId, IReadOnlyDictionary<string, System.Text.Json.JsonElement>? given)
+    {
+        if (given is null || given.Count == 0)
+        {
+            return null;
+        }
+        var error = Visibility.SearchAttributeRules.Merge(given.Select(g => KeyValuePair.Create(g.Key, (System.Text.Json.JsonElement?)g.Value)),
+            settings.SearchAttributes.Current, null, allowRemove: false, out var json, out _);
+        if (error is null)
+        {
+            return json;
+        }
+        Log.ScheduleSearchAttributesLeftOff(logger, scheduleId, error);
+        return null;
+    }
+
     private async Task<Guid?> StartAsync(NpgsqlTransaction tx, ScheduleDocument doc, DateTime scheduled, DateTime now, string kind, List<Action> after)
     {
         var row = doc.Row;
@@ -212,7 +233,8 @@ internal sealed class ScheduleFirer(HistoryStore history, DispatchStore dispatch
         else
         {
             var (run, afterCommit) = await shell.StartInTransactionAsync(tx, new Dispatch.StartWorkflowRequest(doc.Action.WorkflowType, workflowId,
-                doc.Action.TaskQueue, doc.Action.Input, ScheduleId: row.ScheduleId, ScheduledTime: scheduled));
+                doc.Action.TaskQueue, doc.Action.Input, ScheduleId: row.ScheduleId, ScheduledTime: scheduled,
+                SearchAttributes: SearchAttributesOf(row.ScheduleId, doc.Action.SearchAttributes)));
             runId = run.RunId;
             row.ActionCount++;
             after.Add(afterCommit);

@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(306, LogLevel.Information, "Schedule {ScheduleId}: a run of {WorkflowId} is already open; the time is recorded without a new run")]
     public static partial void ScheduleWorkflowAlreadyOpen(ILogger logger, string scheduleId, string workflowId);
+
+    [LoggerMessage(307, LogLevel.Warning, "Schedule {ScheduleId} started its run without its search attributes: {Error}")]
+    public static partial void ScheduleSearchAttributesLeftOff(ILogger logger, string scheduleId, string error);
 }
