@@ -38,7 +38,8 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
         var reads = await reader;
 
         var refused = codes.Where(c => c.Value != HttpStatusCode.Accepted).ToList();
-        Assert.True(refused.Count == 0, $"{refused.Count} of {signals} signals were refused: {string.Join(", ", refused.Take(10).Select(c => $"{c.Key}:{(int)c.Value}"))}");
+        Assert.True(refused.Count == 0, $"{refused.Count} of {signals} signals were refused: {string.Join(", ", refused.Take(10).Select(c => $"{c.Key}:{(int)c.Value}"))}"
+            + (refused.Count == 0 ? "" : "\n" + cluster.Logs()));
         Assert.True(readAnomalies.IsEmpty, string.Join("\n", readAnomalies.Take(10)));
         var closed = new List<JsonElement>();
         foreach (var id in ids)
@@ -111,7 +112,8 @@ public sealed class ContinueAsNewRaceTests(ITestOutputHelper output)
 
         var codes = await SendConcurrentlyAsync(signals, parallel: 8, i => SignalAsync(cluster, ids[i % chains], "s", i));
         var refused = codes.Where(c => c.Value != HttpStatusCode.Accepted).ToList();
-        Assert.True(refused.Count == 0, $"{refused.Count} of {signals} signals were refused: {string.Join(", ", refused.Take(10).Select(c => $"{c.Key}:{(int)c.Value}"))}");
+        Assert.True(refused.Count == 0, $"{refused.Count} of {signals} signals were refused: {string.Join(", ", refused.Take(10).Select(c => $"{c.Key}:{(int)c.Value}"))}"
+            + (refused.Count == 0 ? "" : "\n" + cluster.Logs()));
         for (var c = 0; c < chains; c++)
         {
             // a retry does not carry signals over: "done" goes to the last attempt once it waits for it
