@@ -153,13 +153,20 @@ internal static class SqlStatements
 
     /// <summary>
     /// The relay's mark after the broker confirmed workflow task messages: only the attempt that was sent, and only while it
-    /// is still the run's dispatched task (an answer or a newer attempt that committed first is left alone).
+    /// is still the run's dispatched task (an answer or a newer attempt that committed first is left alone). The rows are
+    /// locked in run id order first, the order every run transaction takes them in (a signal that follows a
+    /// continue-as-new locks the old run's task, then the new one's): an UPDATE over many rows in the join's order
+    /// deadlocked with such a signal, which then answered 500 (ContinueAsNewRaceTests).
     /// </summary>
     public const string MarkWorkflowTasksSent = """
-        UPDATE workflow_tasks w SET sent = true
-        FROM unnest(@SentRunIds::uuid[], @SentScheduledEventIds::bigint[], @SentAttempts::int[]) AS s(run_id, scheduled_event_id, attempt)
-        WHERE w.run_id = s.run_id AND w.scheduled_event_id = s.scheduled_event_id AND w.attempt = s.attempt
-          AND w.state = 'dispatched' AND NOT w.sent
+        WITH locked AS (
+            SELECT w.run_id FROM workflow_tasks w
+            JOIN unnest(@SentRunIds::uuid[], @SentScheduledEventIds::bigint[], @SentAttempts::int[]) AS s(run_id, scheduled_event_id, attempt)
+              ON w.run_id = s.run_id AND w.scheduled_event_id = s.scheduled_event_id AND w.attempt = s.attempt
+            WHERE w.state = 'dispatched' AND NOT w.sent
+            ORDER BY w.run_id
+            FOR UPDATE OF w)
+        UPDATE workflow_tasks w SET sent = true FROM locked WHERE w.run_id = locked.run_id
         """;
 
     /// <summary>The events buffered while a workflow task was in flight, read (a close appends them; they go with the run's work).</summary>
