@@ -74,6 +74,8 @@ internal static class EngineHost
         services.AddSingleton<Schedules.ScheduleService>();
         services.AddSingleton<Schedules.ScheduleLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleLoop>());
+        services.AddSingleton<TriggerStore>();
+        services.AddSingleton<Triggers.TriggerService>();
 
         services.AddSingleton<Broker.EngineConsumerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<Broker.EngineConsumerWatchdog>());
@@ -132,6 +134,7 @@ internal static class EngineHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapWorkflowApi();
         app.MapScheduleApi();
+        app.MapTriggerApi();
         app.MapSearchAttributeApi();
         return app;
     }

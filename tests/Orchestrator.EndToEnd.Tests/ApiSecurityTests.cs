@@ -94,6 +94,10 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             "spec":{"cron":["0 9 * * MON-FRI"]},"action":{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}
             """;
         var attribute = "Sec" + Guid.NewGuid().ToString("N")[..8];
+        var trigger = $$"""
+            "source":{"kind":"cloudevents","type":"sec.{{id}}"},"action":{"kind":"start","workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}
+            """;
+        var eventHeaders = new Dictionary<string, string> { ["ce-specversion"] = "1.0", ["ce-id"] = "e-1", ["ce-source"] = "/sec", ["ce-type"] = $"sec.{id}" };
         var calls = new (string Method, string Pattern, string Target, string? Body, int Served, bool Anonymous)[]
         {
             ("GET", "/health/ready", "/health/ready", null, 200, true),
@@ -128,6 +132,13 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             ("POST", "/api/v1/schedules/{scheduleId}/backfill", $"/api/v1/schedules/{id}/backfill",
                 """{"startAt":"2020-01-01T00:00:00Z","endAt":"2020-01-01T00:00:01Z"}""", 202, false),
             ("DELETE", "/api/v1/schedules/{scheduleId}", $"/api/v1/schedules/{id}", null, 204, false),
+            ("POST", "/api/v1/triggers/", "/api/v1/triggers", $$"""{"triggerId":"{{id}}",{{trigger}}}""", 201, false),
+            ("GET", "/api/v1/triggers/", "/api/v1/triggers", null, 200, false),
+            ("GET", "/api/v1/triggers/{triggerId}", $"/api/v1/triggers/{id}", null, 200, false),
+            ("PUT", "/api/v1/triggers/{triggerId}", $"/api/v1/triggers/{id}", $$"""{{{trigger}}}""", 204, false),
+            // a CloudEvent in binary mode (ce-* headers, EventHeaders): the trigger above has no webhook secret, so only the key lets it in; starts a run
+            ("POST", "/api/v1/events", "/api/v1/events", "{}", 202, false),
+            ("DELETE", "/api/v1/triggers/{triggerId}", $"/api/v1/triggers/{id}", null, 204, false),
         };
         var endpoints = AppEndpoints().Order().ToList();
         Assert.True(calls.Select(c => $"{c.Method} {c.Pattern}").Order().SequenceEqual(endpoints), "the app's endpoints: " + string.Join(", ", endpoints));
@@ -137,7 +148,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             var body = call.Body is null ? null : Encoding.UTF8.GetBytes(call.Body);
             foreach (var headers in new[] { NoKey, WrongKey })
             {
-                var refused = await RawHttp.SendAsync(_cluster.EngineUrl(), call.Method, call.Target, headers, body);
+                var refused = await RawHttp.SendAsync(_cluster.EngineUrl(), call.Method, call.Target, With(headers, call.Target, eventHeaders), body);
                 if (call.Anonymous)
                 {
                     Assert.Equal(call.Served, refused.Status);
@@ -147,11 +158,15 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
                     AssertUnauthorized(refused, $"{call.Method} {call.Target}");
                 }
             }
-            var served = await RawHttp.SendAsync(_cluster.EngineUrl(), call.Method, call.Target, RightKey, body);
+            var served = await RawHttp.SendAsync(_cluster.EngineUrl(), call.Method, call.Target, With(RightKey, call.Target, eventHeaders), body);
             Assert.True(call.Served == served.Status, $"{call.Method} {call.Target} with the key: {served.Status} {served.Body}");
         }
-        Assert.Equal(runs + 2, await RunCountAsync()); // the refused starts started nothing; the served start and trigger one run each
+        Assert.Equal(runs + 3, await RunCountAsync()); // the refused starts started nothing; the served start, schedule trigger and event one run each
     }
+
+    /// <summary>The headers of a call, with the CloudEvent's for <c>POST /api/v1/events</c>.</summary>
+    private static Dictionary<string, string> With(Dictionary<string, string> headers, string target, Dictionary<string, string> eventHeaders) =>
+        target == "/api/v1/events" ? headers.Concat(eventHeaders).ToDictionary() : headers;
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task OversizedBodyWithoutTheKey_Gets401_AndTheConnectionIsNotReset()

@@ -20,6 +20,9 @@ internal static class OpenApiSetup
     /// <summary>The security scheme's name in the document.</summary>
     public const string SecuritySchemeName = ApiKeyAuthentication.Scheme;
 
+    /// <summary>The webhook signature, the other credential of <c>POST /api/v1/events</c>.</summary>
+    public const string WebhookSchemeName = "WebhookSignature";
+
     /// <summary>Where the reference is.</summary>
     public const string ReferencePath = "/docs";
 
@@ -56,6 +59,13 @@ internal static class OpenApiSetup
                     Name = ApiKeyAuthentication.Header,
                     Description = "The engine's Orchestrator:ApiKey (needed only when the engine has one).",
                 };
+                document.Components.SecuritySchemes[WebhookSchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = Triggers.WebhookSecrets.SignatureHeader,
+                    Description = "`sha256=<hex HMAC-SHA256 of the body>` with the webhook secret of every trigger the event matches (POST /api/v1/events only; instead of the API key).",
+                };
                 document.Tags = new HashSet<OpenApiTag>
                 {
                     new() { Name = WorkflowEndpoints.Tag, Description = "Workflow runs: start, signal, cancel, terminate, describe, list, history, result." },
@@ -64,7 +74,17 @@ internal static class OpenApiSetup
             });
             o.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IEndpointNameMetadata>().Any(n => n.EndpointName == TriggerEndpoints.PostEventName))
+                {
+                    // the key, or (without it) the webhook signature
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(WebhookSchemeName, context.Document)] = [] },
+                    ];
+                }
+                else if (metadata.OfType<IAuthorizeData>().Any())
                 {
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = [] }];
                 }

@@ -44,6 +44,25 @@ internal static class RequestBodies
     /// <summary>The body as a JSON value (null when empty).</summary>
     public static async Task<JsonElement?> ReadRawAsync(HttpRequest request, CancellationToken ct)
     {
+        var bytes = await ReadBytesAsync(request, ct);
+        if (bytes.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new BodyException(Problems.BadRequest($"The request body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>The body's bytes, up to <see cref="ApiLimits.MaxBodyBytes"/> (413 past it).</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken ct)
+    {
         if (request.ContentLength > ApiLimits.MaxBodyBytes)
         {
             throw new BodyException(Problems.TooLarge());
@@ -68,18 +87,6 @@ internal static class RequestBodies
         {
             throw new BodyException(Problems.TooLarge());
         }
-        if (buffer.Length == 0)
-        {
-            return null;
-        }
-        try
-        {
-            using var doc = JsonDocument.Parse(buffer.ToArray());
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new BodyException(Problems.BadRequest($"The request body is not valid JSON: {e.Message}"));
-        }
+        return buffer.ToArray();
     }
 }

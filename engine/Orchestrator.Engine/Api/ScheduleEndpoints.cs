@@ -1,4 +1,3 @@
-using System.Text;
 using Orchestrator.Contracts.Api;
 using Orchestrator.Engine.Schedules;
 
@@ -97,12 +96,12 @@ internal static class ScheduleEndpoints
             return Problems.BadRequest($"'pageSize' must be between 1 and {ApiLimits.MaxListPageSize}.");
         }
         string? after = null;
-        if (pageToken is not null && !TryDecodeToken(pageToken, out after))
+        if (pageToken is not null && !IdPageToken.TryDecode('s', pageToken, out after))
         {
             return Problems.BadRequest("'pageToken' is not a token this API gave.");
         }
         var page = await schedules.ListAsync(after, size, ct);
-        return Results.Ok(page with { NextPageToken = page.NextPageToken is { } last ? EncodeToken(last) : null });
+        return Results.Ok(page with { NextPageToken = page.NextPageToken is { } last ? IdPageToken.Encode('s', last) : null });
     }
 
     private static async Task<IResult> DescribeAsync(string scheduleId, ScheduleService schedules, CancellationToken ct) =>
@@ -181,27 +180,4 @@ internal static class ScheduleEndpoints
     }
 
     private static IResult NotFound(string scheduleId) => Problems.NotFound($"No schedule '{scheduleId}'.");
-
-    private static string EncodeToken(string after) => Convert.ToBase64String(Encoding.UTF8.GetBytes("s:" + after)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryDecodeToken(string token, out string? after)
-    {
-        after = null;
-        try
-        {
-            var padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            if (!text.StartsWith("s:", StringComparison.Ordinal))
-            {
-                return false;
-            }
-            after = text[2..];
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 }

@@ -27,12 +27,22 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
     }
 
     /// <summary>Applies <paramref name="trigger"/> to the open run of <paramref name="workflowId"/> (<see cref="RunOutcome.NoRun"/> when it has none).</summary>
-    public async Task<RunOutcome> ExecuteOnOpenRunAsync(string workflowId, RunTrigger trigger)
+    /// <param name="workflowId">The workflow.</param>
+    /// <param name="trigger">What to apply.</param>
+    /// <param name="claim">
+    /// Runs first in the transaction (a trigger claims its event there, so the event and its signal commit together); an
+    /// exception from it rolls everything back and leaves this call. Without a change to the run the claim rolls back too.
+    /// </param>
+    public async Task<RunOutcome> ExecuteOnOpenRunAsync(string workflowId, RunTrigger trigger, Func<NpgsqlTransaction, Task>? claim = null)
     {
         var (connection, tx) = await history.BeginAsync();
         await using (connection)
         await using (tx)
         {
+            if (claim is not null)
+            {
+                await claim(tx);
+            }
             if (await store.LockOpenRunAsync(tx, workflowId) is not { } open)
             {
                 return RunOutcome.NoRun;
@@ -93,7 +103,11 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
     /// <exception cref="WorkflowAlreadyRunningException">
     /// <see cref="MaxSignalWithStartAttempts"/> attempts in a row lost the race (runs of the id were closed and created again between them).
     /// </exception>
-    public async Task<(WorkflowRunRecord Run, bool Started)> SignalWithStartAsync(StartWorkflowRequest request, SignalTrigger signal)
+    /// <param name="request">The run to start when the id has no open run.</param>
+    /// <param name="signal">The signal.</param>
+    /// <param name="claim">Runs first in each attempt's transaction (as for <see cref="ExecuteOnOpenRunAsync"/>).</param>
+    public async Task<(WorkflowRunRecord Run, bool Started)> SignalWithStartAsync(StartWorkflowRequest request, SignalTrigger signal,
+        Func<NpgsqlTransaction, Task>? claim = null)
     {
         var workflowId = request.WorkflowId ?? throw new ArgumentException("Signal-with-start needs a workflow id.", nameof(request));
         for (var attempt = 1; ; attempt++)
@@ -102,6 +116,10 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
             await using (connection)
             await using (tx)
             {
+                if (claim is not null)
+                {
+                    await claim(tx);
+                }
                 if (await store.LockOpenRunAsync(tx, workflowId) is { } open
                     && await ReadSnapshotAsync(tx, open.RunId, signal) is { Run.Status: RunStatus.Running } snapshot)
                 {
