@@ -26,6 +26,7 @@ internal static class Program
             globals.Output,
             WorkflowCommand.Create(terminal, globals),
             ScheduleCommand.Create(terminal, globals),
+            TriggerCommand.Create(terminal, globals),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

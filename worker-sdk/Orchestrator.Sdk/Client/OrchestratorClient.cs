@@ -348,6 +348,68 @@ public sealed class OrchestratorClient : IDisposable
         return await ReadAsync<ScheduleListPage>(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Creates a trigger (<c>POST /api/v1/triggers</c>): events of its source start or signal workflows, each event once.</summary>
+    /// <param name="trigger">Its id, source, action and webhook.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trigger id.</returns>
+    /// <exception cref="OrchestratorApiException">409 when the id exists; 400 with the field and the reason.</exception>
+    public async Task<string> CreateTriggerAsync(TriggerDefinition trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/triggers", JsonContent.Create(trigger, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync<CreateTriggerResponse>(response, cancellationToken).ConfigureAwait(false)).TriggerId;
+    }
+
+    /// <summary>A trigger with its stats (<c>GET /api/v1/triggers/{id}</c>).</summary>
+    /// <param name="triggerId">The trigger id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trigger, defaults filled in, and its stats.</returns>
+    /// <exception cref="OrchestratorApiException">404 when there is no such trigger.</exception>
+    public async Task<TriggerDescription> DescribeTriggerAsync(string triggerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(triggerId);
+        using var response = await SendAsync(HttpMethod.Get, TriggerPath(triggerId), null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<TriggerDescription>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of triggers by id (<c>GET /api/v1/triggers</c>).</summary>
+    /// <param name="pageSize">At most this many (default 50).</param>
+    /// <param name="pageToken">The <c>nextPageToken</c> of the page before.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    public async Task<TriggerListPage> ListTriggersAsync(int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = Query(("pageSize", pageSize?.ToString(CultureInfo.InvariantCulture)), ("pageToken", pageToken));
+        using var response = await SendAsync(HttpMethod.Get, "api/v1/triggers" + query, null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<TriggerListPage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces a trigger's source, action and webhook (<c>PUT /api/v1/triggers/{id}</c>); its stats and the events it took stay.</summary>
+    /// <param name="triggerId">The trigger id.</param>
+    /// <param name="trigger">The new definition (its id absent or the same).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="OrchestratorApiException">404 when there is no such trigger; 400 with the reason.</exception>
+    public async Task UpdateTriggerAsync(string triggerId, TriggerDefinition trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(triggerId);
+        ArgumentNullException.ThrowIfNull(trigger);
+        using var response = await SendAsync(HttpMethod.Put, TriggerPath(triggerId), JsonContent.Create(trigger, options: ProtocolJson), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a trigger (<c>DELETE /api/v1/triggers/{id}</c>); the workflows it started keep running.</summary>
+    /// <param name="triggerId">The trigger id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="OrchestratorApiException">404 when there is no such trigger.</exception>
+    public async Task DeleteTriggerAsync(string triggerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(triggerId);
+        using var response = await SendAsync(HttpMethod.Delete, TriggerPath(triggerId), null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string TriggerPath(string triggerId) => "api/v1/triggers/" + Uri.EscapeDataString(triggerId);
+
     /// <summary>The serializer of the protocol's bodies (for <see cref="ScheduleHandle"/>).</summary>
     internal static JsonSerializerOptions Protocol => ProtocolJson;
 
