@@ -105,6 +105,10 @@ internal sealed class EngineApiClient(HttpClient http)
         => GetAsync<ScheduleListPage>("api/v1/schedules" + Query(
             ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
 
+    public Task<ApiResult<TriggerListPage>> ListTriggersAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+        => GetAsync<TriggerListPage>("api/v1/triggers" + Query(
+            ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
+
     public Task<ApiResult<ScheduleDescription>> DescribeScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
         => GetAsync<ScheduleDescription>(SchedulePath(scheduleId), cancellationToken);
 
