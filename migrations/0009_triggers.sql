@@ -29,3 +29,6 @@ CREATE TABLE trigger_deliveries (
     delivered_at  timestamptz NOT NULL,
     PRIMARY KEY (trigger_id, event_source, event_id)
 );
+
+-- the pruning of claims older than the deduplication window (Orchestrator:Engine:TriggerDeduplicationWindow)
+CREATE INDEX trigger_deliveries_age ON trigger_deliveries (delivered_at);

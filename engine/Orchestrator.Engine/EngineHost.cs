@@ -76,6 +76,8 @@ internal static class EngineHost
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleLoop>());
         services.AddSingleton<TriggerStore>();
         services.AddSingleton<Triggers.TriggerService>();
+        services.AddSingleton<Triggers.TriggerDeliveryPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Triggers.TriggerDeliveryPruner>());
 
         services.AddSingleton<Broker.EngineConsumerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<Broker.EngineConsumerWatchdog>());

@@ -57,6 +57,13 @@ internal sealed class EngineSettings
     /// </summary>
     public TimeSpan ConsumerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a trigger remembers an event it acted on (<c>trigger_deliveries</c>): the same event (source and id)
+    /// delivered again within this window does nothing; after it, it acts again. Older claims are deleted. Default 30
+    /// days; zero keeps them all.
+    /// </summary>
+    public TimeSpan TriggerDeduplicationWindow { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>This engine process's id (in its close announcements, so it ignores its own).</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 

@@ -49,4 +49,11 @@ internal static class TriggerStatements
     public const string CountDeadLettered = """
         UPDATE triggers SET dead_lettered = dead_lettered + 1, last_error = @Reason, last_error_at = @Now WHERE trigger_id = @TriggerId
         """;
+
+    /// <summary>Deletes up to @Limit claims older than @Before (oldest first); the rest on the next pass.</summary>
+    public const string PruneDeliveries = """
+        DELETE FROM trigger_deliveries d USING (
+            SELECT trigger_id, event_source, event_id FROM trigger_deliveries WHERE delivered_at < @Before ORDER BY delivered_at LIMIT @Limit) old
+        WHERE d.trigger_id = old.trigger_id AND d.event_source = old.event_source AND d.event_id = old.event_id
+        """;
 }

@@ -94,6 +94,13 @@ internal sealed class TriggerStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(TriggerStatements.CountDeadLettered, new { TriggerId = triggerId, Reason = reason, Now = now });
     }
 
+    /// <summary>Deletes up to <paramref name="limit"/> claims older than <paramref name="before"/>; how many it deleted.</summary>
+    public async Task<int> PruneDeliveriesAsync(DateTime before, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(TriggerStatements.PruneDeliveries, new { Before = before, Limit = limit }, cancellationToken: ct));
+    }
+
     private static object Parameters(TriggerKey key, DateTime now) =>
         new { key.TriggerId, key.SourceKind, key.EventType, key.EventSource, key.Definition, Now = now };
 }

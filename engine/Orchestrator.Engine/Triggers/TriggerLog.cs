@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(344, LogLevel.Error, "Trigger {TriggerId} requires a webhook signature, and its secret cannot be read (missing or empty file or variable); its events over HTTP are refused")]
     public static partial void TriggerWebhookSecretUnreadable(ILogger logger, string triggerId);
+
+    [LoggerMessage(345, LogLevel.Information, "Deleted {Count} trigger claim(s) older than the deduplication window ({Window}); those events would act again if delivered again")]
+    public static partial void TriggerDeliveriesPruned(ILogger logger, long count, TimeSpan window);
+
+    [LoggerMessage(346, LogLevel.Warning, "Pruning old trigger claims failed; trying again on the next pass")]
+    public static partial void TriggerPruneFailed(ILogger logger, Exception exception);
 }
