@@ -32,24 +32,7 @@ internal static class ScheduleCommand
         var command = new Command("create", "Create a schedule from a JSON file (the body of POST /api/v1/schedules)") { file };
         CliAction.Set(command, terminal, globals, async (context, parse, cancellationToken) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
-            {
-                throw new CliException(ExitCodes.Usage, $"--file {path.FullName} does not exist.");
-            }
-            ScheduleDefinition? definition;
-            try
-            {
-                definition = JsonSerializer.Deserialize<ScheduleDefinition>(await File.ReadAllTextAsync(path.FullName, cancellationToken), OrchestratorClient.JsonSerializerOptions);
-            }
-            catch (JsonException e)
-            {
-                throw new CliException(ExitCodes.Usage, $"--file {path.Name} is not a schedule in JSON: {e.Message}");
-            }
-            if (definition is null)
-            {
-                throw new CliException(ExitCodes.Usage, $"--file {path.Name} holds no schedule.");
-            }
+            var definition = await CommandOutput.ReadFileAsync<ScheduleDefinition>(parse.GetValue(file)!, "schedule", cancellationToken);
             var handle = await context.Client.CreateScheduleAsync(definition, cancellationToken);
             return await PrintAsync(context, new { scheduleId = handle.ScheduleId, created = true }, $"Schedule {handle.ScheduleId} created.");
         });
@@ -158,16 +141,5 @@ internal static class ScheduleCommand
             ? at
             : throw new CliException(ExitCodes.Usage, $"{option} '{text}' is not a time; use ISO 8601, e.g. 2026-11-01T00:00:00Z.");
 
-    private static async Task<int> PrintAsync<T>(CliContext context, T json, string line)
-    {
-        if (context.Json)
-        {
-            await CliJson.WriteAsync(context.Out, json);
-        }
-        else
-        {
-            await context.Out.WriteLineAsync(line);
-        }
-        return ExitCodes.Ok;
-    }
+    private static Task<int> PrintAsync<T>(CliContext context, T json, string line) => CommandOutput.PrintAsync(context, json, line);
 }

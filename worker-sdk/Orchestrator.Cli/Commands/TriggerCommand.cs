@@ -25,22 +25,8 @@ internal static class TriggerCommand
     private static Option<FileInfo> File() =>
         new("--file") { Description = "A JSON file with the trigger: {\"triggerId\",\"source\",\"action\",\"webhook\"?}", Required = true };
 
-    private static async Task<TriggerDefinition> ReadAsync(FileInfo path, CancellationToken cancellationToken)
-    {
-        if (!path.Exists)
-        {
-            throw new CliException(ExitCodes.Usage, $"--file {path.FullName} does not exist.");
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<TriggerDefinition>(await System.IO.File.ReadAllTextAsync(path.FullName, cancellationToken), OrchestratorClient.JsonSerializerOptions)
-                ?? throw new CliException(ExitCodes.Usage, $"--file {path.Name} holds no trigger.");
-        }
-        catch (JsonException e)
-        {
-            throw new CliException(ExitCodes.Usage, $"--file {path.Name} is not a trigger in JSON: {e.Message}");
-        }
-    }
+    private static Task<TriggerDefinition> ReadAsync(FileInfo path, CancellationToken cancellationToken) =>
+        CommandOutput.ReadFileAsync<TriggerDefinition>(path, "trigger", cancellationToken);
 
     private static Command CreateCommand(CliTerminal terminal, GlobalOptions globals)
     {
@@ -155,16 +141,5 @@ internal static class TriggerCommand
         _ => $"start {a.WorkflowType}",
     };
 
-    private static async Task<int> PrintAsync<T>(CliContext context, T json, string line)
-    {
-        if (context.Json)
-        {
-            await CliJson.WriteAsync(context.Out, json);
-        }
-        else
-        {
-            await context.Out.WriteLineAsync(line);
-        }
-        return ExitCodes.Ok;
-    }
+    private static Task<int> PrintAsync<T>(CliContext context, T json, string line) => CommandOutput.PrintAsync(context, json, line);
 }
