@@ -165,7 +165,8 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture)
         await page.ClickAsync("button[data-action=cancel]");
         await page.ClickAsync(".cancel-form button[data-action=confirm]");
 
-        await Expect(page.Locator(".cancel-form [data-result=ok]")).ToContainTextAsync("202");
+        // in the cancel form while the run is open; once the cancel closed it (the forms are gone), under "This run is closed"
+        await Expect(page.Locator(".actions [data-result=ok]")).ToContainTextAsync("202");
         await Engine.WaitUntilAsync(async () => (await Engine.HistoryAsync(id)).Any(e => e.EventType == EventTypes.WorkflowCancelRequested), EngineWait, "WorkflowCancelRequested");
         await Engine.WaitUntilAsync(async () => await Engine.StatusAsync(id) == "Canceled", EngineWait, "status Canceled");
         await Expect(page.Locator(".run-head .badge")).ToHaveTextAsync("Canceled");
