@@ -277,6 +277,13 @@ public sealed class TriggerTests(TriggerTests.KeyedWorkerCluster fixture) : ICla
             action = new { kind = "signal", workflowId = "nobody-{id}", signalName = "s" },
         });
 
+        // an id too long for the claim's index (random, so PostgreSQL cannot compress it under the index row limit) is
+        // refused up front, before it could fail the claim's insert
+        var randomId = string.Concat(Enumerable.Range(0, 320).Select(_ => Guid.NewGuid().ToString("N")));
+        var (longId, longIdProblem) = await PostEventAsync(Event(type, randomId, new { orderId = "o-long" }));
+        Assert.True(longId == HttpStatusCode.BadRequest, $"{(int)longId} {longIdProblem}");
+        Assert.Contains("'id' is longer than", longIdProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         var (status, body) = await PostEventAsync(Event(type, "d-1", new { customer = "c-1" }));
 
         Assert.True(status == HttpStatusCode.Accepted, $"{(int)status} {body}");

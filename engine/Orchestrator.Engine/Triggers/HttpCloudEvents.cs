@@ -13,6 +13,16 @@ internal static class HttpCloudEvents
 {
     private static readonly JsonEventFormatter Formatter = new();
 
+    /// <summary>Longest <c>id</c>, <c>source</c>, <c>type</c> and <c>subject</c> taken (they are keys and template values; PostgreSQL indexes them).</summary>
+    public const int MaxAttributeLength = 1000;
+
+    private static string? TooLong(CloudEvent e) =>
+        e.Id!.Length > MaxAttributeLength ? "id"
+        : e.Source!.OriginalString.Length > MaxAttributeLength ? "source"
+        : e.Type!.Length > MaxAttributeLength ? "type"
+        : e.Subject is { Length: > MaxAttributeLength } ? "subject"
+        : null;
+
     /// <summary>The event, or null with the reason it is not a valid CloudEvent.</summary>
     public static IncomingEvent? Read(HttpRequest request, byte[] body, out string? error)
     {
@@ -56,6 +66,11 @@ internal static class HttpCloudEvents
                 }
             }
             cloudEvent.Validate();
+            if (TooLong(cloudEvent) is { } attribute)
+            {
+                error = $"The CloudEvent's '{attribute}' is longer than {MaxAttributeLength} characters.";
+                return null;
+            }
             return ToIncoming(cloudEvent);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException)
