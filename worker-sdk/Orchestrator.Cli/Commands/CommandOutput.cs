@@ -38,4 +38,20 @@ internal static class CommandOutput
             throw new CliException(ExitCodes.Usage, $"--file {path.Name} is not a {what} in JSON: {e.Message}");
         }
     }
+
+    /// <summary>Every item of a list by id, page after page (200 a page) until the engine gives no next token.</summary>
+    public static async Task<List<TItem>> AllPagesAsync<TPage, TItem>(Func<string?, Task<TPage>> page, Func<TPage, IEnumerable<TItem>> items,
+        Func<TPage, string?> next)
+    {
+        var all = new List<TItem>();
+        string? token = null;
+        do
+        {
+            var current = await page(token);
+            all.AddRange(items(current));
+            token = next(current);
+        }
+        while (token is not null);
+        return all;
+    }
 }

@@ -44,15 +44,7 @@ internal static class ScheduleCommand
         var command = new Command("list", "List schedules");
         CliAction.Set(command, terminal, globals, async (context, parse, cancellationToken) =>
         {
-            var all = new List<ScheduleListItem>();
-            string? token = null;
-            do
-            {
-                var page = await context.Client.ListSchedulesAsync(200, token, cancellationToken);
-                all.AddRange(page.Schedules);
-                token = page.NextPageToken;
-            }
-            while (token is not null);
+            var all = await CommandOutput.AllPagesAsync(token => context.Client.ListSchedulesAsync(200, token, cancellationToken), p => p.Schedules, p => p.NextPageToken);
             if (context.Json)
             {
                 await CliJson.WriteAsync(context.Out, all);

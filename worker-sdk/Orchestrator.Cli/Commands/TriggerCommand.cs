@@ -59,15 +59,7 @@ internal static class TriggerCommand
         var command = new Command("list", "List triggers with their counts");
         CliAction.Set(command, terminal, globals, async (context, parse, cancellationToken) =>
         {
-            var all = new List<TriggerDescription>();
-            string? token = null;
-            do
-            {
-                var page = await context.Client.ListTriggersAsync(200, token, cancellationToken);
-                all.AddRange(page.Triggers);
-                token = page.NextPageToken;
-            }
-            while (token is not null);
+            var all = await CommandOutput.AllPagesAsync(token => context.Client.ListTriggersAsync(200, token, cancellationToken), p => p.Triggers, p => p.NextPageToken);
             if (context.Json)
             {
                 await CliJson.WriteAsync(context.Out, all);
@@ -77,9 +69,9 @@ internal static class TriggerCommand
             foreach (var t in all)
             {
                 table.AddRow(Display.Plain(t.TriggerId), Display.Plain(SourceText(t.Source)), Display.Plain(ActionText(t.Action)),
-                    Display.Plain(t.Stats.Delivered.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    Display.Plain(t.Stats.Deduplicated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    Display.Plain(t.Stats.DeadLettered.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    Count(t.Stats.Delivered),
+                    Count(t.Stats.Deduplicated),
+                    Count(t.Stats.DeadLettered));
             }
             context.Console.Write(table);
             return ExitCodes.Ok;
@@ -105,9 +97,9 @@ internal static class TriggerCommand
             grid.AddRow(Display.Plain("Action"), Display.Plain(ActionText(t.Action)));
             grid.AddRow(Display.Plain("Workflow id"), Display.Plain(t.Action.WorkflowId ?? ""));
             grid.AddRow(Display.Plain("Webhook secret"), Display.Plain(t.Webhook?.SecretRef ?? "none (the API key is needed)"));
-            grid.AddRow(Display.Plain("Delivered"), Display.Plain(t.Stats.Delivered.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            grid.AddRow(Display.Plain("Deduplicated"), Display.Plain(t.Stats.Deduplicated.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            grid.AddRow(Display.Plain("Dead-lettered"), Display.Plain(t.Stats.DeadLettered.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            grid.AddRow(Display.Plain("Delivered"), Count(t.Stats.Delivered));
+            grid.AddRow(Display.Plain("Deduplicated"), Count(t.Stats.Deduplicated));
+            grid.AddRow(Display.Plain("Dead-lettered"), Count(t.Stats.DeadLettered));
             if (t.Stats.LastError is { } error)
             {
                 grid.AddRow(Display.Plain("Last error"), Display.Plain($"{Display.Time(t.Stats.LastErrorAt)}: {error}"));
@@ -130,6 +122,8 @@ internal static class TriggerCommand
         });
         return command;
     }
+
+    private static Spectre.Console.Rendering.IRenderable Count(long n) => Display.Plain(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static string SourceText(TriggerSource s) =>
         s.Kind == "masstransit" ? $"masstransit {s.MessageType}" : $"cloudevents {s.Type}" + (s.Source is { } from ? $" from {from}" : "");
