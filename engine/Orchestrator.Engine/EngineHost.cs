@@ -78,6 +78,8 @@ internal static class EngineHost
         services.AddSingleton<Triggers.TriggerService>();
         services.AddSingleton<Triggers.TriggerDeliveryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<Triggers.TriggerDeliveryPruner>());
+        services.AddSingleton<Triggers.BrokerEventSource>();
+        services.AddHostedService(sp => sp.GetRequiredService<Triggers.BrokerEventSource>());
 
         services.AddSingleton<Broker.EngineConsumerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<Broker.EngineConsumerWatchdog>());

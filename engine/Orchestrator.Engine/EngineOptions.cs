@@ -25,6 +25,12 @@ internal sealed class EngineOptions
     /// change it only to isolate environments sharing a broker (workers: <c>Orchestrator:Worker:EngineQueue</c>).</summary>
     public string EngineQueue { get; set; } = Contracts.Messages.QueueNames.Engine;
 
+    /// <summary>The topic exchange CloudEvents are published to for triggers (<c>Orchestrator:EventsExchange</c>). Default
+    /// <c>orchestrator.events</c>; the engine consumes the queue of the same name and dead-letters into
+    /// <c>{name}.dead-letter</c>. Change it only to isolate environments sharing a broker (keep the <c>orchestrator.events</c> prefix,
+    /// which the engine's broker permissions name).</summary>
+    public string EventsExchange { get; set; } = "orchestrator.events";
+
     /// <summary>When set, the REST API and the OpenAPI document require it in header <c>X-Api-Key</c> (<c>Orchestrator:ApiKey</c>);
     /// unset or empty, the API is open (a warning is logged at start). Workers and the dashboard send it with the same key.</summary>
     public string? ApiKey { get; set; }

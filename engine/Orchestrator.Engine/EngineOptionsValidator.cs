@@ -33,6 +33,10 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         {
             errors.Add(problem);
         }
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.EventsExchange ?? "", @"^orchestrator\.events(\.[a-z0-9-]+)*$"))
+        {
+            errors.Add($"Orchestrator:EventsExchange must be 'orchestrator.events' or start with 'orchestrator.events.' followed by lower-case letters, digits and '-' (the engine's broker permissions name these), not '{options.EventsExchange}'.");
+        }
         if (string.IsNullOrWhiteSpace(options.EngineQueue))
         {
             errors.Add("Orchestrator:EngineQueue must not be empty (default orchestrator-engine).");

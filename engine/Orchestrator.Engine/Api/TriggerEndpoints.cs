@@ -65,17 +65,31 @@ internal static class TriggerEndpoints
         }
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, TriggerService triggers, CancellationToken ct)
+    /// <summary>How long a change of a MassTransit trigger waits for the events queue's bindings before it answers.</summary>
+    private static readonly TimeSpan BindingWait = TimeSpan.FromSeconds(5);
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, TriggerService triggers, BrokerEventSource broker, CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<TriggerDefinition>(request, ct);
         if (TriggerValidator.Validate(body, null, out var error) is not { } valid)
         {
             return Problems.BadRequest(error!);
         }
-        return await triggers.CreateAsync(valid)
-            ? Results.Created($"/api/v1/triggers/{Uri.EscapeDataString(valid.TriggerId)}", new CreateTriggerResponse(valid.TriggerId))
-            : Problems.Conflict($"A trigger with id '{valid.TriggerId}' exists.");
+        if (!await triggers.CreateAsync(valid))
+        {
+            return Problems.Conflict($"A trigger with id '{valid.TriggerId}' exists.");
+        }
+        if (valid.Source.Kind == ValidTrigger.Kinds.MassTransit)
+        {
+            // bound before the answer: a message published after the 201 reaches the trigger
+            await broker.RefreshBindingsAsync(BindingWait);
+        }
+        return Results.Created($"/api/v1/triggers/{Uri.EscapeDataString(valid.TriggerId)}", new CreateTriggerResponse(valid.TriggerId));
     }
+
+    /// <summary>After an update or delete: binds a new message type, unbinds one no trigger takes any more.</summary>
+    private static Task RebindAsync(BrokerEventSource broker, ValidTrigger? changed) =>
+        changed?.Source.Kind == ValidTrigger.Kinds.MassTransit || broker.BoundExchanges > 0 ? broker.RefreshBindingsAsync(BindingWait) : Task.CompletedTask;
 
     private static async Task<IResult> ListAsync(int? pageSize, string? pageToken, TriggerService triggers, CancellationToken ct)
     {
@@ -96,18 +110,30 @@ internal static class TriggerEndpoints
     private static async Task<IResult> DescribeAsync(string triggerId, TriggerService triggers, CancellationToken ct) =>
         await triggers.DescribeAsync(triggerId, ct) is { } description ? Results.Ok(description) : NotFound(triggerId);
 
-    private static async Task<IResult> UpdateAsync(string triggerId, HttpRequest request, TriggerService triggers, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string triggerId, HttpRequest request, TriggerService triggers, BrokerEventSource broker, CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<TriggerDefinition>(request, ct);
         if (TriggerValidator.Validate(body, triggerId, out var error) is not { } valid)
         {
             return Problems.BadRequest(error!);
         }
-        return await triggers.UpdateAsync(valid) ? Results.NoContent() : NotFound(triggerId);
+        if (!await triggers.UpdateAsync(valid))
+        {
+            return NotFound(triggerId);
+        }
+        await RebindAsync(broker, valid);
+        return Results.NoContent();
     }
 
-    private static async Task<IResult> DeleteAsync(string triggerId, TriggerService triggers) =>
-        await triggers.DeleteAsync(triggerId) ? Results.NoContent() : NotFound(triggerId);
+    private static async Task<IResult> DeleteAsync(string triggerId, TriggerService triggers, BrokerEventSource broker)
+    {
+        if (!await triggers.DeleteAsync(triggerId))
+        {
+            return NotFound(triggerId);
+        }
+        await RebindAsync(broker, null);
+        return Results.NoContent();
+    }
 
     private static async Task<IResult> PostEventAsync(HttpContext context, TriggerService triggers, EngineOptions options, ILogger<TriggerService> logger,
         CancellationToken ct)

@@ -64,6 +64,13 @@ internal sealed class EngineSettings
     /// </summary>
     public TimeSpan TriggerDeduplicationWindow { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How often the engine's consumer of broker events binds the events queue to the message type exchanges of MassTransit
+    /// triggers (a trigger created or deleted on this engine binds at once; on other engines by this interval) and checks its
+    /// connection. Default 5 seconds; zero turns the broker events consumer off (events over HTTP still work).
+    /// </summary>
+    public TimeSpan BrokerEventsRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>This engine process's id (in its close announcements, so it ignores its own).</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
 

@@ -34,6 +34,9 @@ internal static class TriggerStatements
         ORDER BY t.trigger_id
         """;
 
+    /// <summary>The message types of the MassTransit triggers (their exchanges are bound to the events queue).</summary>
+    public const string MessageTypes = "SELECT DISTINCT event_type FROM triggers WHERE source_kind = 'masstransit' ORDER BY event_type";
+
     /// <summary>
     /// Claims an event for a trigger in the transaction of its action; no row when it was claimed before (a concurrent
     /// claim of the same event waits here until the first commits or rolls back).

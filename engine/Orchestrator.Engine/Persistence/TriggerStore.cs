@@ -68,6 +68,13 @@ internal sealed class TriggerStore(NpgsqlDataSource dataSource)
             new { SourceKind = sourceKind, EventType = eventType, EventSource = eventSource }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The message type URNs of the MassTransit triggers.</summary>
+    public async Task<IReadOnlyList<string>> MessageTypesAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(TriggerStatements.MessageTypes, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>Claims the event for the trigger in <paramref name="tx"/>.</summary>
     /// <exception cref="EventAlreadyClaimedException">the trigger took this event before.</exception>
     public async Task ClaimAsync(NpgsqlTransaction tx, string triggerId, string eventSource, string eventId, string workflowId, DateTime now)

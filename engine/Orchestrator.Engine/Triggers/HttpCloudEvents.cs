@@ -11,7 +11,8 @@ namespace Orchestrator.Engine.Triggers;
 /// </summary>
 internal static class HttpCloudEvents
 {
-    private static readonly JsonEventFormatter Formatter = new();
+    /// <summary>The SDK's JSON formatter (structured mode, and data of binary mode); shared with <see cref="BrokerEvents"/>.</summary>
+    internal static readonly JsonEventFormatter Formatter = new();
 
     /// <summary>Longest <c>id</c>, <c>source</c>, <c>type</c> and <c>subject</c> taken (they are keys and template values; PostgreSQL indexes them).</summary>
     public const int MaxAttributeLength = 1000;
@@ -65,19 +66,27 @@ internal static class HttpCloudEvents
                     Formatter.DecodeBinaryModeEventData(body, cloudEvent);
                 }
             }
-            cloudEvent.Validate();
-            if (TooLong(cloudEvent) is { } attribute)
-            {
-                error = $"The CloudEvent's '{attribute}' is longer than {MaxAttributeLength} characters.";
-                return null;
-            }
-            return ToIncoming(cloudEvent);
+            return Complete(cloudEvent, out error);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or JsonException)
         {
             error = $"The request is not a valid CloudEvent: {e.Message}";
             return null;
         }
+    }
+
+    /// <summary>Validates a decoded event (required attributes, lengths) and gives it as triggers see it, or null with the reason.</summary>
+    /// <exception cref="InvalidOperationException">a required attribute is missing (the SDK's validation).</exception>
+    internal static IncomingEvent? Complete(CloudEvent cloudEvent, out string? error)
+    {
+        cloudEvent.Validate();
+        if (TooLong(cloudEvent) is { } attribute)
+        {
+            error = $"The CloudEvent's '{attribute}' is longer than {MaxAttributeLength} characters.";
+            return null;
+        }
+        error = null;
+        return ToIncoming(cloudEvent);
     }
 
     /// <summary>The event as triggers see it: data as JSON (text as a string, bytes as base64), and the whole event in structured JSON.</summary>

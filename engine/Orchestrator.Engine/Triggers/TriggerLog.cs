@@ -23,4 +23,34 @@ internal static partial class Log
 
     [LoggerMessage(346, LogLevel.Warning, "Pruning old trigger claims failed; trying again on the next pass")]
     public static partial void TriggerPruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(347, LogLevel.Warning, "The events queue's bindings to MassTransit message type exchanges were not refreshed within {Timeout} (is the broker reachable?); the next connection binds them")]
+    public static partial void BrokerEventBindingsLate(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(348, LogLevel.Warning, "Broker events: {ErrorType}: {ErrorMessage}; connecting again in {Delay}")]
+    public static partial void BrokerEventSourceFailed(ILogger logger, string errorType, string errorMessage, TimeSpan delay);
+
+    [LoggerMessage(349, LogLevel.Information, "Consuming broker events from queue {Queue} ({Bound} MassTransit message type exchange(s) bound)")]
+    public static partial void BrokerEventSourceConsuming(ILogger logger, string queue, int bound);
+
+    [LoggerMessage(350, LogLevel.Warning, "Broker events: {Why}; connecting again")]
+    public static partial void BrokerEventSourceLost(ILogger logger, string why);
+
+    [LoggerMessage(351, LogLevel.Information, "Bound MassTransit message type exchange {Exchange} to the events queue {Queue}")]
+    public static partial void BrokerEventExchangeBound(ILogger logger, string exchange, string queue);
+
+    [LoggerMessage(352, LogLevel.Information, "Unbound MassTransit message type exchange {Exchange} from the events queue {Queue}: no trigger takes its messages")]
+    public static partial void BrokerEventExchangeUnbound(ILogger logger, string exchange, string queue);
+
+    [LoggerMessage(353, LogLevel.Error, "Could not bind MassTransit message type exchange {Exchange} to the events queue: {ErrorMessage}; trying again at the next refresh")]
+    public static partial void BrokerEventBindFailed(ILogger logger, string exchange, string errorMessage);
+
+    [LoggerMessage(354, LogLevel.Warning, "A broker event (exchange {Exchange}, message id {MessageId}) is given back to the queue to try again: {ErrorType}: {ErrorMessage}")]
+    public static partial void BrokerEventRequeued(ILogger logger, string exchange, string? messageId, string errorType, string errorMessage);
+
+    [LoggerMessage(355, LogLevel.Warning, "A broker message on exchange {Exchange} is not an event triggers can take: {Reason}")]
+    public static partial void BrokerEventUnreadable(ILogger logger, string exchange, string reason);
+
+    [LoggerMessage(356, LogLevel.Warning, "A broker event (exchange {Exchange}, message id {MessageId}) was dead-lettered: {Reason}")]
+    public static partial void BrokerEventDeadLettered(ILogger logger, string exchange, string? messageId, string reason);
 }

@@ -33,9 +33,19 @@ internal sealed record ValidTrigger(string TriggerId, TriggerSource Source, Trig
 }
 
 /// <summary>Checks a trigger body of the REST API; every error names the field and what it must be.</summary>
-internal static class TriggerValidator
+internal static partial class TriggerValidator
 {
     public const int MaxTextLength = 400;
+
+    /// <summary>Longest message type URN: its exchange name (the URN without <c>urn:message:</c>) must fit AMQP's 255 bytes.</summary>
+    public const int MaxMessageTypeLength = 255 + 12;
+
+    /// <summary>
+    /// A MassTransit message type URN whose exchange (<c>Namespace:Type</c>) the engine may declare and bind: the engine's
+    /// broker permissions (scripts/broker-permissions.tsv) name exchanges of this shape.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^urn:message:[A-Za-z0-9_.]+:[A-Za-z0-9_]+$")]
+    private static partial System.Text.RegularExpressions.Regex MessageTypePattern();
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -86,9 +96,10 @@ internal static class TriggerValidator
         { Kind: ValidTrigger.Kinds.CloudEvents, Type: null or "" } => "'source.type' is required for kind 'cloudevents' (the CloudEvents type it matches).",
         { Kind: ValidTrigger.Kinds.CloudEvents } => CheckText("source.type", source.Type) ?? CheckText("source.source", source.Source),
         { Kind: ValidTrigger.Kinds.MassTransit, MessageType: null or "" } => "'source.messageType' is required for kind 'masstransit' (e.g. 'urn:message:Shop:OrderPlaced').",
-        { Kind: ValidTrigger.Kinds.MassTransit } => source.MessageType!.StartsWith("urn:message:", StringComparison.Ordinal)
-            ? CheckText("source.messageType", source.MessageType)
-            : "'source.messageType' must be a MassTransit message type URN ('urn:message:Namespace:Type').",
+        { Kind: ValidTrigger.Kinds.MassTransit } => MessageTypePattern().IsMatch(source.MessageType!) && source.MessageType!.Length <= MaxMessageTypeLength
+            ? null
+            : $"'source.messageType' must be a MassTransit message type URN 'urn:message:Namespace:Type' (letters, digits, '_', and '.' in the "
+                + $"namespace; a type in a namespace, not nested or generic; up to {MaxMessageTypeLength} characters), not '{source.MessageType}'.",
         _ => $"'source.kind' must be 'cloudevents' or 'masstransit', not '{source.Kind}'.",
     };
 
