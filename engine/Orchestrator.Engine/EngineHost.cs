@@ -84,6 +84,7 @@ internal static class EngineHost
         services.AddSingleton<Broker.EngineConsumerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<Broker.EngineConsumerWatchdog>());
         services.AddSingleton<DispatchTopology>();
+        services.AddSingleton<Queries.WorkflowQueries>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<EngineConsumer>();
@@ -105,6 +106,21 @@ internal static class EngineHost
                     e.ConcurrentMessageLimit = 32;
                     e.UseMessageRetry(r => r.Intervals(20, 100, 500, 2000, 5000));
                     e.ConfigureConsumer<EngineConsumer>(context);
+                });
+                // answers to this process's queries: a queue of its own that goes with it (classic: a quorum queue cannot be
+                // auto-deleted), behind an inbox exchange that goes with the queue's binding
+                var queries = context.GetRequiredService<Queries.WorkflowQueries>();
+                cfg.ReceiveEndpoint(queries.ReplyQueue, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.Durable = false;
+                    e.AutoDelete = true;
+                    e.Bind(QueueNames.Inbox(queries.ReplyQueue), x =>
+                    {
+                        x.Durable = false;
+                        x.AutoDelete = true;
+                    });
+                    e.Handler<WorkflowQueryAnswerMessage>(queries.AnswerAsync);
                 });
             });
         });

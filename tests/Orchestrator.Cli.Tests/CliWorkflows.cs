@@ -20,12 +20,25 @@ public sealed class OutOfStockWorkflow
     public Task<string> RunAsync(WorkflowContext context) => throw new InvalidOperationException("Item pen is out of stock.");
 }
 
-/// <summary>Waits for signal "go" and returns its payload.</summary>
+/// <summary>Waits for signal "go" and returns its payload; query "state" says whether it still waits, "echo" returns its argument.</summary>
 [Workflow]
 public sealed class WaitForGoWorkflow
 {
+    private string _state = "waiting";
+
     [WorkflowRun]
-    public Task<string> RunAsync(WorkflowContext context) => context.WaitForSignalAsync<string>("go");
+    public async Task<string> RunAsync(WorkflowContext context)
+    {
+        var go = await context.WaitForSignalAsync<string>("go");
+        _state = "went";
+        return go;
+    }
+
+    [WorkflowQuery("state")]
+    public string State() => _state;
+
+    [WorkflowQuery("echo")]
+    public int[] Echo(int[] values) => values;
 }
 
 /// <summary>

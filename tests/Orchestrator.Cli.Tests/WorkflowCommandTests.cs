@@ -89,6 +89,28 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     }
 
     [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task Query_PrintsTheResultAsJson_BeforeAndAfterTheRunCloses_AndAnUnknownQueryExitsWithTheProblem()
+    {
+        var id = await StartWaitingAsync("query");
+
+        var waiting = await engine.RunAsync("workflow", "query", id, "--name", "state");
+        Assert.True(waiting.ExitCode == 0, waiting.ToString());
+        Assert.Equal("\"waiting\"", waiting.Out.Trim());
+        var echo = await engine.RunAsync("workflow", "query", id, "--name", "echo", "--input", "[1,2]", "--timeout", "20");
+        Assert.True(echo.ExitCode == 0, echo.ToString());
+        Assert.Equal([1, 2], JsonSerializer.Deserialize<int[]>(echo.Out)!);
+
+        Assert.Equal(0, (await engine.RunAsync("workflow", "signal", id, "--name", "go")).ExitCode);
+        Assert.Equal(0, (await engine.RunAsync("workflow", "result", id)).ExitCode);
+        var went = await engine.RunAsync("workflow", "query", id, "--name", "state");
+        Assert.Equal("\"went\"", went.Out.Trim());
+
+        var unknown = await engine.RunAsync("workflow", "query", id, "--name", "nope");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("has no query 'nope'", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task SignalWithStart_NoOpenRun_StartsOneThatSeesTheSignal()
     {
         var id = NewId("sws");

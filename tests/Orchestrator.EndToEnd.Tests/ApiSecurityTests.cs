@@ -118,6 +118,8 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             ("POST", "/api/v1/workflows/signal-with-start", "/api/v1/workflows/signal-with-start",
                 $$"""{"workflowType":"T","workflowId":"{{id}}","taskQueue":"{{_cluster.TaskQueue}}","signalName":"s"}""", 200, false), // open: signaled, no new run
             ("POST", "/api/v1/workflows/{workflowId}/signals/{signalName}", $"/api/v1/workflows/{id}/signals/s", "{}", 202, false),
+            // no worker runs here: the query waits its 1 s and gets 504
+            ("POST", "/api/v1/workflows/{workflowId}/queries/{queryName}", $"/api/v1/workflows/{id}/queries/q?timeoutSeconds=1", null, 504, false),
             ("POST", "/api/v1/workflows/{workflowId}/cancel", $"/api/v1/workflows/{id}/cancel", "{}", 202, false),
             ("POST", "/api/v1/workflows/{workflowId}/terminate", $"/api/v1/workflows/{id}/terminate", "{}", 202, false),
             ("POST", "/api/v1/workflows/", "/api/v1/workflows", $$"""{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}""", 201, false),

@@ -46,6 +46,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ChaosSleepWorkflow>()
     .AddWorkflow<ChaosRetryWorkflow>()
     .AddActivities<ChaosActivities>()
+    .AddWorkflow<CartWorkflow>()
     .AddWorkflow<RenewalWorkflow>()
     .AddActivities<RenewalActivities>());
 await builder.Build().RunAsync();

@@ -72,6 +72,7 @@ internal static class WorkflowEndpoints
             .WithDescription("Closes the open run Terminated at once; no workflow code runs. The reason is recorded in history.")
             .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         api.MapSignalWithStart();
+        api.MapQueries();
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)
@@ -265,7 +266,7 @@ internal static class WorkflowEndpoints
             : Problems.NotFound($"Workflow '{workflowId}' has no open run.");
     }
 
-    private static async Task<WorkflowRunRecord?> FindRunAsync(WorkflowEngine engine, string workflowId, string? runId, CancellationToken ct)
+    internal static async Task<WorkflowRunRecord?> FindRunAsync(WorkflowEngine engine, string workflowId, string? runId, CancellationToken ct)
     {
         if (runId is null)
         {
@@ -279,7 +280,7 @@ internal static class WorkflowEndpoints
         return run?.WorkflowId == workflowId ? run : null;
     }
 
-    private static IResult NotFound(string workflowId, string? runId) =>
+    internal static IResult NotFound(string workflowId, string? runId) =>
         Problems.NotFound(runId is null ? $"No workflow '{workflowId}'." : $"Workflow '{workflowId}' has no run '{runId}'.");
 
     private static async Task<WorkflowDescription> DescribeRunAsync(WorkflowEngine engine, WorkflowRunRecord run, bool detailed)

@@ -479,6 +479,20 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<ActivityTaskRow>(SqlStatements.PendingActivities, new { RunId = runId })).ToList();
     }
 
+    /// <summary>The run's last event id and its buffered events, as of one moment (<see cref="SqlStatements.ReadQuerySnapshot"/>); null for no run.</summary>
+    public async Task<(long LastEventId, IReadOnlyList<BufferedEventRow> Buffered)?> ReadQuerySnapshotAsync(Guid runId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<(long LastEventId, long? Id, string? EventType, string? AttributesJson, DateTime? OccurredAt)>(
+            new CommandDefinition(SqlStatements.ReadQuerySnapshot, new { RunId = runId }, cancellationToken: ct))).ToList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        return (rows[0].LastEventId, rows.Where(r => r.Id is not null)
+            .Select(r => new BufferedEventRow(r.Id!.Value, r.EventType!, r.AttributesJson!, r.OccurredAt)).ToList());
+    }
+
     public async Task<WorkflowTaskRow?> ReadWorkflowTaskAsync(Guid runId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -174,6 +174,16 @@ internal static class SqlStatements
         SELECT id, event_type, attributes::text AS attributes_json, occurred_at FROM buffered_events WHERE run_id = @RunId ORDER BY id
         """;
 
+    /// <summary>
+    /// What a query replays (one statement, one snapshot): the run's last event id and the events buffered after it while a
+    /// workflow task was in flight (no row of <c>buffered_events</c>: one row with null buffer columns).
+    /// </summary>
+    public const string ReadQuerySnapshot = """
+        SELECT r.next_event_id - 1 AS last_event_id, b.id, b.event_type, b.attributes::text AS attributes_json, coalesce(b.occurred_at, b.created_at) AS occurred_at
+        FROM workflow_runs r LEFT JOIN buffered_events b ON b.run_id = r.run_id
+        WHERE r.run_id = @RunId ORDER BY b.id
+        """;
+
     /// <summary>Events a decision buffered (inside its combined write), in their order.</summary>
     public const string InsertBufferedEvents = """
         INSERT INTO buffered_events (run_id, event_type, attributes, occurred_at)

@@ -6,7 +6,7 @@ namespace Orchestrator.Cli.Commands;
 internal static class WorkflowCommand
 {
     public static Command Create(CliTerminal terminal, GlobalOptions globals) =>
-        new("workflow", "Start, inspect, signal, cancel, terminate and replay workflows")
+        new("workflow", "Start, inspect, signal, query, cancel, terminate and replay workflows")
         {
             StartCommand.Create(terminal, globals),
             ListCommand.Create(terminal, globals),
@@ -15,6 +15,7 @@ internal static class WorkflowCommand
             HistoryCommand.Create(terminal, globals),
             ResultCommand.Create(terminal, globals),
             SignalCommand.Create(terminal, globals),
+            QueryCommand.Create(terminal, globals),
             SignalWithStartCommand.Create(terminal, globals),
             CancelCommand.Create(terminal, globals),
             TerminateCommand.Create(terminal, globals),

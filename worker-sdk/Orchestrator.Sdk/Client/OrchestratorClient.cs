@@ -22,7 +22,7 @@ namespace Orchestrator.Sdk;
 /// In an application with dependency injection, <see cref="OrchestratorClientServiceCollectionExtensions.AddOrchestratorClient"/>
 /// registers it from configuration, over <c>IHttpClientFactory</c> with retries of safe calls only.
 /// </remarks>
-public sealed class OrchestratorClient : IDisposable
+public sealed partial class OrchestratorClient : IDisposable
 {
     private const int ResultWaitSeconds = 30;
 
@@ -142,6 +142,12 @@ public sealed class OrchestratorClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
         return new WorkflowHandle(this, workflowId, runId);
     }
+
+    /// <summary>A handle of an existing workflow (no call is made); the name DESIGN.md gives <see cref="GetHandle"/>.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="runId">A run id, or null for the latest run.</param>
+    /// <returns>The handle.</returns>
+    public WorkflowHandle GetWorkflowHandle(string workflowId, string? runId = null) => GetHandle(workflowId, runId);
 
     /// <summary>Sends a signal to the open run of <paramref name="workflowId"/> (<c>POST .../signals/{name}</c>).</summary>
     /// <param name="workflowId">The workflow id.</param>

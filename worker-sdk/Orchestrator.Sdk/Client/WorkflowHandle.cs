@@ -32,6 +32,15 @@ public sealed class WorkflowHandle
     /// <returns>The description.</returns>
     public Task<WorkflowDescription> DescribeAsync(CancellationToken cancellationToken = default) => _client.DescribeWorkflowAsync(WorkflowId, RunId, cancellationToken);
 
+    /// <summary>Asks a query of the latest run (a closed one answers too); see <see cref="OrchestratorClient.QueryWorkflowAsync{T}"/>.</summary>
+    /// <typeparam name="T">The query's result type.</typeparam>
+    /// <param name="queryName">The query's name.</param>
+    /// <param name="argument">The query's argument, or null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The query's result.</returns>
+    public Task<T?> QueryAsync<T>(string queryName, object? argument = null, CancellationToken cancellationToken = default) =>
+        _client.QueryWorkflowAsync<T>(WorkflowId, queryName, argument, cancellationToken: cancellationToken);
+
     /// <summary>Sends a signal to the open run.</summary>
     /// <param name="signalName">The signal name.</param>
     /// <param name="payload">The payload (JSON-serialized), or null.</param>

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Orchestrator.Contracts.Messages;
 
 namespace Orchestrator.Sdk.Hosting;
 
@@ -53,5 +54,20 @@ internal sealed class EngineSender(IOptions<OrchestratorWorkerOptions> options)
             _endpoint = await bus.GetSendEndpoint(EngineQueue).ConfigureAwait(false);
         }
         throw new TimeoutException($"Sending {typeof(T).Name} to the engine took longer than {SendTimeout.TotalSeconds:0} s.");
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> into the inbox exchange of <paramref name="queue"/> (an engine's reply queue), or
+    /// throws after <see cref="SendTimeout"/>. For answers someone waits for with a deadline of their own (queries): no retry.
+    /// </summary>
+    public async Task ReplyAsync<T>(string queue, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        await _attached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // the engine declared the reply queue's inbox as it goes with the queue: declared alike, or the broker refuses it
+        var endpoint = await _bus!.GetSendEndpoint(new Uri($"exchange:{QueueNames.Inbox(queue)}?durable=false&autodelete=true")).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SendTimeout);
+        await endpoint.Send(message, timeout.Token).WaitAsync(SendTimeout, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -76,4 +76,10 @@ internal static partial class Log
 
     [LoggerMessage(1019, LogLevel.Error, "The check of the task queues' consumers stopped")]
     public static partial void ConsumerWatchdogStopped(this ILogger logger, Exception exception);
+
+    [LoggerMessage(1020, LogLevel.Information, "Query {QueryName} of {WorkflowId}/{RunId} failed: {FailureType}: {FailureMessage}")]
+    public static partial void QueryFailed(this ILogger logger, string queryName, string workflowId, Guid runId, string failureType, string failureMessage);
+
+    [LoggerMessage(1021, LogLevel.Warning, "The answer to query {QueryName} of {WorkflowId} could not be sent to {ReplyTo}; the caller gets its timeout")]
+    public static partial void QueryAnswerNotSent(this ILogger logger, Exception exception, string queryName, string workflowId, string replyTo);
 }

@@ -68,6 +68,7 @@ internal sealed class WorkerHost(
                 e.PrefetchCount = o.MaxConcurrentWorkflowTasks;
                 e.ConcurrentMessageLimit = o.MaxConcurrentWorkflowTasks;
                 e.Handler<WorkflowTaskMessage>(workflowTasks.HandleAsync);
+                e.Handler<WorkflowQueryMessage>(workflowTasks.HandleQueryAsync);
             });
             cfg.ReceiveEndpoint(QueueNames.ActivityTasks(o.TaskQueue), e =>
             {

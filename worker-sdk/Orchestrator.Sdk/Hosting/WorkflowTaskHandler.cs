@@ -13,7 +13,7 @@ namespace Orchestrator.Sdk.Hosting;
 /// slice, else replays a new instance from event 1 (the slice itself when it starts there, else the history fetched from
 /// the engine), and answers <see cref="WorkflowTaskCompletedMessage"/> or <see cref="WorkflowTaskFailedMessage"/>.
 /// </summary>
-internal sealed class WorkflowTaskHandler : IDisposable
+internal sealed partial class WorkflowTaskHandler : IDisposable
 {
     private const int HistoryPageSize = 1000;
 
@@ -270,31 +270,32 @@ internal sealed class WorkflowTaskHandler : IDisposable
 
     private async Task<IReadOnlyList<HistoryEvent>> FetchHistoryAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
     {
-        var events = new List<HistoryEvent>();
-        string? pageToken = null;
-        do
-        {
-            var page = await _engine.GetHistoryAsync(task.WorkflowId, task.RunId.ToString(), HistoryPageSize, pageToken, cancellationToken).ConfigureAwait(false);
-            foreach (var e in page.Events)
-            {
-                if (e.EventId <= task.ScheduledEventId)
-                {
-                    events.Add(e);
-                }
-            }
-            pageToken = page.NextPageToken;
-            if (page.Events.Count > 0 && page.Events[^1].EventId >= task.ScheduledEventId)
-            {
-                break; // the rest is after this task
-            }
-        }
-        while (pageToken is not null);
-        _logger.HistoryFetched(events.Count, task.WorkflowId, task.RunId);
+        var events = await FetchHistoryAsync(task.WorkflowId, task.RunId, task.ScheduledEventId, cancellationToken).ConfigureAwait(false);
         if (events.Count == 0 || events[^1].EventId != task.ScheduledEventId)
         {
             throw new InvalidOperationException(
                 $"The engine's history of {task.WorkflowId}/{task.RunId} ends at event {(events.Count == 0 ? 0 : events[^1].EventId)}, before the task's event {task.ScheduledEventId}.");
         }
+        return events;
+    }
+
+    /// <summary>The run's history from event 1, up to <paramref name="upTo"/> (null: all of it), page by page from the engine.</summary>
+    private async Task<IReadOnlyList<HistoryEvent>> FetchHistoryAsync(string workflowId, Guid runId, long? upTo, CancellationToken cancellationToken)
+    {
+        var events = new List<HistoryEvent>();
+        string? pageToken = null;
+        do
+        {
+            var page = await _engine.GetHistoryAsync(workflowId, runId.ToString(), HistoryPageSize, pageToken, cancellationToken).ConfigureAwait(false);
+            events.AddRange(page.Events.Where(e => upTo is not { } last || e.EventId <= last));
+            pageToken = page.NextPageToken;
+            if (upTo is { } end && page.Events.Count > 0 && page.Events[^1].EventId >= end)
+            {
+                break; // the rest is after this task
+            }
+        }
+        while (pageToken is not null);
+        _logger.HistoryFetched(events.Count, workflowId, runId);
         return events;
     }
 

@@ -6,8 +6,9 @@ namespace Orchestrator.Sdk.Runtime;
 /// <summary>A validated workflow class: its name, its run method, input and result types.</summary>
 internal sealed class WorkflowDefinition
 {
-    private WorkflowDefinition(string name, Type type, MethodInfo run, Type? inputType, Type? resultType)
+    private WorkflowDefinition(string name, Type type, MethodInfo run, Type? inputType, Type? resultType, IReadOnlyDictionary<string, MethodInfo> queries)
     {
+        Queries = queries;
         Name = name;
         Type = type;
         RunMethod = run;
@@ -29,6 +30,12 @@ internal sealed class WorkflowDefinition
 
     /// <summary>The result type, or null for <see cref="Task"/>.</summary>
     public Type? ResultType { get; }
+
+    /// <summary>The <see cref="WorkflowQueryAttribute"/> methods by query name.</summary>
+    public IReadOnlyDictionary<string, MethodInfo> Queries { get; }
+
+    /// <summary>Query names starting with this are the SDK's own.</summary>
+    public const string ReservedQueryPrefix = "__";
 
     /// <summary>Validates <paramref name="workflowType"/> and describes it.</summary>
     /// <exception cref="ArgumentException">The class is not a valid workflow; the message says why.</exception>
@@ -76,13 +83,55 @@ internal sealed class WorkflowDefinition
             throw new ArgumentException($"[WorkflowRun] method {workflowType.Name}.{run.Name} must take (WorkflowContext context) or (WorkflowContext context, TInput input).", nameof(workflowType));
         }
         var name = string.IsNullOrWhiteSpace(attribute.Name) ? workflowType.Name : attribute.Name;
-        return new WorkflowDefinition(name, workflowType, run, parameters.Length == 2 ? parameters[1].ParameterType : null, resultType);
+        return new WorkflowDefinition(name, workflowType, run, parameters.Length == 2 ? parameters[1].ParameterType : null, resultType, QueriesOf(workflowType));
     }
 
-    /// <summary>Creates the workflow object and starts its run method (on the calling scheduler); the task yields the JSON result.</summary>
-    public async Task<JsonElement?> RunAsync(WorkflowContext context, JsonElement? input, JsonSerializerOptions json)
+    private static Dictionary<string, MethodInfo> QueriesOf(Type workflowType)
     {
-        var workflow = Activator.CreateInstance(Type)!;
+        var queries = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
+        foreach (var method in workflowType.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (method.GetCustomAttribute<WorkflowQueryAttribute>(inherit: false) is not { } query)
+            {
+                continue;
+            }
+            var where = $"[WorkflowQuery] method {workflowType.Name}.{method.Name}";
+            if (!method.IsPublic || method.IsStatic || method.ContainsGenericParameters)
+            {
+                throw new ArgumentException($"{where} must be a public, non-generic instance method.", nameof(workflowType));
+            }
+            if (method.ReturnType == typeof(void) || IsAwaitable(method.ReturnType))
+            {
+                throw new ArgumentException($"{where} must return a value synchronously (not void, Task or ValueTask): a query reads the workflow's state and may not wait.",
+                    nameof(workflowType));
+            }
+            if (method.GetParameters() is { Length: > 1 } or [{ ParameterType.IsByRef: true }] || method.GetParameters() is [var p] && p.ParameterType == typeof(WorkflowContext))
+            {
+                throw new ArgumentException($"{where} must take no parameter or one argument (not the WorkflowContext, not by reference).", nameof(workflowType));
+            }
+            var name = string.IsNullOrWhiteSpace(query.Name) ? method.Name : query.Name;
+            if (name.StartsWith(ReservedQueryPrefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{where}: query names starting with '{ReservedQueryPrefix}' are the SDK's own ('{name}').", nameof(workflowType));
+            }
+            if (!queries.TryAdd(name, method))
+            {
+                throw new ArgumentException($"{where}: workflow {workflowType.Name} has two queries named '{name}'.", nameof(workflowType));
+            }
+        }
+        return queries;
+    }
+
+    private static bool IsAwaitable(Type type) =>
+        typeof(Task).IsAssignableFrom(type) || type == typeof(ValueTask) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>));
+
+
+    /// <summary>A new object of the workflow class (its run method, queries and handlers are called on it).</summary>
+    public object Create() => Activator.CreateInstance(Type)!;
+
+    /// <summary>Starts the run method of <paramref name="workflow"/> (on the calling scheduler); the task yields the JSON result.</summary>
+    public async Task<JsonElement?> RunAsync(object workflow, WorkflowContext context, JsonElement? input, JsonSerializerOptions json)
+    {
         object?[] args = InputType is null ? [context] : [context, Payloads.Deserialize(input, InputType, json)];
         Task task;
         try

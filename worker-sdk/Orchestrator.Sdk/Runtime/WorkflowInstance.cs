@@ -43,7 +43,11 @@ internal sealed class WorkflowInstance : TaskScheduler
     private List<WorkflowCommand> _lastCommands = [];
     private readonly CommandReplayCheck _check;
     private Task<JsonElement?>? _run;
+    private object? _workflow;
     private bool _closed;
+    private volatile bool _querying;
+    private string? _queryViolation;
+    private HistoryEvent? _lastApplied;
 
     /// <summary>Creates an instance; it runs nothing until <see cref="Activate"/>.</summary>
     /// <param name="definition">The workflow class.</param>
@@ -131,6 +135,85 @@ internal sealed class WorkflowInstance : TaskScheduler
         }
     }
 
+    /// <summary>
+    /// Calls query <paramref name="method"/> on the workflow object, on this instance's scheduler (after <see cref="Replay"/>
+    /// or <see cref="Activate"/>), and gives its result as JSON. The query may not schedule anything: a workflow API that
+    /// would (an activity, a timer, a signal wait, a child, continue-as-new, a new GUID, a patch, search attributes) throws
+    /// <see cref="InvalidOperationException"/> inside it, which fails the query; the instance's state is what it was.
+    /// </summary>
+    /// <exception cref="Exception">What the query method threw.</exception>
+    internal JsonElement? Query(System.Reflection.MethodInfo method, JsonElement? argument)
+    {
+        var json = _options.JsonSerializerOptions;
+        JsonElement? result = null;
+        Exception? error = null;
+        _querying = true;
+        try
+        {
+            RunWatched(() =>
+            {
+                CatchUpForQuery();
+                Execute(() =>
+                {
+                    try
+                    {
+                        if (_workflow is null)
+                        {
+                            throw new InvalidOperationException("The run's history has no WorkflowStarted: there is no state to query.");
+                        }
+                        object?[] args = method.GetParameters() is [var p] ? [Payloads.Deserialize(argument, p.ParameterType, json)] : [];
+                        result = Payloads.Serialize(method.Invoke(_workflow, args), method.ReturnType, json);
+                    }
+                    catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+                    {
+                        error = ex.InnerException;
+                    }
+                    catch (Exception ex)
+                    {
+                        error = ex; // e.g. an argument that does not deserialize to the parameter's type
+                    }
+                });
+            });
+        }
+        finally
+        {
+            _querying = false;
+        }
+        if (Interlocked.Exchange(ref _queryViolation, null) is { } violation)
+        {
+            throw new InvalidOperationException(violation);
+        }
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Before a query: the events no workflow task has taken yet (a signal after the last completed task, or after the
+    /// pending task's <c>WorkflowTaskScheduled</c>) are applied and the code runs on them, as the next task will, so the query
+    /// sees every event of the history. The commands that gives are dropped: nothing is sent from a query.
+    /// </summary>
+    private void CatchUpForQuery()
+    {
+        if (_closed || _lastApplied is not { } last || (_candidate is not null && !_ranAtCandidate) || (_batch.Count + _late.Count == 0 && _run is not null))
+        {
+            return; // nothing new since the code last ran (or it never can: no history)
+        }
+        _batch.AddRange(_late);
+        _late.Clear();
+        _querying = false; // the workflow's own code, not the query: it may await and schedule as the next task will
+        try
+        {
+            RunCode(last, replaying: false, null);
+        }
+        finally
+        {
+            _querying = true;
+        }
+    }
+
     /// <summary>Replays a whole history (any end) and throws <see cref="NonDeterminismException"/> on the first mismatch.</summary>
     internal IReadOnlyList<WorkflowCommand> Replay(IReadOnlyList<HistoryEvent> events)
     {
@@ -160,6 +243,7 @@ internal sealed class WorkflowInstance : TaskScheduler
                 throw new ArgumentException($"History has a gap: event {e.EventId} follows event {LastEventId}.", nameof(events));
             }
             LastEventId = e.EventId;
+            _lastApplied = e;
             if (_check.Active)
             {
                 if (CommandMatcher.IsCommandEvent(e.EventType))
@@ -271,7 +355,8 @@ internal sealed class WorkflowInstance : TaskScheduler
                     {
                         throw new NonDeterminismException("History does not start with WorkflowStarted.", 1);
                     }
-                    _run = _definition.RunAsync(Context, started.Input, _options.JsonSerializerOptions);
+                    _workflow = _definition.Create();
+                    _run = _definition.RunAsync(_workflow, Context, started.Input, _options.JsonSerializerOptions);
                 }
             });
             if (_run is { IsCompleted: true } run)
@@ -411,6 +496,12 @@ internal sealed class WorkflowInstance : TaskScheduler
 
     private void EnsureOnScheduler(string api)
     {
+        if (_querying)
+        {
+            // kept as well as thrown: an async API's task holds the exception, and a query that drops the task still fails
+            _queryViolation ??= $"A query may not call {api}: queries only read the workflow's state (use an update or a signal to change it).";
+            throw new InvalidOperationException(_queryViolation);
+        }
         if (Current != this || _running != this)
         {
             var message = $"{api} was called outside the workflow scheduler (after Task.Run, Task.Delay, ConfigureAwait(false), or from another thread). "
