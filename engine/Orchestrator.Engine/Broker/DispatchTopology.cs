@@ -94,19 +94,7 @@ internal sealed class DispatchTopology(EngineOptions options, ILogger<DispatchTo
             {
                 await closed.DisposeAsync();
             }
-            var factory = new ConnectionFactory
-            {
-                Uri = new Uri(options.RabbitMq),
-                ClientProvidedName = "orchestrator-engine-topology",
-                AutomaticRecoveryEnabled = false,
-            };
-            var nodes = RabbitMqSetup.Nodes(options.RabbitMqNodes)
-                .Select(n => n.Split(':'))
-                .Select(p => new AmqpTcpEndpoint(p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))
-                .ToList();
-            _connection = nodes.Count > 0
-                ? await factory.CreateConnectionAsync(nodes, cancellationToken)
-                : await factory.CreateConnectionAsync(cancellationToken);
+            _connection = await RabbitMqSetup.ConnectAsync(options, "orchestrator-engine-topology", cancellationToken);
             return _connection;
         }
         finally

@@ -1,4 +1,5 @@
 using MassTransit;
+using RabbitMQ.Client;
 
 namespace Orchestrator.Engine.Broker;
 
@@ -38,6 +39,31 @@ internal static class RabbitMqSetup
         {
             queue.SetQuorumQueue();
         }
+    }
+
+    /// <summary>
+    /// A connection of the engine's own beside the bus (declarations, the events consumer), to <see cref="EngineOptions.RabbitMq"/>
+    /// or the first reachable of <see cref="EngineOptions.RabbitMqNodes"/>, without the client's automatic recovery: its owner
+    /// connects again when it finds it closed.
+    /// </summary>
+    public static Task<IConnection> ConnectAsync(EngineOptions options, string clientName, CancellationToken cancellationToken, TimeSpan? heartbeat = null)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(options.RabbitMq),
+            ClientProvidedName = clientName,
+            AutomaticRecoveryEnabled = false,
+            TopologyRecoveryEnabled = false,
+            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+        };
+        if (heartbeat is { } h)
+        {
+            factory.RequestedHeartbeat = h;
+        }
+        var nodes = Nodes(options.RabbitMqNodes);
+        return nodes.Count == 0
+            ? factory.CreateConnectionAsync(cancellationToken)
+            : factory.CreateConnectionAsync(nodes.Select(n => AmqpTcpEndpoint.Parse(n)).ToList(), cancellationToken);
     }
 
     /// <summary><c>host:port</c> entries of a comma-separated node list (empty when not set).</summary>

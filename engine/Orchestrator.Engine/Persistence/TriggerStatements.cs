@@ -27,10 +27,13 @@ internal static class TriggerStatements
         SELECT {Columns} FROM triggers t WHERE (@After::text IS NULL OR t.trigger_id > @After) ORDER BY t.trigger_id LIMIT @Limit
         """;
 
-    /// <summary>The triggers an event matches: its kind and type, and its source unless the trigger takes any.</summary>
+    /// <summary>
+    /// The triggers an event matches: its kind and one of its types (a MassTransit message has several), and its source
+    /// unless the trigger takes any; each with the type it matched.
+    /// </summary>
     public const string Match = """
-        SELECT t.trigger_id, t.definition::text AS definition FROM triggers t
-        WHERE t.source_kind = @SourceKind AND t.event_type = @EventType AND (t.event_source IS NULL OR t.event_source = @EventSource)
+        SELECT t.trigger_id, t.definition::text AS definition, t.event_type FROM triggers t
+        WHERE t.source_kind = @SourceKind AND t.event_type = ANY(@EventTypes) AND (t.event_source IS NULL OR t.event_source = @EventSource)
         ORDER BY t.trigger_id
         """;
 

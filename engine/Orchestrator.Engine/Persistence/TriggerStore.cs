@@ -60,12 +60,13 @@ internal sealed class TriggerStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<TriggerRow>(new CommandDefinition(TriggerStatements.List, new { After = after, Limit = limit }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>The triggers of an event's kind and type (and source), by id: (id, definition).</summary>
-    public async Task<IReadOnlyList<(string TriggerId, string Definition)>> MatchAsync(string sourceKind, string eventType, string eventSource, CancellationToken ct)
+    /// <summary>The triggers of an event's kind and types (and source), by id: (id, definition, the type matched); one round trip.</summary>
+    public async Task<IReadOnlyList<(string TriggerId, string Definition, string EventType)>> MatchAsync(string sourceKind, IReadOnlyList<string> eventTypes,
+        string eventSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<(string, string)>(new CommandDefinition(TriggerStatements.Match,
-            new { SourceKind = sourceKind, EventType = eventType, EventSource = eventSource }, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(TriggerStatements.Match,
+            new { SourceKind = sourceKind, EventTypes = eventTypes.ToArray(), EventSource = eventSource }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>The message type URNs of the MassTransit triggers.</summary>

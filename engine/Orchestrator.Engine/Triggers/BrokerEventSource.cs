@@ -115,7 +115,9 @@ internal sealed class BrokerEventSource : BackgroundService
     private async Task RunConnectionAsync(CancellationToken stoppingToken)
     {
         var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = await ConnectAsync(stoppingToken);
+        // no automatic recovery: this source connects again, and declares again, by itself
+        await using var connection = await RabbitMqSetup.ConnectAsync(_options, $"orchestrator-engine-events {_settings.InstanceId}", stoppingToken,
+            heartbeat: TimeSpan.FromSeconds(10));
         Connections++;
         connection.ConnectionShutdownAsync += (_, e) => Lost(lost, $"connection closed ({e.ReplyCode} {e.ReplyText})");
         await using var consume = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: Concurrency),
@@ -159,23 +161,6 @@ internal sealed class BrokerEventSource : BackgroundService
     {
         lost.TrySetResult(why);
         return Task.CompletedTask;
-    }
-
-    private Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(_options.RabbitMq),
-            AutomaticRecoveryEnabled = false, // this source connects again, and declares again, by itself
-            TopologyRecoveryEnabled = false,
-            ClientProvidedName = $"orchestrator-engine-events {_settings.InstanceId}",
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-            RequestedHeartbeat = TimeSpan.FromSeconds(10),
-        };
-        var nodes = RabbitMqSetup.Nodes(_options.RabbitMqNodes);
-        return nodes.Count == 0
-            ? factory.CreateConnectionAsync(cancellationToken)
-            : factory.CreateConnectionAsync(nodes.Select(n => AmqpTcpEndpoint.Parse(n)).ToList(), cancellationToken);
     }
 
     /// <summary>
@@ -282,18 +267,7 @@ internal sealed class BrokerEventSource : BackgroundService
             return (error!, "");
         }
         var e = read.Event;
-        var matched = new List<(ValidTrigger Trigger, IncomingEvent Event)>();
-        foreach (var type in read.Types)
-        {
-            var typed = e with { Type = type };
-            foreach (var trigger in await _triggers.MatchAsync(read.Kind, typed, CancellationToken.None))
-            {
-                if (matched.All(m => m.Trigger.TriggerId != trigger.TriggerId))
-                {
-                    matched.Add((trigger, typed));
-                }
-            }
-        }
+        var matched = await _triggers.MatchAsync(read.Kind, e, read.Types, CancellationToken.None);
         if (matched.Count == 0)
         {
             var what = read.Kind == ValidTrigger.Kinds.MassTransit ? $"message type {string.Join(", ", read.Types)}" : $"type '{e.Type}' and source '{e.Source}'";

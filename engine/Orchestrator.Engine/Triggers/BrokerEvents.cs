@@ -69,31 +69,13 @@ internal static class BrokerEvents
         }
         else
         {
-            var attributes = Attributes(properties.Headers);
-            if (!attributes.Remove("specversion", out var versionId))
+            if (HttpCloudEvents.FromBinary(Attributes(properties.Headers), contentType, body, "cloudEvents:", out error) is not { } binary)
             {
-                error = "The message is not a CloudEvent: publish it structured (content-type application/cloudevents+json) or binary "
+                error ??= "The message is not a CloudEvent: publish it structured (content-type application/cloudevents+json) or binary "
                     + "(headers cloudEvents:specversion, cloudEvents:id, cloudEvents:source, cloudEvents:type; the body is the data).";
                 return null;
             }
-            if (CloudEventsSpecVersion.FromVersionId(versionId) is not { } version)
-            {
-                error = $"cloudEvents:specversion '{versionId}' is not a CloudEvents version this engine reads (1.0).";
-                return null;
-            }
-            cloudEvent = new CloudEvent(version);
-            foreach (var (name, value) in attributes)
-            {
-                cloudEvent.SetAttributeFromString(name, value);
-            }
-            if (contentType is not null)
-            {
-                cloudEvent.DataContentType = contentType;
-            }
-            if (body.Length > 0)
-            {
-                HttpCloudEvents.Formatter.DecodeBinaryModeEventData(body, cloudEvent);
-            }
+            cloudEvent = binary;
         }
         return HttpCloudEvents.Complete(cloudEvent, out error) is { } e ? new BrokerEvent(e, ValidTrigger.Kinds.CloudEvents, [e.Type]) : null;
     }

@@ -38,33 +38,15 @@ internal static class HttpCloudEvents
             }
             else
             {
-                var versionId = request.Headers["ce-specversion"].ToString();
-                if (versionId.Length == 0)
+                var attributes = request.Headers
+                    .Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase))
+                    .ToDictionary(h => h.Key[3..].ToLowerInvariant(), h => Uri.UnescapeDataString(h.Value.ToString()), StringComparer.Ordinal);
+                if (FromBinary(attributes, contentType, body, "ce-", out error) is not { } binary)
                 {
-                    error = "The request is not a CloudEvent: send it structured (Content-Type: application/cloudevents+json) or binary (headers ce-specversion, ce-id, ce-source, ce-type).";
+                    error ??= "The request is not a CloudEvent: send it structured (Content-Type: application/cloudevents+json) or binary (headers ce-specversion, ce-id, ce-source, ce-type).";
                     return null;
                 }
-                if (CloudEventsSpecVersion.FromVersionId(versionId) is not { } version)
-                {
-                    error = $"ce-specversion '{versionId}' is not a CloudEvents version this engine reads (1.0).";
-                    return null;
-                }
-                cloudEvent = new CloudEvent(version);
-                foreach (var (name, value) in request.Headers)
-                {
-                    if (name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase) && !name.Equals("ce-specversion", StringComparison.OrdinalIgnoreCase))
-                    {
-                        cloudEvent.SetAttributeFromString(name[3..].ToLowerInvariant(), Uri.UnescapeDataString(value.ToString()));
-                    }
-                }
-                if (contentType is not null)
-                {
-                    cloudEvent.DataContentType = contentType;
-                }
-                if (body.Length > 0)
-                {
-                    Formatter.DecodeBinaryModeEventData(body, cloudEvent);
-                }
+                cloudEvent = binary;
             }
             return Complete(cloudEvent, out error);
         }
@@ -73,6 +55,40 @@ internal static class HttpCloudEvents
             error = $"The request is not a valid CloudEvent: {e.Message}";
             return null;
         }
+    }
+
+    /// <summary>
+    /// A binary-mode event: <paramref name="attributes"/> (lower-case names without the binding's prefix, which
+    /// <paramref name="prefix"/> names in errors), the content type as its <c>datacontenttype</c>, the body as its data. Null
+    /// with a null <paramref name="error"/> when there is no <c>specversion</c> (not a binary-mode event at all), or with the
+    /// reason for a version this engine does not read.
+    /// </summary>
+    internal static CloudEvent? FromBinary(Dictionary<string, string> attributes, string? contentType, byte[] body, string prefix, out string? error)
+    {
+        error = null;
+        if (!attributes.Remove("specversion", out var versionId) || versionId.Length == 0)
+        {
+            return null;
+        }
+        if (CloudEventsSpecVersion.FromVersionId(versionId) is not { } version)
+        {
+            error = $"{prefix}specversion '{versionId}' is not a CloudEvents version this engine reads (1.0).";
+            return null;
+        }
+        var cloudEvent = new CloudEvent(version);
+        foreach (var (name, value) in attributes)
+        {
+            cloudEvent.SetAttributeFromString(name, value);
+        }
+        if (contentType is not null)
+        {
+            cloudEvent.DataContentType = contentType;
+        }
+        if (body.Length > 0)
+        {
+            Formatter.DecodeBinaryModeEventData(body, cloudEvent);
+        }
+        return cloudEvent;
     }
 
     /// <summary>Validates a decoded event (required attributes, lengths) and gives it as triggers see it, or null with the reason.</summary>

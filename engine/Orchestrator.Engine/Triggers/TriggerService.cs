@@ -42,9 +42,18 @@ internal sealed class TriggerService(HistoryStore history, DispatchStore dispatc
     }
 
     /// <summary>The triggers of <paramref name="sourceKind"/> that <paramref name="e"/> matches, by id.</summary>
-    public async Task<IReadOnlyList<ValidTrigger>> MatchAsync(string sourceKind, IncomingEvent e, CancellationToken ct)
+    public async Task<IReadOnlyList<ValidTrigger>> MatchAsync(string sourceKind, IncomingEvent e, CancellationToken ct) =>
+        (await MatchAsync(sourceKind, e, [e.Type], ct)).Select(m => m.Trigger).ToList();
+
+    /// <summary>
+    /// The triggers of <paramref name="sourceKind"/> that <paramref name="e"/> matches by any of <paramref name="types"/> (a
+    /// MassTransit message's every message type), by id, each with the event as it matched (its <c>type</c> the one matched).
+    /// </summary>
+    public async Task<IReadOnlyList<(ValidTrigger Trigger, IncomingEvent Event)>> MatchAsync(string sourceKind, IncomingEvent e, IReadOnlyList<string> types,
+        CancellationToken ct)
     {
-        var matched = (await store.MatchAsync(sourceKind, e.Type, e.Source, ct)).Select(m => ValidTrigger.Read(m.Definition)).ToList();
+        var matched = (await store.MatchAsync(sourceKind, types, e.Source, ct))
+            .Select(m => (ValidTrigger.Read(m.Definition), m.EventType == e.Type ? e : e with { Type = m.EventType })).ToList();
         if (matched.Count == 0)
         {
             Events.Add(1, new KeyValuePair<string, object?>("outcome", "unmatched"));

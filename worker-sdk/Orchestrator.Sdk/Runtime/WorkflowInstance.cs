@@ -147,33 +147,30 @@ internal sealed class WorkflowInstance : TaskScheduler
         var json = _options.JsonSerializerOptions;
         JsonElement? result = null;
         Exception? error = null;
+        RunWatched(CatchUpForQuery); // the workflow's own code, as the next task will run it: not yet the query
         _querying = true;
         try
         {
-            RunWatched(() =>
+            RunWatched(() => Execute(() =>
             {
-                CatchUpForQuery();
-                Execute(() =>
+                try
                 {
-                    try
+                    if (_workflow is null)
                     {
-                        if (_workflow is null)
-                        {
-                            throw new InvalidOperationException("The run's history has no WorkflowStarted: there is no state to query.");
-                        }
-                        object?[] args = method.GetParameters() is [var p] ? [Payloads.Deserialize(argument, p.ParameterType, json)] : [];
-                        result = Payloads.Serialize(method.Invoke(_workflow, args), method.ReturnType, json);
+                        throw new InvalidOperationException("The run's history has no WorkflowStarted: there is no state to query.");
                     }
-                    catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
-                    {
-                        error = ex.InnerException;
-                    }
-                    catch (Exception ex)
-                    {
-                        error = ex; // e.g. an argument that does not deserialize to the parameter's type
-                    }
-                });
-            });
+                    object?[] args = method.GetParameters() is [var p] ? [Payloads.Deserialize(argument, p.ParameterType, json)] : [];
+                    result = Payloads.Serialize(method.Invoke(_workflow, args), method.ReturnType, json);
+                }
+                catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+                {
+                    error = ex.InnerException;
+                }
+                catch (Exception ex)
+                {
+                    error = ex; // e.g. an argument that does not deserialize to the parameter's type
+                }
+            }));
         }
         finally
         {
@@ -203,15 +200,7 @@ internal sealed class WorkflowInstance : TaskScheduler
         }
         _batch.AddRange(_late);
         _late.Clear();
-        _querying = false; // the workflow's own code, not the query: it may await and schedule as the next task will
-        try
-        {
-            RunCode(last, replaying: false, null);
-        }
-        finally
-        {
-            _querying = true;
-        }
+        RunCode(last, replaying: false, null);
     }
 
     /// <summary>Replays a whole history (any end) and throws <see cref="NonDeterminismException"/> on the first mismatch.</summary>
