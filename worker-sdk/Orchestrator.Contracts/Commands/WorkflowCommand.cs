@@ -18,6 +18,7 @@ namespace Orchestrator.Contracts.Commands;
 [JsonDerivedType(typeof(CancelWorkflowCommand), "CancelWorkflow")]
 [JsonDerivedType(typeof(ContinueAsNewCommand), "ContinueAsNew")]
 [JsonDerivedType(typeof(UpsertSearchAttributesCommand), "UpsertSearchAttributes")]
+[JsonDerivedType(typeof(CompleteUpdateCommand), "CompleteUpdate")]
 internal abstract record WorkflowCommand
 {
     /// <summary>The history event type (<see cref="History.EventTypes"/>) this command becomes.</summary>

@@ -31,5 +31,7 @@ public static class EventTypes
     public const string WorkflowTimedOut = nameof(WorkflowTimedOut);
     public const string ActivityAttemptFailed = nameof(ActivityAttemptFailed);
     public const string SearchAttributesUpserted = nameof(SearchAttributesUpserted);
+    public const string WorkflowUpdateAccepted = nameof(WorkflowUpdateAccepted);
+    public const string WorkflowUpdateCompleted = nameof(WorkflowUpdateCompleted);
 #pragma warning restore CS1591
 }

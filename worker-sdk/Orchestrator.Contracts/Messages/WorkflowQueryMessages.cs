@@ -21,7 +21,22 @@ namespace Orchestrator.Contracts.Messages;
 /// engine took.
 /// </param>
 internal sealed record WorkflowQueryMessage(Guid QueryId, Guid RunId, string WorkflowId, string WorkflowType, string QueryName, JsonElement? Argument, string ReplyTo,
-    long LastEventId = 0, IReadOnlyList<History.HistoryEvent>? Pending = null);
+    long LastEventId = 0, IReadOnlyList<History.HistoryEvent>? Pending = null)
+{
+    /// <summary>
+    /// The reserved query name of an update's validation: the worker replays the run as for a query, then checks the update
+    /// named in the <see cref="UpdateValidationArgument"/> (it exists, its argument fits, its validator passes) without
+    /// recording anything. The answer has no result when the update may be accepted, else a failure of type
+    /// <see cref="WorkflowQueryAnswerMessage.UnknownUpdate"/> or <see cref="WorkflowQueryAnswerMessage.UpdateRejected"/>.
+    /// </summary>
+    public const string ValidateUpdate = "__validate_update";
+}
+
+/// <summary>The argument of a <see cref="WorkflowQueryMessage.ValidateUpdate"/> query.</summary>
+/// <param name="UpdateId">The update's id.</param>
+/// <param name="Name">The update's name.</param>
+/// <param name="Input">The update's argument (null for none).</param>
+internal sealed record UpdateValidationArgument(string UpdateId, string Name, JsonElement? Input);
 
 /// <summary>Worker → engine (the <see cref="WorkflowQueryMessage.ReplyTo"/> queue's inbox): the answer to a query.</summary>
 /// <param name="QueryId">The query answered.</param>
@@ -33,4 +48,10 @@ internal sealed record WorkflowQueryAnswerMessage(Guid QueryId, JsonElement? Res
 {
     /// <summary>The failure type of a query the workflow does not have.</summary>
     public const string UnknownQuery = "UnknownQuery";
+
+    /// <summary>The failure type of an update the workflow does not have (<see cref="KnownQueries"/> then lists its updates).</summary>
+    public const string UnknownUpdate = "UnknownUpdate";
+
+    /// <summary>The failure type of an update its validator rejected, or whose argument does not fit (the message says why).</summary>
+    public const string UpdateRejected = "UpdateRejected";
 }
