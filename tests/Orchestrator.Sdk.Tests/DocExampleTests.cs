@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Orchestrator.Contracts;
 using Orchestrator.Contracts.Commands;
+using Orchestrator.Sdk.Runtime;
 using Orchestrator.Sdk.Tests.DocExamples;
 using Orchestrator.Sdk.Tests.Simulation;
 using static Orchestrator.Sdk.Tests.TestTime;
@@ -81,6 +83,69 @@ public sealed class DocExampleTests
         var activities = sim.CommandsPerTask.SelectMany(c => c).OfType<ScheduleActivityCommand>().Select(c => c.ActivityName);
         Assert.Equal(["CreateInvoice", "EmailInvoice", "ArchiveInvoice"], activities);
         Assert.NotNull(FailureInfo.FromException(new TimeoutException("x")));
+    });
+
+    [Fact(Timeout = Limit)]
+    public Task Approval_SignalHandlerAndCondition_CompleteWhenEnoughApproved_FailAfterAWeek() => Bounded(() =>
+    {
+        var sim = new EngineSimulator(typeof(ApprovalWorkflow), 2);
+        var week = Assert.IsType<StartTimerCommand>(Assert.Single(sim.RunTask()));
+        Assert.Equal(TimeSpan.FromDays(7), week.Duration);
+        sim.Signal("Approve", new Approval("ana"));
+        Assert.Empty(sim.RunTask());
+        sim.Signal("Approve", new Approval("bo"));
+        var done = sim.RunTask();
+        Assert.IsType<CancelTimerCommand>(done[0]);
+        Assert.Equal("[\"ana\",\"bo\"]", Assert.IsType<CompleteWorkflowCommand>(done[1]).Result!.Value.GetRawText());
+
+        var late = new EngineSimulator(typeof(ApprovalWorkflow), 2);
+        late.RunTask();
+        late.Signal("Approve", new Approval("ana"));
+        late.FireTimer(1);
+        var fail = Assert.IsType<FailWorkflowCommand>(Assert.Single(late.RunTask())).Failure;
+        Assert.Equal((nameof(TimeoutException), "1 of 2 approvals in a week"), (fail.Type, fail.Message));
+    });
+
+    [Fact(Timeout = Limit)]
+    public Task Basket_UpdatesAreValidatedAnswered_AndTheRunWaitsForTheOneInFlight() => Bounded(() =>
+    {
+        var sim = new EngineSimulator(typeof(BasketWorkflow), "customer-1") { Activities = (_, _) => 2.5m };
+        sim.RunTask();
+        sim.Update("u1", "AddItem", "sku-1");
+        sim.CompleteActivity(Assert.IsType<ScheduleActivityCommand>(Assert.Single(sim.RunTask())).Seq);
+        Assert.Equal("2.5", Assert.IsType<CompleteUpdateCommand>(Assert.Single(sim.RunTask())).Result!.Value.GetRawText());
+
+        var replayed = sim.NewInstance();
+        replayed.Replay(sim.History.ToList());
+        var rejected = Assert.Throws<UpdateRejectedException>(() => replayed.ValidateUpdate("AddItem", JsonSerializer.SerializeToElement("sku-1")));
+        Assert.Equal("sku-1 cannot be added", rejected.Message);
+
+        sim.Update("u2", "AddItem", "sku-2");
+        sim.Signal("Checkout", null);
+        var price = Assert.IsType<ScheduleActivityCommand>(Assert.Single(sim.RunTask())); // the run method returned; AddItem runs on
+        sim.CompleteActivity(price.Seq);
+        var last = sim.RunTask();
+        Assert.Equal("u2", Assert.IsType<CompleteUpdateCommand>(last[0]).UpdateId);
+        Assert.Equal("1", Assert.IsType<CompleteWorkflowCommand>(last[1]).Result!.Value.GetRawText()); // the count when the run method returned
+    });
+
+    [Fact(Timeout = Limit)]
+    public Task EveryDocBlock_IsInTheDoc_Verbatim() => Bounded(() =>
+    {
+        var examples = File.ReadAllText(Path.Combine(SourceDirectory(), "DocExamples.cs")).ReplaceLineEndings("\n");
+        var doc = File.ReadAllText(Path.Combine(SourceDirectory(), "..", "..", "docs", "sdk.md")).ReplaceLineEndings("\n");
+        var blocks = System.Text.RegularExpressions.Regex.Split(examples, @"^// --- (.*) ---\n", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var checkedBlocks = 0;
+        for (var i = 1; i < blocks.Length; i += 2)
+        {
+            if (blocks[i].StartsWith("doc: ", StringComparison.Ordinal))
+            {
+                Assert.True(doc.Contains("```csharp\n" + blocks[i + 1].Trim('\n') + "\n", StringComparison.Ordinal),
+                    $"docs/sdk.md has no code block with DocExamples.cs's '{blocks[i]}' example as it is");
+                checkedBlocks++;
+            }
+        }
+        Assert.True(checkedBlocks >= 7, $"{checkedBlocks} doc blocks found");
     });
 
     private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;

@@ -24,7 +24,7 @@ public interface IPaymentGateway
 // --- doc: activities ---
 public sealed class PaymentActivities(IPaymentGateway gateway)          // DI-constructed, stateless
 {
-    [Activity]                                                          // name "Charge"
+    [Activity]                                                          // name "Charge": method name without "Async"
     public async Task<Receipt> ChargeAsync(ChargeRequest request)
     {
         var ctx = ActivityExecutionContext.Current;                     // Attempt, WorkflowId, CancellationToken, HeartbeatAsync
@@ -81,7 +81,7 @@ public sealed class InvoiceWorkflow
     }
 }
 
-// --- doc: long-running loop with continue-as-new ---
+// --- example (not in the doc): long-running loop with continue-as-new ---
 [Workflow]
 public sealed class PollingWorkflow
 {
@@ -100,6 +100,77 @@ public sealed class PollingWorkflow
                 context.ContinueAsNew(round + 1);                        // fresh history, same workflow id
             }
         }
+    }
+}
+
+// --- doc: signal handlers ---
+[Workflow]
+public sealed class ApprovalWorkflow
+{
+    private readonly List<string> _approvers = [];
+
+    [WorkflowRun]
+    public async Task<IReadOnlyList<string>> RunAsync(WorkflowContext context, int needed)
+    {
+        if (!await context.WaitConditionAsync(() => _approvers.Count >= needed, TimeSpan.FromDays(7)))
+        {
+            throw new TimeoutException($"{_approvers.Count} of {needed} approvals in a week");
+        }
+        return _approvers;
+    }
+
+    [WorkflowSignal]                                                    // name "Approve"
+    public void Approve(Approval approval) => _approvers.Add(approval.By);
+}
+
+// --- doc: updates ---
+[Workflow]
+public sealed class BasketWorkflow
+{
+    private readonly List<string> _items = [];
+    private bool _checkedOut;
+
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context, string customerId)
+    {
+        await context.WaitConditionAsync(() => _checkedOut);
+        return _items.Count;                                            // the run still waits for AddItem calls in flight
+    }
+
+    [WorkflowUpdateValidator(nameof(AddItemAsync))]                     // the update's method, not its name
+    public void ValidateAddItem(string sku)
+    {
+        if (_checkedOut || _items.Contains(sku))
+        {
+            throw new InvalidOperationException($"{sku} cannot be added");  // the caller's error; nothing is recorded
+        }
+    }
+
+    [WorkflowUpdate]                                                    // name "AddItem"
+    public async Task<decimal> AddItemAsync(WorkflowContext context, string sku)
+    {
+        var price = await context.ExecuteActivityAsync<decimal>("Price", sku);
+        _items.Add(sku);
+        return price;                                                   // the caller's result
+    }
+
+    [WorkflowSignal]
+    public void Checkout() => _checkedOut = true;
+
+    [WorkflowQuery]
+    public int Count() => _items.Count;
+}
+
+// --- doc: signal, query or update ---
+public static class BasketCalls
+{
+    public static async Task<string> CallAsync(OrchestratorClient client)
+    {
+        var basket = client.GetHandle("basket-7");
+        var count = await basket.QueryAsync<int>("Count");                          // query: reads, records nothing
+        var price = await basket.ExecuteUpdateAsync<decimal>("AddItem", "sku-1");   // update: validated, recorded, answered
+        await basket.SignalAsync("Checkout");                                       // signal: recorded, not answered
+        return $"{count + 1} items, the last for {price}";
     }
 }
 

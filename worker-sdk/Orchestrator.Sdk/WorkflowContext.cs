@@ -181,12 +181,30 @@ public sealed class WorkflowContext
     /// The workflow's cancellation was requested while it waited, or before the wait began (a signal already received is
     /// still returned).
     /// </exception>
+    /// <exception cref="InvalidOperationException">The workflow has a <see cref="WorkflowSignalAttribute"/> handler for this signal: its signals go there.</exception>
     public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(signalName);
-        var payload = await _state.WaitForSignal(signalName, timeout);
+        var payload = await _state.Signals.Wait(signalName, timeout);
         return Payloads.Deserialize<T>(payload, _state.Json)!;
     }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds: typically a field a signal or update handler sets. The condition is
+    /// checked now (true at once, without a timer, when it holds), then each time the workflow's code has run as far as it
+    /// can (every branch waits), in the order the waits began. It must only read the workflow's fields: no workflow API, no
+    /// side effect, no exception (one that throws fails the wait with its exception).
+    /// </summary>
+    /// <param name="condition">What to wait for; read the workflow's state only.</param>
+    /// <param name="timeout">How long to wait at most (a durable timer, canceled when the condition holds first); null or <see cref="Timeout.InfiniteTimeSpan"/> = forever.</param>
+    /// <param name="cancellationToken">Cancels the wait (and its timer).</param>
+    /// <returns>True when the condition held, false when the timeout passed with the condition still false.</returns>
+    /// <exception cref="OperationCanceledException">
+    /// The workflow's cancellation was requested while it waited, or before the wait began (a condition that holds still
+    /// returns true), or <paramref name="cancellationToken"/> was canceled.
+    /// </exception>
+    public Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _state.Conditions.Wait(condition, timeout, cancellationToken);
 
     /// <summary>Ends this run and starts a new run of the same workflow id with <paramref name="input"/> (keeps histories short). Never returns.</summary>
     /// <param name="input">The next run's input.</param>

@@ -44,6 +44,12 @@ internal sealed class EngineSimulator
 
     public WorkflowCommand? Closing { get; private set; }
 
+    /// <summary>The <c>CompleteUpdate</c> commands recorded (as <c>WorkflowUpdateCompleted</c>), in order.</summary>
+    public List<CompleteUpdateCommand> CompletedUpdates { get; } = [];
+
+    /// <summary>The instance that answers the tasks incrementally (null before the first task, or after a failed one).</summary>
+    public WorkflowInstance? Cached => _cached;
+
     public bool IsClosed => Closing is not null;
 
     /// <summary>The activities' implementation: name + JSON argument array → result (or throw for a failure).</summary>
@@ -130,6 +136,10 @@ internal sealed class EngineSimulator
             case UpsertSearchAttributesCommand c:
                 Append(EventTypes.SearchAttributesUpserted, new SearchAttributesUpsertedAttributes(c.SearchAttributes));
                 break;
+            case CompleteUpdateCommand c:
+                Append(EventTypes.WorkflowUpdateCompleted, new WorkflowUpdateCompletedAttributes(c.UpdateId, c.Result, c.Failure));
+                CompletedUpdates.Add(c);
+                break;
             case CompleteWorkflowCommand c:
                 Append(EventTypes.WorkflowCompleted, new WorkflowCompletedAttributes(c.Result));
                 Closing = c;
@@ -194,6 +204,11 @@ internal sealed class EngineSimulator
     public void Signal(string name, object? payload) =>
         Append(EventTypes.SignalReceived, new SignalReceivedAttributes(name,
             payload is null ? null : JsonSerializer.SerializeToElement(payload, payload.GetType(), _options.JsonSerializerOptions)));
+
+    /// <summary>An update the engine validated and accepted: <c>WorkflowUpdateAccepted</c>, delivered like a signal.</summary>
+    public void Update(string updateId, string name, object? input = null) =>
+        Append(EventTypes.WorkflowUpdateAccepted, new WorkflowUpdateAcceptedAttributes(updateId, name,
+            input is null ? null : JsonSerializer.SerializeToElement(input, input.GetType(), _options.JsonSerializerOptions)));
 
     public void RequestCancel(string reason = "test") => Append(EventTypes.WorkflowCancelRequested, new WorkflowCancelRequestedAttributes(reason));
 

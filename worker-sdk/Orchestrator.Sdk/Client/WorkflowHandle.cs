@@ -41,6 +41,33 @@ public sealed class WorkflowHandle
     public Task<T?> QueryAsync<T>(string queryName, object? argument = null, CancellationToken cancellationToken = default) =>
         _client.QueryWorkflowAsync<T>(WorkflowId, queryName, argument, cancellationToken: cancellationToken);
 
+    /// <summary>Sends an update to the open run and waits for its result; see <see cref="OrchestratorClient.ExecuteUpdateAsync{T}"/>.</summary>
+    /// <typeparam name="T">The update handler's result type.</typeparam>
+    /// <param name="updateName">The update's name.</param>
+    /// <param name="argument">The update's argument, or null for none.</param>
+    /// <param name="updateId">The update's id (the same id is applied once); default a new one.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What the update's handler returned.</returns>
+    public Task<T?> ExecuteUpdateAsync<T>(string updateName, object? argument = null, string? updateId = null, CancellationToken cancellationToken = default) =>
+        _client.ExecuteUpdateAsync<T>(WorkflowId, updateName, argument, updateId, cancellationToken);
+
+    /// <summary>Sends an update and returns once it was accepted; see <see cref="OrchestratorClient.StartUpdateAsync"/>.</summary>
+    /// <param name="updateName">The update's name.</param>
+    /// <param name="argument">The update's argument, or null for none.</param>
+    /// <param name="updateId">The update's id; default a new one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The update's handle.</returns>
+    public Task<WorkflowUpdateHandle> StartUpdateAsync(string updateName, object? argument = null, string? updateId = null, CancellationToken cancellationToken = default) =>
+        _client.StartUpdateAsync(WorkflowId, updateName, argument, updateId, cancellationToken);
+
+    /// <summary>Waits for the outcome of update <paramref name="updateId"/>; see <see cref="OrchestratorClient.GetUpdateResultAsync{T}"/>.</summary>
+    /// <typeparam name="T">The update handler's result type.</typeparam>
+    /// <param name="updateId">The update's id.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What the update's handler returned.</returns>
+    public Task<T?> GetUpdateResultAsync<T>(string updateId, CancellationToken cancellationToken = default) =>
+        _client.GetUpdateResultAsync<T>(WorkflowId, updateId, cancellationToken);
+
     /// <summary>Sends a signal to the open run.</summary>
     /// <param name="signalName">The signal name.</param>
     /// <param name="payload">The payload (JSON-serialized), or null.</param>

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.Sdk.Hosting;
 
-/// <summary>The worker host's log messages (event ids 1000–1099: host, 1100–1199: workflow tasks, 1200–1299: activities).</summary>
+/// <summary>
+/// The worker's log messages (event ids 1000–1099: host, 1100–1199: workflow tasks, 1200–1299: activities, 1300–1399: the
+/// workflow runtime, written through the workflow's replay-safe logger).
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Information, "Orchestrator worker {Identity} started on task queue '{TaskQueue}' ({WorkflowCount} workflow type(s), {ActivityCount} activity(ies)); answers go to queue '{EngineQueue}'")]
@@ -82,4 +85,7 @@ internal static partial class Log
 
     [LoggerMessage(1021, LogLevel.Warning, "The answer to query {QueryName} of {WorkflowId} could not be sent to {ReplyTo}; the caller gets its timeout")]
     public static partial void QueryAnswerNotSent(this ILogger logger, Exception exception, string queryName, string workflowId, string replyTo);
+
+    [LoggerMessage(1300, LogLevel.Warning, "Signal {SignalName} of {WorkflowId}/{RunId} was dropped: its input does not fit the handler {Handler}'s parameter ({ParameterType}): {Error}")]
+    public static partial void SignalDropped(this ILogger logger, string signalName, string workflowId, string runId, string handler, string parameterType, string error);
 }

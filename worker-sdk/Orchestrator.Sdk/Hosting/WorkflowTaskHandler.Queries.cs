@@ -1,6 +1,8 @@
+using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts;
+using Orchestrator.Contracts.History;
 using Orchestrator.Contracts.Messages;
 using Orchestrator.Sdk.Runtime;
 
@@ -9,7 +11,7 @@ namespace Orchestrator.Sdk.Hosting;
 internal sealed partial class WorkflowTaskHandler
 {
     /// <summary>
-    /// Answers a query: replays the run's whole history (fetched from the engine) in a new instance, apart from the cache
+    /// Answers a query (or an update's validation, <see cref="WorkflowQueryMessage.ValidateUpdate"/>): replays the run's whole history (fetched from the engine) in a new instance, apart from the cache
     /// and without the run's lock (nothing is recorded and nothing is sent but the answer), and calls the query method on
     /// the replayed workflow. Whatever fails is the answer: the engine's caller sees it.
     /// </summary>
@@ -53,11 +55,57 @@ internal sealed partial class WorkflowTaskHandler
             return new WorkflowQueryAnswerMessage(query.QueryId, null, new FailureInfo("WorkflowTypeNotRegisteredException",
                 $"No worker on task queue '{_options.TaskQueue}' knows workflow type '{query.WorkflowType}'."), null, _options.Identity);
         }
+        if (query.QueryName == WorkflowQueryMessage.ValidateUpdate)
+        {
+            return await ValidateUpdateAsync(query, definition, cancellationToken).ConfigureAwait(false);
+        }
         if (!definition.Queries.TryGetValue(query.QueryName, out var method))
         {
             return new WorkflowQueryAnswerMessage(query.QueryId, null, new FailureInfo(WorkflowQueryAnswerMessage.UnknownQuery,
                 $"Workflow type '{query.WorkflowType}' has no query '{query.QueryName}'."), definition.Queries.Keys.Order(StringComparer.Ordinal).ToList(), _options.Identity);
         }
+        var instance = await ReplayAsync(query, definition, cancellationToken).ConfigureAwait(false);
+        var result = instance.Query(method, query.Argument);
+        return new WorkflowQueryAnswerMessage(query.QueryId, result, null, null, _options.Identity);
+    }
+
+    /// <summary>
+    /// An update's validation: the update exists (else <see cref="WorkflowQueryAnswerMessage.UnknownUpdate"/> listing the
+    /// workflow's updates), and on the replayed run its argument fits and its validator passes (else
+    /// <see cref="WorkflowQueryAnswerMessage.UpdateRejected"/> with the validator's message). Accepted: no result, no failure.
+    /// </summary>
+    private async Task<WorkflowQueryAnswerMessage> ValidateUpdateAsync(WorkflowQueryMessage query, WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
+        var update = query.Argument is { ValueKind: not JsonValueKind.Null } argument
+            ? argument.Deserialize<UpdateValidationArgument>(HistoryJson.Options)
+            : null;
+        if (update is null || string.IsNullOrEmpty(update.Name))
+        {
+            throw new InvalidOperationException($"The {WorkflowQueryMessage.ValidateUpdate} query needs the update as its argument: {{\"updateId\",\"name\",\"input\"}}.");
+        }
+        if (!definition.Updates.ContainsKey(update.Name))
+        {
+            return new WorkflowQueryAnswerMessage(query.QueryId, null, new FailureInfo(WorkflowQueryAnswerMessage.UnknownUpdate,
+                $"Workflow type '{query.WorkflowType}' has no update '{update.Name}'."), definition.Updates.Keys.Order(StringComparer.Ordinal).ToList(), _options.Identity);
+        }
+        var instance = await ReplayAsync(query, definition, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            instance.ValidateUpdate(update.Name, update.Input);
+        }
+        catch (UpdateRejectedException ex)
+        {
+            return new WorkflowQueryAnswerMessage(query.QueryId, null, new FailureInfo(WorkflowQueryAnswerMessage.UpdateRejected, ex.Message), null, _options.Identity);
+        }
+        return new WorkflowQueryAnswerMessage(query.QueryId, null, null, null, _options.Identity);
+    }
+
+    /// <summary>
+    /// A new instance (apart from the cache) that replayed the run's history as the engine has it: fetched up to the query's
+    /// last event id, followed by the events buffered while a task was in flight.
+    /// </summary>
+    private async Task<WorkflowInstance> ReplayAsync(WorkflowQueryMessage query, WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
         var history = (await FetchHistoryAsync(query.WorkflowId, query.RunId, query.LastEventId > 0 ? query.LastEventId : null, cancellationToken)
             .ConfigureAwait(false)).ToList();
         // the events buffered while a task was in flight follow the history, numbered on from its end
@@ -67,7 +115,6 @@ internal sealed partial class WorkflowTaskHandler
         }
         var instance = new WorkflowInstance(definition, _runtimeOptions, _loggerFactory.CreateLogger(definition.Type), query.WorkflowId, query.RunId.ToString());
         instance.Replay(history);
-        var result = instance.Query(method, query.Argument);
-        return new WorkflowQueryAnswerMessage(query.QueryId, result, null, null, _options.Identity);
+        return instance;
     }
 }

@@ -26,6 +26,7 @@ internal static class CommandMatcher
             StartChildWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowType"u8, c.WorkflowType),
             RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
             UpsertSearchAttributesCommand c => SameNames(e, c),
+            CompleteUpdateCommand c => RawAttributes.StrEquals(e, "updateId"u8, c.UpdateId),
             _ => true,
         };
     }
@@ -55,6 +56,7 @@ internal static class CommandMatcher
             EventTypes.ChildWorkflowStarted => $"ChildWorkflowStarted (seq {Int(a, "seq")}, workflow type '{Str(a, "workflowType")}')",
             EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")})",
             EventTypes.SearchAttributesUpserted => $"SearchAttributesUpserted ({Names(a)})",
+            EventTypes.WorkflowUpdateCompleted => $"WorkflowUpdateCompleted (update '{Str(a, "updateId")}'{(Json(a, "failure") is null ? "" : ", failed")})",
             _ => e.EventType,
         };
     }
@@ -71,6 +73,7 @@ internal static class CommandMatcher
         CancelWorkflowCommand => "CancelWorkflow",
         ContinueAsNewCommand => "ContinueAsNew",
         UpsertSearchAttributesCommand c => $"UpsertSearchAttributes ({string.Join(", ", c.SearchAttributes.Keys.Order(StringComparer.Ordinal))})",
+        CompleteUpdateCommand c => $"CompleteUpdate (update '{c.UpdateId}'{(c.Failure is null ? "" : ", failed")})",
         _ => command.GetType().Name,
     };
 

@@ -3,18 +3,24 @@ using System.Text.Json;
 
 namespace Orchestrator.Sdk.Runtime;
 
-/// <summary>A validated workflow class: its name, its run method, input and result types.</summary>
+/// <summary>A validated workflow class: its name, its run method, input and result types, queries, signal and update handlers.</summary>
 internal sealed class WorkflowDefinition
 {
-    private WorkflowDefinition(string name, Type type, MethodInfo run, Type? inputType, Type? resultType, IReadOnlyDictionary<string, MethodInfo> queries)
+    private WorkflowDefinition(string name, Type type, MethodInfo run, Type? inputType, Type? resultType, IReadOnlyDictionary<string, MethodInfo> queries,
+        IReadOnlyDictionary<string, WorkflowHandlerMethod> signals, IReadOnlyDictionary<string, WorkflowHandlerMethod> updates)
     {
         Queries = queries;
+        Signals = signals;
+        Updates = updates;
         Name = name;
         Type = type;
         RunMethod = run;
         InputType = inputType;
         ResultType = resultType;
+        _run = WorkflowHandlerMethod.Compile(run, takesContext: true, inputType); // not Invoke: see Compile
     }
+
+    private readonly Func<object, WorkflowContext, object?, Task?> _run;
 
     /// <summary>The workflow type name (the <see cref="WorkflowAttribute"/> name, else the class name).</summary>
     public string Name { get; }
@@ -34,7 +40,13 @@ internal sealed class WorkflowDefinition
     /// <summary>The <see cref="WorkflowQueryAttribute"/> methods by query name.</summary>
     public IReadOnlyDictionary<string, MethodInfo> Queries { get; }
 
-    /// <summary>Query names starting with this are the SDK's own.</summary>
+    /// <summary>The <see cref="WorkflowSignalAttribute"/> methods by signal name (signals of other names are buffered for <c>WaitForSignalAsync</c>).</summary>
+    public IReadOnlyDictionary<string, WorkflowHandlerMethod> Signals { get; }
+
+    /// <summary>The <see cref="WorkflowUpdateAttribute"/> methods by update name, each with its validator if it has one.</summary>
+    public IReadOnlyDictionary<string, WorkflowHandlerMethod> Updates { get; }
+
+    /// <summary>Query, signal handler and update names starting with this are the SDK's own.</summary>
     public const string ReservedQueryPrefix = "__";
 
     /// <summary>Validates <paramref name="workflowType"/> and describes it.</summary>
@@ -83,7 +95,9 @@ internal sealed class WorkflowDefinition
             throw new ArgumentException($"[WorkflowRun] method {workflowType.Name}.{run.Name} must take (WorkflowContext context) or (WorkflowContext context, TInput input).", nameof(workflowType));
         }
         var name = string.IsNullOrWhiteSpace(attribute.Name) ? workflowType.Name : attribute.Name;
-        return new WorkflowDefinition(name, workflowType, run, parameters.Length == 2 ? parameters[1].ParameterType : null, resultType, QueriesOf(workflowType));
+        WorkflowHandlerDiscovery.CheckOneRolePerMethod(workflowType);
+        return new WorkflowDefinition(name, workflowType, run, parameters.Length == 2 ? parameters[1].ParameterType : null, resultType, QueriesOf(workflowType),
+            WorkflowHandlerDiscovery.Signals(workflowType), WorkflowHandlerDiscovery.Updates(workflowType));
     }
 
     private static Dictionary<string, MethodInfo> QueriesOf(Type workflowType)
@@ -132,17 +146,8 @@ internal sealed class WorkflowDefinition
     /// <summary>Starts the run method of <paramref name="workflow"/> (on the calling scheduler); the task yields the JSON result.</summary>
     public async Task<JsonElement?> RunAsync(object workflow, WorkflowContext context, JsonElement? input, JsonSerializerOptions json)
     {
-        object?[] args = InputType is null ? [context] : [context, Payloads.Deserialize(input, InputType, json)];
-        Task task;
-        try
-        {
-            task = (Task)RunMethod.Invoke(workflow, args)!;
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
-        }
+        var argument = InputType is null ? null : Payloads.Deserialize(input, InputType, json);
+        var task = _run(workflow, context, argument)!;
         await task;
         if (ResultType is null)
         {

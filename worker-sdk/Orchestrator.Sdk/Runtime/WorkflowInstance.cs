@@ -21,7 +21,7 @@ namespace Orchestrator.Sdk.Runtime;
 /// next run point. Cached (incremental) and cold activation follow the same path, so they produce the same commands.
 /// </para>
 /// </summary>
-internal sealed class WorkflowInstance : TaskScheduler
+internal sealed partial class WorkflowInstance : TaskScheduler
 {
     [ThreadStatic]
     private static WorkflowInstance? _running;
@@ -42,11 +42,13 @@ internal sealed class WorkflowInstance : TaskScheduler
     private bool _ranAtCandidate;
     private List<WorkflowCommand> _lastCommands = [];
     private readonly CommandReplayCheck _check;
+    private readonly WorkflowHandlers _handlers;
     private Task<JsonElement?>? _run;
     private object? _workflow;
     private bool _closed;
     private volatile bool _querying;
     private string? _queryViolation;
+    private Func<string, string> _readOnlyRule = QueryRule;
     private HistoryEvent? _lastApplied;
 
     /// <summary>Creates an instance; it runs nothing until <see cref="Activate"/>.</summary>
@@ -62,9 +64,14 @@ internal sealed class WorkflowInstance : TaskScheduler
         _definition = definition;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _state = new WorkflowState(options.JsonSerializerOptions, EnsureOnScheduler) { WorkflowIdForChildren = workflowId ?? "workflow" };
+        _state = new WorkflowState(options.JsonSerializerOptions, EnsureOnScheduler)
+        {
+            WorkflowIdForChildren = workflowId ?? "workflow",
+            HasSignalHandler = definition.Signals.ContainsKey,
+        };
         _check = new CommandReplayCheck(_state);
         Context = new WorkflowContext(_state, new ReplaySafeLogger(_logger, () => _state.IsReplaying), workflowId ?? "", runId ?? "", definition.Name);
+        _handlers = new WorkflowHandlers(definition, _state, Context, this);
         if (options.DetectEscapes)
         {
             EscapeDetector.EnsureStarted();
@@ -133,74 +140,6 @@ internal sealed class WorkflowInstance : TaskScheduler
             _faulted = true; // e.g. malformed attributes: fail the task, never the workflow
             return new WorkflowActivation(current.EventId, [], FailureInfo.FromException(ex));
         }
-    }
-
-    /// <summary>
-    /// Calls query <paramref name="method"/> on the workflow object, on this instance's scheduler (after <see cref="Replay"/>
-    /// or <see cref="Activate"/>), and gives its result as JSON. The query may not schedule anything: a workflow API that
-    /// would (an activity, a timer, a signal wait, a child, continue-as-new, a new GUID, a patch, search attributes) throws
-    /// <see cref="InvalidOperationException"/> inside it, which fails the query; the instance's state is what it was.
-    /// </summary>
-    /// <exception cref="Exception">What the query method threw.</exception>
-    internal JsonElement? Query(System.Reflection.MethodInfo method, JsonElement? argument)
-    {
-        var json = _options.JsonSerializerOptions;
-        JsonElement? result = null;
-        Exception? error = null;
-        RunWatched(CatchUpForQuery); // the workflow's own code, as the next task will run it: not yet the query
-        _querying = true;
-        try
-        {
-            RunWatched(() => Execute(() =>
-            {
-                try
-                {
-                    if (_workflow is null)
-                    {
-                        throw new InvalidOperationException("The run's history has no WorkflowStarted: there is no state to query.");
-                    }
-                    object?[] args = method.GetParameters() is [var p] ? [Payloads.Deserialize(argument, p.ParameterType, json)] : [];
-                    result = Payloads.Serialize(method.Invoke(_workflow, args), method.ReturnType, json);
-                }
-                catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
-                {
-                    error = ex.InnerException;
-                }
-                catch (Exception ex)
-                {
-                    error = ex; // e.g. an argument that does not deserialize to the parameter's type
-                }
-            }));
-        }
-        finally
-        {
-            _querying = false;
-        }
-        if (Interlocked.Exchange(ref _queryViolation, null) is { } violation)
-        {
-            throw new InvalidOperationException(violation);
-        }
-        if (error is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Before a query: the events no workflow task has taken yet (a signal after the last completed task, or after the
-    /// pending task's <c>WorkflowTaskScheduled</c>) are applied and the code runs on them, as the next task will, so the query
-    /// sees every event of the history. The commands that gives are dropped: nothing is sent from a query.
-    /// </summary>
-    private void CatchUpForQuery()
-    {
-        if (_closed || _lastApplied is not { } last || (_candidate is not null && !_ranAtCandidate) || (_batch.Count + _late.Count == 0 && _run is not null))
-        {
-            return; // nothing new since the code last ran (or it never can: no history)
-        }
-        _batch.AddRange(_late);
-        _late.Clear();
-        RunCode(last, replaying: false, null);
     }
 
     /// <summary>Replays a whole history (any end) and throws <see cref="NonDeterminismException"/> on the first mismatch.</summary>
@@ -334,51 +273,78 @@ internal sealed class WorkflowInstance : TaskScheduler
         {
             Execute(() =>
             {
-                foreach (var e in batch)
+                if (_workflow is null)
                 {
-                    _state.Apply(e);
-                }
-                if (_run is null)
-                {
-                    if (_state.Started is not { } started)
+                    if (_state.Started is null)
                     {
                         throw new NonDeterminismException("History does not start with WorkflowStarted.", 1);
                     }
-                    _workflow = _definition.Create();
-                    _run = _definition.RunAsync(_workflow, Context, started.Input, _options.JsonSerializerOptions);
+                    _workflow = _definition.Create(); // before the first events: a signal that came with the start goes to its handler
+                    _handlers.Bind(_workflow);
                 }
+                foreach (var e in batch)
+                {
+                    if (!_handlers.TryApply(e))
+                    {
+                        _state.Apply(e);
+                    }
+                }
+                _run ??= StartRunAsync(_workflow, _state.Started!.Input);
             });
-            if (_run is { IsCompleted: true } run)
+            if (Close() is { } close)
             {
                 _closed = true;
                 IsCompleted = true;
-                _state.AddCommand(Close(run));
+                _state.AddCommand(close);
             }
         }
         _lastCommands = _state.TakeCommands();
         _ranAtCandidate = true;
     }
 
-    private WorkflowCommand Close(Task<JsonElement?> run)
+    private async Task<JsonElement?> StartRunAsync(object workflow, JsonElement? input)
     {
-        if (run.IsCompletedSuccessfully)
+        await Task.Yield(); // behind the handlers of the events applied with the start, so they run first
+        return await _definition.RunAsync(workflow, Context, input, _options.JsonSerializerOptions);
+    }
+
+    /// <summary>
+    /// The closing command, when the run closes in this task: the run method threw (or continued as new, or was canceled),
+    /// a signal handler threw, or the run method returned and no signal or update handler is still running (a run waits for
+    /// its accepted updates, as in Temporal). Null while the run goes on.
+    /// </summary>
+    private WorkflowCommand? Close()
+    {
+        if (_run is { IsCompleted: true, IsCompletedSuccessfully: false } failed)
         {
-            return new CompleteWorkflowCommand(run.Result);
+            return CloseWith(ErrorOf(failed));
         }
-        Exception error;
+        if (_handlers.Failure is { } handlerError)
+        {
+            return CloseWith(handlerError);
+        }
+        return _run is { IsCompletedSuccessfully: true } done && _handlers.Running == 0 ? new CompleteWorkflowCommand(done.Result) : null;
+    }
+
+    private static Exception ErrorOf(Task run)
+    {
         try
         {
             run.GetAwaiter().GetResult();
-            error = new InvalidOperationException("unreachable");
+            return new InvalidOperationException("unreachable");
         }
         catch (Exception ex)
         {
-            error = ex;
+            return ex;
         }
+    }
+
+    private WorkflowCommand CloseWith(Exception error)
+    {
         return error switch
         {
             NonDeterminismException nd => throw nd,
-            ContinueAsNewException can => new ContinueAsNewCommand(can.Input, _state.UnconsumedSignals() is { Count: > 0 } signals ? signals : null),
+            ContinueAsNewException can => new ContinueAsNewCommand(can.Input, _state.Signals.Unconsumed() is { Count: > 0 } signals ? signals : null),
             OperationCanceledException when _state.CancelRequested => new CancelWorkflowCommand(),
             _ => new FailWorkflowCommand(FailureInfo.FromException(error)),
         };
@@ -429,12 +395,18 @@ internal sealed class WorkflowInstance : TaskScheduler
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> as a task on this scheduler, then every task queued, until all branches wait.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> as a task on this scheduler, then every task queued, until all branches wait; then (but
+    /// not for a query or a validator) checks the <c>WaitConditionAsync</c> conditions and drains again, until none completes.
+    /// </summary>
     private void Execute(Action work)
     {
         var root = new Task(work);
         root.Start(this);
         Drain();
+        while (!_querying && root.IsCompletedSuccessfully && _escape is null && _state.Conditions.Any && CheckConditions())
+        {
+        }
         if (_escape is { } escaped)
         {
             Fault(escaped);
@@ -447,6 +419,16 @@ internal sealed class WorkflowInstance : TaskScheduler
             }
             throw new NonDeterminismException($"Applying history failed: {applyError.GetType().Name}: {applyError.Message}");
         }
+    }
+
+    /// <summary>Checks the conditions in a task on this scheduler (watched like workflow code), then runs what that woke.</summary>
+    private bool CheckConditions()
+    {
+        var changed = false;
+        var check = new Task(() => changed = _state.Conditions.CheckAll());
+        check.Start(this);
+        Drain();
+        return changed;
     }
 
     private void Drain()
@@ -488,7 +470,7 @@ internal sealed class WorkflowInstance : TaskScheduler
         if (_querying)
         {
             // kept as well as thrown: an async API's task holds the exception, and a query that drops the task still fails
-            _queryViolation ??= $"A query may not call {api}: queries only read the workflow's state (use an update or a signal to change it).";
+            _queryViolation ??= _readOnlyRule(api);
             throw new InvalidOperationException(_queryViolation);
         }
         if (Current != this || _running != this)

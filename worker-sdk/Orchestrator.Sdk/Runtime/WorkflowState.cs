@@ -13,9 +13,6 @@ internal sealed class WorkflowState
 {
     private readonly Action<string> _ensureOnScheduler;
     private readonly Dictionary<int, PendingOperation> _pending = [];
-    private readonly Dictionary<string, Queue<(long Order, JsonElement? Input)>> _signals = new(StringComparer.Ordinal);
-    private long _signalOrder;
-    private readonly List<SignalWaiter> _waiters = [];
     private readonly Dictionary<string, bool> _patchDecisions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _patchesInHistory = new(StringComparer.Ordinal);
     private List<WorkflowCommand> _commands = [];
@@ -27,7 +24,18 @@ internal sealed class WorkflowState
     {
         Json = json;
         _ensureOnScheduler = ensureOnScheduler;
+        Signals = new SignalWaiters(this);
+        Conditions = new ConditionWaiters(this);
     }
+
+    /// <summary>Buffered signals and the code's <c>WaitForSignalAsync</c> waits.</summary>
+    public SignalWaiters Signals { get; }
+
+    /// <summary>The code's <c>WaitConditionAsync</c> waits.</summary>
+    public ConditionWaiters Conditions { get; }
+
+    /// <summary>Whether the workflow has a <c>[WorkflowSignal]</c> handler of this name (its signals are never buffered).</summary>
+    public Func<string, bool> HasSignalHandler { get; init; } = _ => false;
 
     public JsonSerializerOptions Json { get; }
 
@@ -147,7 +155,7 @@ internal sealed class WorkflowState
                 }
                 break;
             case EventTypes.SignalReceived:
-                DeliverSignal(CommandMatcher.Str(a, "signalName") ?? "", CommandMatcher.Json(a, "input"));
+                Signals.Deliver(CommandMatcher.Str(a, "signalName") ?? "", CommandMatcher.Json(a, "input"));
                 break;
             case EventTypes.WorkflowCancelRequested:
                 RequestCancel();
@@ -170,32 +178,6 @@ internal sealed class WorkflowState
     private FailureInfo? ReadFailure(JsonElement attributes) =>
         CommandMatcher.Json(attributes, "failure") is { } f ? f.Deserialize<FailureInfo>(HistoryJson.Options) : null;
 
-    private void DeliverSignal(string name, JsonElement? input)
-    {
-        for (var i = 0; i < _waiters.Count; i++)
-        {
-            if (_waiters[i].Name == name)
-            {
-                var waiter = _waiters[i];
-                _waiters.RemoveAt(i);
-                waiter.Completion.TrySetResult(input);
-                return;
-            }
-        }
-        if (!_signals.TryGetValue(name, out var queue))
-        {
-            _signals[name] = queue = new Queue<(long, JsonElement?)>();
-        }
-        queue.Enqueue((_signalOrder++, input));
-    }
-
-    /// <summary>Signals received and not consumed by the code, in arrival order (carried over by continue-as-new).</summary>
-    public IReadOnlyList<SignalReceivedAttributes> UnconsumedSignals() =>
-        _signals.SelectMany(pair => pair.Value.Select(s => (pair.Key, s.Order, s.Input)))
-            .OrderBy(s => s.Order)
-            .Select(s => new SignalReceivedAttributes(s.Key, s.Input))
-            .ToList();
-
     private void RequestCancel()
     {
         if (CancelRequested)
@@ -206,8 +188,6 @@ internal sealed class WorkflowState
         var token = Cancellation.Token;
         var operations = _pending.Values.OrderBy(op => op.Seq).ToList();
         _pending.Clear();
-        var waiters = _waiters.ToList();
-        _waiters.Clear();
         foreach (var op in operations)
         {
             if (op.Kind == OperationKind.Timer)
@@ -216,10 +196,8 @@ internal sealed class WorkflowState
             }
             op.Completion?.TrySetCanceled(token);
         }
-        foreach (var waiter in waiters)
-        {
-            waiter.Completion.TrySetCanceled(token);
-        }
+        Signals.CancelAll(token);
+        Conditions.CancelAll(token);
         Cancellation.Cancel();
     }
 
@@ -284,50 +262,22 @@ internal sealed class WorkflowState
 
     public string WorkflowIdForChildren { get; set; } = "workflow";
 
-    public Task<JsonElement?> WaitForSignal(string signalName, TimeSpan? timeout)
+    /// <summary>Starts the timeout timer of a wait: <paramref name="onFired"/> runs when it fires (unless canceled first); returns its seq.</summary>
+    public int StartTimeout(TimeSpan limit, string name, Action onFired)
     {
-        _ensureOnScheduler("WaitForSignalAsync");
-        if (_signals.TryGetValue(signalName, out var queue) && queue.Count > 0)
-        {
-            return Task.FromResult(queue.Dequeue().Input);
-        }
-        if (CancelRequested)
-        {
-            // A wait begun after the cancel request (the request was applied with the events that woke the code, before the
-            // code reached this wait) is canceled at once, as the waits pending at the request were: else it would wait for ever.
-            return Task.FromCanceled<JsonElement?>(Cancellation.Token);
-        }
-        var waiter = new SignalWaiter(signalName);
-        _waiters.Add(waiter);
-        if (timeout is not { } limit)
-        {
-            return waiter.Completion.Task;
-        }
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(timeout));
         var seq = _nextSeq++;
-        waiter.TimerSeq = seq;
         AddCommand(new StartTimerCommand(seq, limit));
-        _pending.Add(seq, new PendingOperation(seq, OperationKind.Timer, "signal timeout")
-        {
-            OnFired = () =>
-            {
-                if (_waiters.Remove(waiter))
-                {
-                    waiter.Completion.TrySetException(new TimeoutException($"Signal '{signalName}' did not arrive within {limit}."));
-                }
-            },
-        });
-        return WaitThenCancelTimerAsync(waiter, seq);
+        _pending.Add(seq, new PendingOperation(seq, OperationKind.Timer, name) { OnFired = onFired });
+        return seq;
     }
 
-    private async Task<JsonElement?> WaitThenCancelTimerAsync(SignalWaiter waiter, int timerSeq)
+    /// <summary>Cancels the timeout timer <paramref name="seq"/> (a <c>CancelTimer</c> command) unless it fired or was canceled already.</summary>
+    public void CancelTimeout(int seq)
     {
-        var value = await waiter.Completion.Task;
-        if (_pending.Remove(timerSeq))
+        if (_pending.Remove(seq))
         {
-            AddCommand(new CancelTimerCommand(timerSeq));
+            AddCommand(new CancelTimerCommand(seq));
         }
-        return value;
     }
 
     public bool Patched(string patchId)

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Orchestrator.Contracts.History;
+
+namespace Orchestrator.Sdk.Runtime;
+
+/// <summary>
+/// Signals without a <c>[WorkflowSignal]</c> handler: buffered per name in arrival order, each taken once by
+/// <c>WaitForSignalAsync</c> (or handed at once to the code waiting for it). Only touched on the instance's scheduler thread.
+/// </summary>
+internal sealed class SignalWaiters(WorkflowState state)
+{
+    private readonly Dictionary<string, Queue<(long Order, JsonElement? Input)>> _signals = new(StringComparer.Ordinal);
+    private readonly List<SignalWaiter> _waiters = [];
+    private long _signalOrder;
+
+    /// <summary>A signal arrived: the first code waiting for its name takes it, else it is buffered.</summary>
+    public void Deliver(string name, JsonElement? input)
+    {
+        for (var i = 0; i < _waiters.Count; i++)
+        {
+            if (_waiters[i].Name == name)
+            {
+                var waiter = _waiters[i];
+                _waiters.RemoveAt(i);
+                waiter.Completion.TrySetResult(input);
+                return;
+            }
+        }
+        if (!_signals.TryGetValue(name, out var queue))
+        {
+            _signals[name] = queue = new Queue<(long, JsonElement?)>();
+        }
+        queue.Enqueue((_signalOrder++, input));
+    }
+
+    /// <summary>Signals received and not consumed by the code, in arrival order (carried over by continue-as-new).</summary>
+    public IReadOnlyList<SignalReceivedAttributes> Unconsumed() =>
+        _signals.SelectMany(pair => pair.Value.Select(s => (pair.Key, s.Order, s.Input)))
+            .OrderBy(s => s.Order)
+            .Select(s => new SignalReceivedAttributes(s.Key, s.Input))
+            .ToList();
+
+    /// <summary>The cancel request: every wait in flight is canceled (their timeout timers are canceled by the state).</summary>
+    public void CancelAll(CancellationToken token)
+    {
+        var waiters = _waiters.ToList();
+        _waiters.Clear();
+        foreach (var waiter in waiters)
+        {
+            waiter.Completion.TrySetCanceled(token);
+        }
+    }
+
+    public Task<JsonElement?> Wait(string signalName, TimeSpan? timeout)
+    {
+        state.EnsureOnScheduler("WaitForSignalAsync");
+        if (state.HasSignalHandler(signalName))
+        {
+            throw new InvalidOperationException($"Signal '{signalName}' has a [WorkflowSignal] handler: its signals go to the handler, never to WaitForSignalAsync "
+                + "(let the handler set a field, and wait for it with WaitConditionAsync).");
+        }
+        if (_signals.TryGetValue(signalName, out var queue) && queue.Count > 0)
+        {
+            return Task.FromResult(queue.Dequeue().Input);
+        }
+        if (state.CancelRequested)
+        {
+            // A wait begun after the cancel request (the request was applied with the events that woke the code, before the
+            // code reached this wait) is canceled at once, as the waits pending at the request were: else it would wait for ever.
+            return Task.FromCanceled<JsonElement?>(state.Cancellation.Token);
+        }
+        if (timeout is { } negative)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(negative, TimeSpan.Zero, nameof(timeout));
+        }
+        var waiter = new SignalWaiter(signalName);
+        _waiters.Add(waiter);
+        if (timeout is not { } limit)
+        {
+            return waiter.Completion.Task;
+        }
+        var seq = state.StartTimeout(limit, "signal timeout", () =>
+        {
+            if (_waiters.Remove(waiter))
+            {
+                waiter.Completion.TrySetException(new TimeoutException($"Signal '{signalName}' did not arrive within {limit}."));
+            }
+        });
+        waiter.TimerSeq = seq;
+        return WaitThenCancelTimerAsync(waiter, seq);
+    }
+
+    private async Task<JsonElement?> WaitThenCancelTimerAsync(SignalWaiter waiter, int timerSeq)
+    {
+        var value = await waiter.Completion.Task;
+        state.CancelTimeout(timerSeq);
+        return value;
+    }
+}
