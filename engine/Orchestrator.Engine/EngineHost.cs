@@ -85,6 +85,9 @@ internal static class EngineHost
         services.AddHostedService(sp => sp.GetRequiredService<Broker.EngineConsumerWatchdog>());
         services.AddSingleton<DispatchTopology>();
         services.AddSingleton<Queries.WorkflowQueries>();
+        services.AddSingleton<UpdateStore>();
+        services.AddSingleton<Updates.UpdateWaiters>();
+        services.AddSingleton<Updates.WorkflowUpdates>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<EngineConsumer>();

@@ -20,7 +20,10 @@ public sealed class OutOfStockWorkflow
     public Task<string> RunAsync(WorkflowContext context) => throw new InvalidOperationException("Item pen is out of stock.");
 }
 
-/// <summary>Waits for signal "go" and returns its payload; query "state" says whether it still waits, "echo" returns its argument.</summary>
+/// <summary>
+/// Waits for signal "go" and returns its payload; query "state" says whether it still waits, "echo" returns its argument;
+/// update "Rename" sets the state (its validator refuses an empty one) and returns the one before.
+/// </summary>
 [Workflow]
 public sealed class WaitForGoWorkflow
 {
@@ -39,6 +42,17 @@ public sealed class WaitForGoWorkflow
 
     [WorkflowQuery("echo")]
     public int[] Echo(int[] values) => values;
+
+    [WorkflowUpdateValidator(nameof(RenameAsync))]
+    public void ValidateRename(string state) => ArgumentException.ThrowIfNullOrEmpty(state);
+
+    [WorkflowUpdate]
+    public Task<string> RenameAsync(string state)
+    {
+        var before = _state;
+        _state = state;
+        return Task.FromResult(before);
+    }
 }
 
 /// <summary>

@@ -111,6 +111,26 @@ public sealed class WorkflowCommandTests(CliEngine engine)
     }
 
     [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task Update_PrintsTheHandlersResult_AppliesAnUpdateIdOnce_AndARejectionExitsWithTheValidatorsMessage()
+    {
+        var id = await StartWaitingAsync("update");
+
+        var renamed = await engine.RunAsync("workflow", "update", id, "--name", "Rename", "--input", "\"paused\"", "--update-id", "u-1");
+        Assert.True(renamed.ExitCode == 0, renamed.ToString());
+        Assert.Equal("\"waiting\"", renamed.Out.Trim());
+        // the same id again: not applied again, the first outcome
+        var again = await engine.RunAsync("workflow", "update", id, "--name", "Rename", "--input", "\"other\"", "--update-id", "u-1");
+        Assert.Equal("\"waiting\"", again.Out.Trim());
+        Assert.Equal("\"paused\"", (await engine.RunAsync("workflow", "query", id, "--name", "state")).Out.Trim());
+
+        var rejected = await engine.RunAsync("workflow", "update", id, "--name", "Rename", "--input", "\"\"");
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Contains("The update was rejected", rejected.Error, StringComparison.Ordinal);
+        Assert.Contains("empty", rejected.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await engine.RunAsync("workflow", "signal", id, "--name", "go")).ExitCode);
+    }
+
+    [Fact(Timeout = TestTimeouts.Integration)]
     public async Task SignalWithStart_NoOpenRun_StartsOneThatSeesTheSignal()
     {
         var id = NewId("sws");

@@ -120,6 +120,11 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             ("POST", "/api/v1/workflows/{workflowId}/signals/{signalName}", $"/api/v1/workflows/{id}/signals/s", "{}", 202, false),
             // no worker runs here: the query waits its 1 s and gets 504
             ("POST", "/api/v1/workflows/{workflowId}/queries/{queryName}", $"/api/v1/workflows/{id}/queries/q?timeoutSeconds=1", null, 504, false),
+            // no worker validates updates here: a bad waitSeconds (checked after the key, before the validation) is the fast answer
+            ("POST", "/api/v1/workflows/{workflowId}/updates/{update}", $"/api/v1/workflows/{id}/updates/u?waitSeconds=99", null, 400, false),
+            ("GET", "/api/v1/workflows/{workflowId}/updates/{update}", $"/api/v1/workflows/{id}/updates/none", null, 404, false),
+            ("POST", "/api/v1/workflows/update-with-start", "/api/v1/workflows/update-with-start?waitSeconds=99",
+                $$"""{"workflowType":"T","workflowId":"{{id}}","taskQueue":"{{_cluster.TaskQueue}}","updateName":"u"}""", 400, false),
             ("POST", "/api/v1/workflows/{workflowId}/cancel", $"/api/v1/workflows/{id}/cancel", "{}", 202, false),
             ("POST", "/api/v1/workflows/{workflowId}/terminate", $"/api/v1/workflows/{id}/terminate", "{}", 202, false),
             ("POST", "/api/v1/workflows/", "/api/v1/workflows", $$"""{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}""", 201, false),

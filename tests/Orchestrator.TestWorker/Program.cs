@@ -47,6 +47,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ChaosRetryWorkflow>()
     .AddActivities<ChaosActivities>()
     .AddWorkflow<CartWorkflow>()
+    .AddWorkflow<ShoppingCartWorkflow>()
     .AddWorkflow<RenewalWorkflow>()
     .AddActivities<RenewalActivities>());
 await builder.Build().RunAsync();

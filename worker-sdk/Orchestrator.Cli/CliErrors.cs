@@ -20,6 +20,8 @@ internal static partial class CliErrors
                 + (context.HasApiKey ? "the API key given is not the engine's." : $"it needs an API key: pass --api-key or set {GlobalOptions.ApiKeyVariable}.")),
             OrchestratorApiException { StatusCode: HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.RequestEntityTooLarge } e =>
                 (ExitCodes.Usage, $"the engine refused the request ({(int)e.StatusCode} {e.Title}): {e.Detail ?? e.Title}"),
+            OrchestratorApiException { StatusCode: HttpStatusCode.UnprocessableEntity } e => (ExitCodes.WorkflowFailed, $"{e.Title}: {e.Detail ?? e.Title}"),
+            WorkflowUpdateFailedException e => (ExitCodes.WorkflowFailed, $"the update failed: {e.Failure.Type}: {e.Failure.Message}"),
             OrchestratorApiException e => (ExitCodes.Unreachable, $"the engine at {address} answered {(int)e.StatusCode} {e.Title}{(e.Detail is null ? "" : ": " + e.Detail)}"),
             HttpRequestException e => (ExitCodes.Unreachable, $"cannot reach the engine at {address}: {Reason(e)}"),
             OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Interrupted, "interrupted."),

@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Done.</summary>
     public const int Ok = 0;
 
-    /// <summary>The workflow closed without a result (failed, canceled, terminated, timed out), or a replay found non-determinism.</summary>
+    /// <summary>The workflow closed without a result (failed, canceled, terminated, timed out), a replay found non-determinism, a query failed or an update was rejected or failed (422).</summary>
     public const int WorkflowFailed = 1;
 
     /// <summary>The command line is wrong: unknown command or option, a missing value, bad JSON, a request the engine refused as given (400, 409, 413).</summary>

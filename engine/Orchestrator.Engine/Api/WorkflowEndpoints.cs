@@ -73,6 +73,7 @@ internal static class WorkflowEndpoints
             .Accepts<ReasonRequest>("application/json").Produces(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
         api.MapSignalWithStart();
         api.MapQueries();
+        api.MapUpdates();
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, WorkflowEngine engine, Visibility.SearchAttributeRefresher searchAttributes, CancellationToken ct)

@@ -36,6 +36,9 @@ internal static class RunDecider
             case SignalTrigger t:
                 d.Deliver((EventTypes.SignalReceived, Json(new SignalReceivedAttributes(t.SignalName, t.Payload))));
                 break;
+            case UpdateAcceptedTrigger t:
+                d.Deliver((EventTypes.WorkflowUpdateAccepted, Json(new WorkflowUpdateAcceptedAttributes(t.UpdateId, t.UpdateName, t.Input))));
+                break;
             case CancelRequestTrigger t:
                 RequestCancel(d, t.Reason);
                 break;
@@ -410,6 +413,11 @@ internal static class RunDecider
                 break;
             case UpsertSearchAttributesCommand c:
                 UpsertSearchAttributes(d, c);
+                break;
+            case CompleteUpdateCommand c:
+                d.Append(EventTypes.WorkflowUpdateCompleted, new WorkflowUpdateCompletedAttributes(c.UpdateId, c.Result, c.Failure));
+                d.Effects.CompletedUpdates.Add(new UpdateOutcome(c.UpdateId, c.Failure is null ? "Completed" : "Failed",
+                    c.Failure is null ? c.Result?.GetRawText() ?? "null" : null, c.Failure is null ? null : Json(c.Failure), d.Now));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");

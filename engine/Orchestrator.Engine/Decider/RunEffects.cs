@@ -57,6 +57,9 @@ internal sealed class RunEffects
     /// <summary>The run's search attributes after this decision's <c>SearchAttributesUpserted</c> events (null: unchanged).</summary>
     public SearchAttributesChange? SearchAttributes { get; set; }
 
+    /// <summary>Updates whose handlers finished (their rows get the outcome; their callers wait for it).</summary>
+    public List<UpdateOutcome> CompletedUpdates { get; } = [];
+
     /// <summary>Runs whose <c>parent_notified</c> is set (this run, or the child whose close a parent was told of).</summary>
     public List<Guid> MarkParentNotified { get; } = [];
 
@@ -74,11 +77,15 @@ internal sealed class RunEffects
 
     public bool IsEmpty => Events.Count == 0 && Buffer.Count == 0 && !BufferedConsumed && Task is null && InsertActivities.Count == 0
         && UpdateActivities.Count == 0 && DeleteActivities.Count == 0 && ActivityMessages.Count == 0 && InsertTimers.Count == 0
-        && DeleteTimers.Count == 0 && !SetCancelRequested && SearchAttributes is null && MarkParentNotified.Count == 0 && Operations.Count == 0;
+        && DeleteTimers.Count == 0 && !SetCancelRequested && SearchAttributes is null && MarkParentNotified.Count == 0 && Operations.Count == 0
+        && CompletedUpdates.Count == 0;
 }
 
 /// <summary>An event to buffer; <paramref name="OccurredAt"/>: its own time (appended with it), null for the time it is appended.</summary>
 internal sealed record BufferedEvent(string EventType, string AttributesJson, DateTime? OccurredAt = null);
+
+/// <summary>An update's outcome: <paramref name="Status"/> <c>Completed</c> with its result JSON, or <c>Failed</c> with its failure JSON.</summary>
+internal sealed record UpdateOutcome(string UpdateId, string Status, string? Result, string? Failure, DateTime CompletedAt);
 
 /// <summary>A run's search attributes as they are to be stored: a JSON object, or null for none.</summary>
 internal sealed record SearchAttributesChange(string? Json);

@@ -39,6 +39,9 @@ internal interface IActivityTrigger
 /// <summary>A client's signal.</summary>
 internal sealed record SignalTrigger(string SignalName, JsonElement? Payload) : RunTrigger;
 
+/// <summary>A client's update, its validator passed on a worker (delivered like a signal: the next workflow task runs its handler).</summary>
+internal sealed record UpdateAcceptedTrigger(string UpdateId, string UpdateName, JsonElement? Input) : RunTrigger;
+
 /// <summary>A client's cancel request (cooperative: the code decides).</summary>
 internal sealed record CancelRequestTrigger(string? Reason) : RunTrigger;
 

@@ -53,6 +53,7 @@ internal static class CommandValidator
             return $"The answer has {commands.Count} commands; at most {MaxCommands} are allowed.";
         }
         var seqs = new Dictionary<int, int>();
+        var updates = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
@@ -72,6 +73,10 @@ internal static class CommandValidator
                 {
                     return $"{where}: {invalid}";
                 }
+            }
+            if (command is CompleteUpdateCommand complete && !updates.TryAdd(complete.UpdateId, i + 1))
+            {
+                return $"{where}: update '{complete.UpdateId}' is already completed by command {updates[complete.UpdateId]} of this answer.";
             }
             if (command is ScheduleActivityCommand or StartTimerCommand or StartChildWorkflowCommand && Seq(command) is { } seq
                 && !seqs.TryAdd(seq, i + 1))
@@ -109,6 +114,9 @@ internal static class CommandValidator
         CancelWorkflowCommand => null,
         ContinueAsNewCommand c => CheckPayload("input", c.Input) ?? CheckSignals(c.Signals),
         UpsertSearchAttributesCommand => null, // checked with the registry and the run's attributes in Check
+        CompleteUpdateCommand c => ApiLimits.CheckName("updateId", c.UpdateId, required: true)
+            ?? CheckPayload("result", c.Result)
+            ?? (c.Failure is null ? null : CheckFailure(c.Failure)),
         _ => $"'{command.GetType().Name}' is not a command the engine knows.",
     };
 

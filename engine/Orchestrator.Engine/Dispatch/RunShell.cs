@@ -2,6 +2,7 @@ using Npgsql;
 using Orchestrator.Contracts.Messages;
 using Orchestrator.Engine.Decider;
 using Orchestrator.Engine.Persistence;
+using Orchestrator.Engine.Updates;
 
 namespace Orchestrator.Engine.Dispatch;
 
@@ -11,8 +12,8 @@ namespace Orchestrator.Engine.Dispatch;
 /// PostgreSQL. Requests for other runs are kept in lock order: a child is locked after its parent (the parent-close
 /// policy), a parent is told of its child's close in a transaction of its own after the child's commits.
 /// </summary>
-internal sealed class RunShell(HistoryStore history, DispatchStore store, EngineSettings settings, OutboxRelay relay, RunCloseNotifier closes,
-    EngineTelemetry telemetry, TimerWakeup timers, ILogger<RunShell> logger)
+internal sealed partial class RunShell(HistoryStore history, DispatchStore store, EngineSettings settings, OutboxRelay relay, RunCloseNotifier closes,
+    EngineTelemetry telemetry, TimerWakeup timers, UpdateStore updates, UpdateWaiters updateWaiters, ILogger<RunShell> logger)
 {
     /// <summary>Applies <paramref name="trigger"/> to the run <paramref name="runId"/>.</summary>
     public async Task<RunOutcome> ExecuteAsync(Guid runId, RunTrigger trigger)
@@ -280,6 +281,9 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
 
         public DateTime? EarliestTimer { get; set; }
 
+        /// <summary>Workflow ids with an update outcome written (their callers are woken; a close wakes them too).</summary>
+        public HashSet<string> UpdatedWorkflows { get; } = new(StringComparer.Ordinal);
+
         /// <summary>In a group commit: the runs of the batch, decided on snapshots that no other write of the batch may change.</summary>
         public IReadOnlySet<Guid> BatchRuns { get; init; } = new HashSet<Guid>();
     }
@@ -295,6 +299,11 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
         {
             closes.Notify(closed);
             telemetry.RunClosed(closed.Status);
+            updateWaiters.Notify(closed.WorkflowId);
+        }
+        foreach (var workflowId in written.UpdatedWorkflows)
+        {
+            updateWaiters.Notify(workflowId);
         }
     }
 
@@ -313,6 +322,10 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
     private async Task<RunWrite> WriteOperationsAsync(NpgsqlTransaction tx, RunSnapshot snapshot, SnapshotNeeds needs, RunEffects effects, Written written)
     {
         var run = snapshot.Run;
+        if (effects.CompletedUpdates.Count > 0)
+        {
+            written.UpdatedWorkflows.Add(run.WorkflowId);
+        }
         foreach (var operation in effects.Operations)
         {
             switch (operation)
@@ -322,7 +335,8 @@ internal sealed class RunShell(HistoryStore history, DispatchStore store, Engine
                     break;
                 case CloseRun close:
                     var openChildren = await store.CloseRunAsync(tx, run.RunId, close.Status, close.Result, close.Failure, close.ClosedAt, close.NextRunId,
-                        RunCloseNotifier.Announcement(settings.InstanceId, run.WorkflowId, close.NextRunId is not null));
+                        RunCloseNotifier.Announcement(settings.InstanceId, run.WorkflowId, close.NextRunId is not null),
+                        effects.CompletedUpdates.Select(u => u.UpdateId).ToArray());
                     written.Closed.Add(run with
                     {
                         Status = close.Status, Result = close.Result, Failure = close.Failure, ClosedAt = close.ClosedAt, NextRunId = close.NextRunId,

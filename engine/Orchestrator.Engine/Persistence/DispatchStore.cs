@@ -282,6 +282,15 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         {
             part.Sql(SqlStatements.MarkParentsNotified).Arg("NotifiedRunIds", effects.MarkParentNotified.ToArray());
         }
+        if (effects.CompletedUpdates is { Count: > 0 } updates)
+        {
+            part.Sql(UpdateStatements.Complete)
+                .Arg("UpdatesCompletedAt", updates[0].CompletedAt)
+                .Arg("CompletedUpdateIds", updates.Select(u => u.UpdateId).ToArray())
+                .Arg("CompletedUpdateStatuses", updates.Select(u => u.Status).ToArray())
+                .Arg("CompletedUpdateResults", updates.Select(u => u.Result).ToArray())
+                .Arg("CompletedUpdateFailures", updates.Select(u => u.Failure).ToArray());
+        }
         if (events.Count > 0)
         {
             part.Sql(SqlStatements.AppendEvents)
@@ -329,11 +338,16 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
     /// Closes a run (row, pending work deleted, the close announced on <see cref="SqlStatements.RunClosedChannel"/> with
     /// <paramref name="announcement"/>) and returns its open children, in one round trip.
     /// </summary>
+    /// <param name="finishedUpdateIds">Updates the closing decision completed (the others the run accepted fail with the close).</param>
     public async Task<IReadOnlyList<(Guid RunId, string? Policy)>> CloseRunAsync(NpgsqlTransaction tx, Guid runId, string status, string? result,
-        string? failure, DateTime closedAt, Guid? nextRunId, string announcement)
+        string? failure, DateTime closedAt, Guid? nextRunId, string announcement, string[] finishedUpdateIds)
     {
         await using var grid = await tx.Connection!.QueryMultipleAsync(new CommandDefinition(SqlStatements.CloseRunAndListChildren,
-            new { RunId = runId, Status = status, Result = result, Failure = failure, ClosedAt = closedAt, NextRunId = nextRunId, Announcement = announcement }, tx));
+            new
+            {
+                RunId = runId, Status = status, Result = result, Failure = failure, ClosedAt = closedAt, NextRunId = nextRunId, Announcement = announcement,
+                FinishedUpdateIds = finishedUpdateIds,
+            }, tx));
         await grid.ReadAsync<int>();
         return (await grid.ReadAsync<(Guid, string?)>()).ToList();
     }

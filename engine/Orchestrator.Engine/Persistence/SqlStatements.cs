@@ -89,9 +89,9 @@ internal static class SqlStatements
         """;
 
     /// <summary>
-    /// A run closes, in one round trip: its row, its pending work deleted, and its open children (for the parent-close policy).
+    /// A run closes, in one round trip: its row, its pending work deleted, its unfinished updates failed, and its open children (for the parent-close policy).
     /// </summary>
-    public const string CloseRunAndListChildren = AnnounceRunClosed + ";\n" + CloseRun + ";\n" + DeleteRunWork + "\n" + OpenChildren;
+    public const string CloseRunAndListChildren = AnnounceRunClosed + ";\n" + CloseRun + ";\n" + DeleteRunWork + "\n" + UpdateStatements.FailUnfinished + ";\n" + OpenChildren;
 
     /// <summary>The channel on which run closes are announced to every engine (delivered when the transaction commits).</summary>
     public const string RunClosedChannel = "orchestrator_run_closed";

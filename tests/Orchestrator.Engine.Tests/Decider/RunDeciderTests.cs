@@ -83,11 +83,48 @@ public sealed class RunDeciderTests
         Assert.False(effects.SendTask);
     }
 
+    [Fact]
+    public void An_accepted_update_is_delivered_like_a_signal_and_its_completion_is_recorded_with_its_outcome()
+    {
+        var accepted = Decide(Snapshot(task: Task(TaskState.Idle)), new UpdateAcceptedTrigger("u-1", "AddItem", J("pen")));
+        Assert.Equal([EventTypes.WorkflowUpdateAccepted, EventTypes.WorkflowTaskScheduled], Types(accepted));
+        var attributes = JsonSerializer.Deserialize<WorkflowUpdateAcceptedAttributes>(accepted.Events[0].AttributesJson, HistoryJson.Options)!;
+        Assert.Equal(("u-1", "AddItem", "pen"), (attributes.UpdateId, attributes.Name, attributes.Input!.Value.GetString()));
+        Assert.Equal(EventTypes.WorkflowUpdateAccepted,
+            Assert.Single(Decide(Snapshot(task: Task(TaskState.Dispatched)), new UpdateAcceptedTrigger("u-1", "AddItem", null)).Buffer).EventType);
+
+        var completed = Decide(Snapshot(task: Task(TaskState.Dispatched)), Answer(9,
+            new CompleteUpdateCommand("u-1", J(3)), new CompleteUpdateCommand("u-2", null, new FailureInfo("Boom", "no"))));
+
+        Assert.Equal([EventTypes.WorkflowTaskStarted, EventTypes.WorkflowTaskCompleted, EventTypes.WorkflowUpdateCompleted, EventTypes.WorkflowUpdateCompleted],
+            Types(completed));
+        Assert.Collection(completed.CompletedUpdates,
+            u => Assert.Equal(("u-1", "Completed", "3", (string?)null), (u.UpdateId, u.Status, u.Result, u.Failure)),
+            u => Assert.Equal(("u-2", "Failed", (string?)null), (u.UpdateId, u.Status, u.Result)));
+        Assert.Contains("Boom", completed.CompletedUpdates[1].Failure, StringComparison.Ordinal);
+        Assert.Null(completed.Close);
+    }
+
+    [Fact]
+    public void An_answer_that_completes_one_update_twice_or_without_an_id_is_refused()
+    {
+        var twice = Decide(Snapshot(task: Task(TaskState.Dispatched)), Answer(9, new CompleteUpdateCommand("u-1", null), new CompleteUpdateCommand("u-1", null)));
+        var noId = Decide(Snapshot(task: Task(TaskState.Dispatched)), Answer(9, new CompleteUpdateCommand("", null)));
+
+        foreach (var effects in new[] { twice, noId })
+        {
+            Assert.Contains(EventTypes.WorkflowTaskFailed, Types(effects));
+            Assert.DoesNotContain(EventTypes.WorkflowUpdateCompleted, Types(effects));
+            Assert.Empty(effects.CompletedUpdates);
+        }
+    }
+
     public static TheoryData<string> EveryTrigger => new(AllTriggers().Keys);
 
     private static Dictionary<string, RunTrigger> AllTriggers() => new()
     {
         ["signal"] = new SignalTrigger("s", null),
+        ["update accepted"] = new UpdateAcceptedTrigger("u-1", "AddItem", null),
         ["cancel"] = new CancelRequestTrigger(null),
         ["terminate"] = new TerminateTrigger(null),
         ["workflow task completed"] = Answer(9, new CompleteWorkflowCommand(null)),

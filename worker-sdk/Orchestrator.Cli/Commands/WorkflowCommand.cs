@@ -16,6 +16,7 @@ internal static class WorkflowCommand
             ResultCommand.Create(terminal, globals),
             SignalCommand.Create(terminal, globals),
             QueryCommand.Create(terminal, globals),
+            UpdateCommand.Create(terminal, globals),
             SignalWithStartCommand.Create(terminal, globals),
             CancelCommand.Create(terminal, globals),
             TerminateCommand.Create(terminal, globals),
