@@ -130,6 +130,30 @@ public sealed class WorkflowCommandTests(CliEngine engine)
         Assert.Equal(0, (await engine.RunAsync("workflow", "signal", id, "--name", "go")).ExitCode);
     }
 
+    private static string SourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    [Fact(Timeout = TestTimeouts.Integration)]
+    public async Task Stack_PrintsWhatTheRunWaitsOn_AndWhere_AsTextOrJson()
+    {
+        var id = await StartWaitingAsync("stack");
+        var line = Array.FindIndex(File.ReadAllLines(Path.Combine(Path.GetDirectoryName(SourceFile())!, "CliWorkflows.cs")),
+            l => l.Contains("WaitForSignalAsync<string>(\"go\")", StringComparison.Ordinal)) + 1;
+
+        var text = await engine.RunAsync("workflow", "stack", id);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Equal($"signal \"go\" at CliWorkflows.cs:{line}", text.Out.Trim());
+
+        var json = await engine.RunAsync("workflow", "stack", id, "--output", "json");
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        var wait = Assert.Single(document.RootElement.EnumerateArray());
+        Assert.Equal("signal", wait.GetProperty("kind").GetString());
+        Assert.Equal($"CliWorkflows.cs:{line}", wait.GetProperty("location").GetString());
+
+        Assert.Equal(0, (await engine.RunAsync("workflow", "signal", id, "--name", "go")).ExitCode);
+        Assert.Equal(0, (await engine.RunAsync("workflow", "result", id)).ExitCode);
+        Assert.Equal("waiting on nothing (the run is closed, or its code is running)", (await engine.RunAsync("workflow", "stack", id)).Out.Trim());
+    }
+
     [Fact(Timeout = TestTimeouts.Integration)]
     public async Task SignalWithStart_NoOpenRun_StartsOneThatSeesTheSignal()
     {

@@ -48,6 +48,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddActivities<ChaosActivities>()
     .AddWorkflow<CartWorkflow>()
     .AddWorkflow<ShoppingCartWorkflow>()
+    .AddWorkflow<StuckWorkflow>()
     .AddWorkflow<RenewalWorkflow>()
     .AddActivities<RenewalActivities>());
 await builder.Build().RunAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Sdk.Runtime;
 
@@ -78,14 +79,17 @@ public sealed class WorkflowContext
     /// <typeparam name="TResult">The activity's result type.</typeparam>
     /// <param name="call">The call; its arguments are evaluated now and sent as JSON.</param>
     /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
-    public async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions? options = null)
+    public async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions? options = null,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
         ArgumentNullException.ThrowIfNull(call);
         _state.EnsureOnScheduler("ExecuteActivityAsync");
         var (name, arguments) = ActivityCall.Parse(call, _state.Json);
-        var result = await _state.ScheduleActivity(name, arguments, options);
+        var result = await _state.ScheduleActivity(name, arguments, options, new CodeLocation(callerFilePath, callerLineNumber));
         return Payloads.Deserialize<TResult>(result, _state.Json)!;
     }
 
@@ -93,14 +97,17 @@ public sealed class WorkflowContext
     /// <typeparam name="TActivities">The activities class.</typeparam>
     /// <param name="call">The call; its arguments are evaluated now and sent as JSON.</param>
     /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>A task that completes when the activity has.</returns>
     /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
-    public Task ExecuteActivityAsync<TActivities>(Expression<Func<TActivities, Task>> call, ActivityOptions? options = null)
+    public Task ExecuteActivityAsync<TActivities>(Expression<Func<TActivities, Task>> call, ActivityOptions? options = null,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
         ArgumentNullException.ThrowIfNull(call);
         _state.EnsureOnScheduler("ExecuteActivityAsync");
         var (name, arguments) = ActivityCall.Parse(call, _state.Json);
-        return _state.ScheduleActivity(name, arguments, options);
+        return _state.ScheduleActivity(name, arguments, options, new CodeLocation(callerFilePath, callerLineNumber));
     }
 
     /// <summary>Runs an activity by name and returns its result.</summary>
@@ -108,11 +115,14 @@ public sealed class WorkflowContext
     /// <param name="activityName">The activity name.</param>
     /// <param name="input">The single argument, or null for an activity without parameters.</param>
     /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
-    public async Task<TResult> ExecuteActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null)
+    public async Task<TResult> ExecuteActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
-        var result = await ExecuteByName(activityName, input, options);
+        var result = await ExecuteByName(activityName, input, options, new CodeLocation(callerFilePath, callerLineNumber));
         return Payloads.Deserialize<TResult>(result, _state.Json)!;
     }
 
@@ -120,18 +130,22 @@ public sealed class WorkflowContext
     /// <param name="activityName">The activity name.</param>
     /// <param name="input">The single argument, or null for an activity without parameters.</param>
     /// <param name="options">Timeouts, retry policy, task queue; null = engine defaults.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>A task that completes when the activity has.</returns>
     /// <exception cref="ActivityFailedException">The activity failed for good or timed out.</exception>
-    public Task ExecuteActivityAsync(string activityName, object? input = null, ActivityOptions? options = null) => ExecuteByName(activityName, input, options);
+    public Task ExecuteActivityAsync(string activityName, object? input = null, ActivityOptions? options = null,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0) =>
+        ExecuteByName(activityName, input, options, new CodeLocation(callerFilePath, callerLineNumber));
 
-    private Task<System.Text.Json.JsonElement?> ExecuteByName(string activityName, object? input, ActivityOptions? options)
+    private Task<System.Text.Json.JsonElement?> ExecuteByName(string activityName, object? input, ActivityOptions? options, CodeLocation site)
     {
         ArgumentException.ThrowIfNullOrEmpty(activityName);
         _state.EnsureOnScheduler("ExecuteActivityAsync");
         var arguments = input is null
             ? Payloads.SerializeArguments([], [], _state.Json)
             : Payloads.SerializeArguments([input], [input.GetType()], _state.Json);
-        return _state.ScheduleActivity(activityName, arguments, options);
+        return _state.ScheduleActivity(activityName, arguments, options, site);
     }
 
     /// <summary>Runs a child workflow and returns its result.</summary>
@@ -139,11 +153,14 @@ public sealed class WorkflowContext
     /// <param name="workflowType">The child's workflow type name.</param>
     /// <param name="input">The child's input, or null.</param>
     /// <param name="options">Workflow id, task queue, parent close policy.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>The child's result.</returns>
     /// <exception cref="ChildWorkflowFailedException">The child did not complete.</exception>
-    public async Task<TResult> ExecuteChildWorkflowAsync<TResult>(string workflowType, object? input = null, ChildWorkflowOptions? options = null)
+    public async Task<TResult> ExecuteChildWorkflowAsync<TResult>(string workflowType, object? input = null, ChildWorkflowOptions? options = null,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
-        var result = await StartChild(workflowType, input, options);
+        var result = await StartChild(workflowType, input, options, new CodeLocation(callerFilePath, callerLineNumber));
         return Payloads.Deserialize<TResult>(result, _state.Json)!;
     }
 
@@ -151,22 +168,29 @@ public sealed class WorkflowContext
     /// <param name="workflowType">The child's workflow type name.</param>
     /// <param name="input">The child's input, or null.</param>
     /// <param name="options">Workflow id, task queue, parent close policy.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>A task that completes when the child has.</returns>
     /// <exception cref="ChildWorkflowFailedException">The child did not complete.</exception>
-    public Task ExecuteChildWorkflowAsync(string workflowType, object? input = null, ChildWorkflowOptions? options = null) => StartChild(workflowType, input, options);
+    public Task ExecuteChildWorkflowAsync(string workflowType, object? input = null, ChildWorkflowOptions? options = null,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0) =>
+        StartChild(workflowType, input, options, new CodeLocation(callerFilePath, callerLineNumber));
 
-    private Task<System.Text.Json.JsonElement?> StartChild(string workflowType, object? input, ChildWorkflowOptions? options)
+    private Task<System.Text.Json.JsonElement?> StartChild(string workflowType, object? input, ChildWorkflowOptions? options, CodeLocation site)
     {
         ArgumentException.ThrowIfNullOrEmpty(workflowType);
         _state.EnsureOnScheduler("ExecuteChildWorkflowAsync");
-        return _state.StartChildWorkflow(workflowType, Payloads.Serialize(input, _state.Json), options);
+        return _state.StartChildWorkflow(workflowType, Payloads.Serialize(input, _state.Json), options, site);
     }
 
     /// <summary>Waits for a durable timer (the engine fires it; the worker may be gone meanwhile).</summary>
     /// <param name="delay">How long.</param>
     /// <param name="cancellationToken">Cancels the timer (a <c>CancelTimer</c> command) and the wait.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>A task that completes when the timer fires.</returns>
-    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default) => _state.StartTimer(delay, cancellationToken);
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0) =>
+        _state.StartTimer(delay, cancellationToken, new CodeLocation(callerFilePath, callerLineNumber));
 
     /// <summary>
     /// Takes the next signal of this name (signals are buffered per name in arrival order and each is taken once), waiting
@@ -175,6 +199,8 @@ public sealed class WorkflowContext
     /// <typeparam name="T">The payload type.</typeparam>
     /// <param name="signalName">The signal name.</param>
     /// <param name="timeout">How long to wait (a durable timer, cancelled when the signal wins); null = forever.</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>The signal payload.</returns>
     /// <exception cref="TimeoutException">The timeout passed first.</exception>
     /// <exception cref="OperationCanceledException">
@@ -182,10 +208,10 @@ public sealed class WorkflowContext
     /// still returned).
     /// </exception>
     /// <exception cref="InvalidOperationException">The workflow has a <see cref="WorkflowSignalAttribute"/> handler for this signal: its signals go there.</exception>
-    public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null)
+    public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(signalName);
-        var payload = await _state.Signals.Wait(signalName, timeout);
+        var payload = await _state.Signals.Wait(signalName, timeout, new CodeLocation(callerFilePath, callerLineNumber));
         return Payloads.Deserialize<T>(payload, _state.Json)!;
     }
 
@@ -198,13 +224,16 @@ public sealed class WorkflowContext
     /// <param name="condition">What to wait for; read the workflow's state only.</param>
     /// <param name="timeout">How long to wait at most (a durable timer, canceled when the condition holds first); null or <see cref="Timeout.InfiniteTimeSpan"/> = forever.</param>
     /// <param name="cancellationToken">Cancels the wait (and its timer).</param>
+    /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
+    /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>True when the condition held, false when the timeout passed with the condition still false.</returns>
     /// <exception cref="OperationCanceledException">
     /// The workflow's cancellation was requested while it waited, or before the wait began (a condition that holds still
     /// returns true), or <paramref name="cancellationToken"/> was canceled.
     /// </exception>
-    public Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _state.Conditions.Wait(condition, timeout, cancellationToken);
+    public Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0) =>
+        _state.Conditions.Wait(condition, timeout, cancellationToken, new CodeLocation(callerFilePath, callerLineNumber));
 
     /// <summary>Ends this run and starts a new run of the same workflow id with <paramref name="input"/> (keeps histories short). Never returns.</summary>
     /// <param name="input">The next run's input.</param>

@@ -17,6 +17,7 @@ internal static class WorkflowCommand
             SignalCommand.Create(terminal, globals),
             QueryCommand.Create(terminal, globals),
             UpdateCommand.Create(terminal, globals),
+            StackCommand.Create(terminal, globals),
             SignalWithStartCommand.Create(terminal, globals),
             CancelCommand.Create(terminal, globals),
             TerminateCommand.Create(terminal, globals),

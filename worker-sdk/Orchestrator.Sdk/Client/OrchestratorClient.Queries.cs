@@ -34,4 +34,18 @@ public sealed partial class OrchestratorClient
         var answer = await ReadAsync<WorkflowQueryResponse>(response, cancellationToken).ConfigureAwait(false);
         return answer.Result is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } result ? result.Deserialize<T>(ProtocolJson) : default;
     }
+
+    /// <summary>
+    /// What the run's code waits on, and where: the built-in query <c>__stack_trace</c> (<see cref="WorkflowWait.StackTraceQuery"/>),
+    /// answered by a worker that replayed the run. One entry per wait (activity, timer, signal, condition, child, running
+    /// update), in the order the waits began, with the file and line where the code called the API; empty for a closed run.
+    /// </summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="runId">The run; null = the latest.</param>
+    /// <param name="timeout">How long the engine waits for a worker's answer (1-60 s); null = the engine's default (10 s).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The waits.</returns>
+    /// <exception cref="OrchestratorApiException">404 for no such run, 504 when no worker answered in time, 400 from a worker older than <c>__stack_trace</c>.</exception>
+    public async Task<IReadOnlyList<WorkflowWait>> GetStackTraceAsync(string workflowId, string? runId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        await QueryWorkflowAsync<List<WorkflowWait>>(workflowId, WorkflowWait.StackTraceQuery, null, runId, timeout, cancellationToken).ConfigureAwait(false) ?? [];
 }

@@ -41,6 +41,12 @@ public sealed class WorkflowHandle
     public Task<T?> QueryAsync<T>(string queryName, object? argument = null, CancellationToken cancellationToken = default) =>
         _client.QueryWorkflowAsync<T>(WorkflowId, queryName, argument, cancellationToken: cancellationToken);
 
+    /// <summary>What the latest run's code waits on, and where (<c>__stack_trace</c>); see <see cref="OrchestratorClient.GetStackTraceAsync"/>.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The waits, in the order they began; empty for a closed run.</returns>
+    public Task<IReadOnlyList<WorkflowWait>> GetStackTraceAsync(CancellationToken cancellationToken = default) =>
+        _client.GetStackTraceAsync(WorkflowId, cancellationToken: cancellationToken);
+
     /// <summary>Sends an update to the open run and waits for its result; see <see cref="OrchestratorClient.ExecuteUpdateAsync{T}"/>.</summary>
     /// <typeparam name="T">The update handler's result type.</typeparam>
     /// <param name="updateName">The update's name.</param>

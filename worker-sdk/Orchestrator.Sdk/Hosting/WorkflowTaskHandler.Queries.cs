@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Contracts;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.History;
 using Orchestrator.Contracts.Messages;
 using Orchestrator.Sdk.Runtime;
@@ -10,8 +12,11 @@ namespace Orchestrator.Sdk.Hosting;
 
 internal sealed partial class WorkflowTaskHandler
 {
+    /// <summary>The <c>__stack_trace</c> answer's JSON: the API's conventions (camelCase), absent fields left out.</summary>
+    private static readonly JsonSerializerOptions WaitsJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     /// <summary>
-    /// Answers a query (or an update's validation, <see cref="WorkflowQueryMessage.ValidateUpdate"/>): replays the run's whole history (fetched from the engine) in a new instance, apart from the cache
+    /// Answers a query (or an update's validation, <see cref="WorkflowQueryMessage.ValidateUpdate"/>, or the built-in <see cref="WorkflowWait.StackTraceQuery"/>): replays the run's whole history (fetched from the engine) in a new instance, apart from the cache
     /// and without the run's lock (nothing is recorded and nothing is sent but the answer), and calls the query method on
     /// the replayed workflow. Whatever fails is the answer: the engine's caller sees it.
     /// </summary>
@@ -58,6 +63,11 @@ internal sealed partial class WorkflowTaskHandler
         if (query.QueryName == WorkflowQueryMessage.ValidateUpdate)
         {
             return await ValidateUpdateAsync(query, definition, cancellationToken).ConfigureAwait(false);
+        }
+        if (query.QueryName == WorkflowWait.StackTraceQuery)
+        {
+            var waits = (await ReplayAsync(query, definition, cancellationToken).ConfigureAwait(false)).Waits();
+            return new WorkflowQueryAnswerMessage(query.QueryId, JsonSerializer.SerializeToElement(waits, WaitsJson), null, null, _options.Identity);
         }
         if (!definition.Queries.TryGetValue(query.QueryName, out var method))
         {

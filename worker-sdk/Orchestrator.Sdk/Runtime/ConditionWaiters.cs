@@ -1,3 +1,5 @@
+using Orchestrator.Contracts.Api;
+
 namespace Orchestrator.Sdk.Runtime;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal sealed class ConditionWaiters(WorkflowState state)
     /// <summary>Whether some code waits for a condition.</summary>
     public bool Any => _waiters.Count > 0;
 
-    public Task<bool> Wait(Func<bool> condition, TimeSpan? timeout, CancellationToken cancellationToken)
+    public Task<bool> Wait(Func<bool> condition, TimeSpan? timeout, CancellationToken cancellationToken, CodeLocation site = default)
     {
         state.EnsureOnScheduler("WaitConditionAsync");
         ArgumentNullException.ThrowIfNull(condition);
@@ -37,7 +39,7 @@ internal sealed class ConditionWaiters(WorkflowState state)
         {
             return Task.FromCanceled<bool>(state.Cancellation.Token); // as WaitForSignalAsync: else it would wait for ever
         }
-        var waiter = new Waiter(condition);
+        var waiter = new Waiter(condition) { Site = site, Order = state.NextWaitOrder() };
         _waiters.Add(waiter);
         if (timeout is { } limit)
         {
@@ -104,6 +106,15 @@ internal sealed class ConditionWaiters(WorkflowState state)
         }
     }
 
+    /// <summary>The condition waits in flight, with the end of their timeouts.</summary>
+    public void AddWaits(List<WorkflowWaits.Entry> entries)
+    {
+        foreach (var waiter in _waiters)
+        {
+            entries.Add(new(waiter.Order, new WorkflowWait("condition", "condition", DueAt: state.DueAt(waiter.TimerSeq), Location: waiter.Site.Location)));
+        }
+    }
+
     private void Complete(Waiter waiter, bool cancelTimer)
     {
         _waiters.Remove(waiter);
@@ -126,5 +137,9 @@ internal sealed class ConditionWaiters(WorkflowState state)
         public bool TimedOut { get; set; }
 
         public CancellationTokenRegistration Registration { get; set; }
+
+        public CodeLocation Site { get; init; }
+
+        public long Order { get; init; }
     }
 }

@@ -29,12 +29,25 @@ internal sealed class PendingOperation(int seq, OperationKind kind, string name,
 
     /// <summary>For the timeout timer of a signal wait: what to do when it fires.</summary>
     public Action? OnFired { get; init; }
+
+    /// <summary>Where the code called the API (for <c>__stack_trace</c>).</summary>
+    public CodeLocation Site { get; init; }
+
+    /// <summary>When a timer fires: the task's time at the start plus the duration.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>The order in which the wait began, among all waits of the run.</summary>
+    public long Order { get; init; }
 }
 
 /// <summary>Workflow code waiting for a signal.</summary>
-internal sealed class SignalWaiter(string name)
+internal sealed class SignalWaiter(string name, CodeLocation site, long order)
 {
     public string Name { get; } = name;
+
+    public CodeLocation Site { get; } = site;
+
+    public long Order { get; } = order;
 
     public TaskCompletionSource<JsonElement?> Completion { get; } = new();
 

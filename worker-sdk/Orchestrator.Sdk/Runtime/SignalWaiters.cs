@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.History;
 
 namespace Orchestrator.Sdk.Runtime;
@@ -51,7 +52,7 @@ internal sealed class SignalWaiters(WorkflowState state)
         }
     }
 
-    public Task<JsonElement?> Wait(string signalName, TimeSpan? timeout)
+    public Task<JsonElement?> Wait(string signalName, TimeSpan? timeout, CodeLocation site = default)
     {
         state.EnsureOnScheduler("WaitForSignalAsync");
         if (state.HasSignalHandler(signalName))
@@ -73,7 +74,7 @@ internal sealed class SignalWaiters(WorkflowState state)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(negative, TimeSpan.Zero, nameof(timeout));
         }
-        var waiter = new SignalWaiter(signalName);
+        var waiter = new SignalWaiter(signalName, site, state.NextWaitOrder());
         _waiters.Add(waiter);
         if (timeout is not { } limit)
         {
@@ -88,6 +89,15 @@ internal sealed class SignalWaiters(WorkflowState state)
         });
         waiter.TimerSeq = seq;
         return WaitThenCancelTimerAsync(waiter, seq);
+    }
+
+    /// <summary>The signal waits in flight, with the end of their timeouts.</summary>
+    public void AddWaits(List<WorkflowWaits.Entry> entries)
+    {
+        foreach (var waiter in _waiters)
+        {
+            entries.Add(new(waiter.Order, new WorkflowWait("signal", waiter.Name, DueAt: state.DueAt(waiter.TimerSeq), Location: waiter.Site.Location)));
+        }
     }
 
     private async Task<JsonElement?> WaitThenCancelTimerAsync(SignalWaiter waiter, int timerSeq)

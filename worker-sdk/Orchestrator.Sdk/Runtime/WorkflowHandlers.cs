@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orchestrator.Contracts;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.Commands;
 using Orchestrator.Contracts.History;
 using Orchestrator.Sdk.Hosting;
@@ -17,6 +18,7 @@ namespace Orchestrator.Sdk.Runtime;
 internal sealed class WorkflowHandlers(WorkflowDefinition definition, WorkflowState state, WorkflowContext context, TaskScheduler scheduler)
 {
     private readonly HashSet<string> _updateIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Name, long Order)> _runningUpdates = new(StringComparer.Ordinal);
     private object? _workflow;
 
     /// <summary>Handlers started and not finished: a run whose run method returned closes only when none is left.</summary>
@@ -54,6 +56,7 @@ internal sealed class WorkflowHandlers(WorkflowDefinition definition, WorkflowSt
                 }
                 if (_updateIds.Add(accepted.UpdateId)) // the same update id is applied once
                 {
+                    _runningUpdates[accepted.UpdateId] = (accepted.Name, state.NextWaitOrder());
                     Start(() => RunUpdateAsync(update, accepted.UpdateId, accepted.Input));
                 }
                 return true;
@@ -112,7 +115,17 @@ internal sealed class WorkflowHandlers(WorkflowDefinition definition, WorkflowSt
         }
         finally
         {
+            _runningUpdates.Remove(updateId);
             Running--;
+        }
+    }
+
+    /// <summary>The accepted updates whose handlers still run (the run does not complete before they finish).</summary>
+    public void AddWaits(List<WorkflowWaits.Entry> entries)
+    {
+        foreach (var (updateId, (name, order)) in _runningUpdates)
+        {
+            entries.Add(new(order, new WorkflowWait("update", name, UpdateId: updateId)));
         }
     }
 }

@@ -70,6 +70,17 @@ internal sealed partial class WorkflowInstance
     }
 
     /// <summary>
+    /// The built-in query <c>__stack_trace</c> (after <see cref="Replay"/>, caught up as for <see cref="Query"/>): what each
+    /// branch of the code waits on, in the order the waits began, with where the code called the API. A closed run, or one
+    /// with no <c>WorkflowStarted</c>, waits on nothing. No workflow code runs for it.
+    /// </summary>
+    internal IReadOnlyList<Contracts.Api.WorkflowWait> Waits()
+    {
+        RunWatched(CatchUpForQuery);
+        return _closed || IsCompleted || _workflow is null ? [] : WorkflowWaits.Collect(_state, _handlers); // IsCompleted: terminated or timed out
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> on the workflow object on this scheduler, with every workflow API that would schedule or
     /// record something refused (<paramref name="rule"/> says why; <paramref name="violated"/> is thrown when it was called,
     /// even when the body caught it or dropped the task), after the catch-up a query needs.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orchestrator.Contracts;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Contracts.Commands;
 using Orchestrator.Contracts.History;
 
@@ -13,6 +14,7 @@ internal sealed class WorkflowState
 {
     private readonly Action<string> _ensureOnScheduler;
     private readonly Dictionary<int, PendingOperation> _pending = [];
+    private long _waitOrder;
     private readonly Dictionary<string, bool> _patchDecisions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _patchesInHistory = new(StringComparer.Ordinal);
     private List<WorkflowCommand> _commands = [];
@@ -203,7 +205,7 @@ internal sealed class WorkflowState
 
     // ---- what workflow code calls (through WorkflowContext) ----
 
-    public Task<JsonElement?> ScheduleActivity(string activityName, JsonElement arguments, ActivityOptions? options)
+    public Task<JsonElement?> ScheduleActivity(string activityName, JsonElement arguments, ActivityOptions? options, CodeLocation site = default)
     {
         _ensureOnScheduler("ExecuteActivityAsync");
         var seq = _nextSeq++;
@@ -217,12 +219,12 @@ internal sealed class WorkflowState
             options?.ScheduleToStartTimeout,
             options?.HeartbeatTimeout,
             options?.RetryPolicy?.ToInfo()));
-        var op = new PendingOperation(seq, OperationKind.Activity, activityName) { Completion = new TaskCompletionSource<JsonElement?>() };
+        var op = new PendingOperation(seq, OperationKind.Activity, activityName) { Completion = new TaskCompletionSource<JsonElement?>(), Site = site, Order = NextWaitOrder() };
         _pending.Add(seq, op);
         return op.Completion.Task;
     }
 
-    public Task StartTimer(TimeSpan duration, CancellationToken cancellationToken)
+    public Task StartTimer(TimeSpan duration, CancellationToken cancellationToken, CodeLocation site = default)
     {
         _ensureOnScheduler("DelayAsync");
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
@@ -232,7 +234,10 @@ internal sealed class WorkflowState
         }
         var seq = _nextSeq++;
         AddCommand(new StartTimerCommand(seq, duration));
-        var op = new PendingOperation(seq, OperationKind.Timer, "timer") { Completion = new TaskCompletionSource<JsonElement?>() };
+        var op = new PendingOperation(seq, OperationKind.Timer, "timer")
+        {
+            Completion = new TaskCompletionSource<JsonElement?>(), Site = site, Order = NextWaitOrder(), DueAt = UtcNow + duration,
+        };
         _pending.Add(seq, op);
         if (cancellationToken.CanBeCanceled)
         {
@@ -249,13 +254,16 @@ internal sealed class WorkflowState
         return op.Completion.Task;
     }
 
-    public Task<JsonElement?> StartChildWorkflow(string workflowType, JsonElement? input, ChildWorkflowOptions? options)
+    public Task<JsonElement?> StartChildWorkflow(string workflowType, JsonElement? input, ChildWorkflowOptions? options, CodeLocation site = default)
     {
         _ensureOnScheduler("ExecuteChildWorkflowAsync");
         var seq = _nextSeq++;
         var workflowId = options?.WorkflowId ?? $"{WorkflowIdForChildren}-child-{seq}";
         AddCommand(new StartChildWorkflowCommand(seq, workflowType, workflowId, options?.TaskQueue, input, (options?.ParentClosePolicy ?? ParentClosePolicy.Terminate).ToString()));
-        var op = new PendingOperation(seq, OperationKind.ChildWorkflow, workflowType, workflowId) { Completion = new TaskCompletionSource<JsonElement?>() };
+        var op = new PendingOperation(seq, OperationKind.ChildWorkflow, workflowType, workflowId)
+        {
+            Completion = new TaskCompletionSource<JsonElement?>(), Site = site, Order = NextWaitOrder(),
+        };
         _pending.Add(seq, op);
         return op.Completion.Task;
     }
@@ -267,8 +275,33 @@ internal sealed class WorkflowState
     {
         var seq = _nextSeq++;
         AddCommand(new StartTimerCommand(seq, limit));
-        _pending.Add(seq, new PendingOperation(seq, OperationKind.Timer, name) { OnFired = onFired });
+        _pending.Add(seq, new PendingOperation(seq, OperationKind.Timer, name) { OnFired = onFired, DueAt = UtcNow + limit });
         return seq;
+    }
+
+    /// <summary>When timer <paramref name="seq"/> fires, while it is pending.</summary>
+    public DateTimeOffset? DueAt(int? seq) => seq is { } s && _pending.TryGetValue(s, out var timer) ? timer.DueAt : null;
+
+    /// <summary>The next number of the order in which waits begin (<c>__stack_trace</c> lists them in that order).</summary>
+    public long NextWaitOrder() => _waitOrder++;
+
+    /// <summary>The activities, timers and children the code waits on (a wait's timeout timer is part of its wait).</summary>
+    public void AddWaits(List<WorkflowWaits.Entry> entries)
+    {
+        foreach (var op in _pending.Values)
+        {
+            if (op.OnFired is not null)
+            {
+                continue;
+            }
+            var kind = op.Kind switch
+            {
+                OperationKind.Activity => "activity",
+                OperationKind.Timer => "timer",
+                _ => "child",
+            };
+            entries.Add(new(op.Order, new WorkflowWait(kind, op.Name, op.Seq, op.DueAt, op.Site.Location, op.WorkflowId)));
+        }
     }
 
     /// <summary>Cancels the timeout timer <paramref name="seq"/> (a <c>CancelTimer</c> command) unless it fired or was canceled already.</summary>
