@@ -11,7 +11,7 @@ namespace Orchestrator.Sdk;
 /// so workflow code must use it instead of <see cref="DateTime.UtcNow"/>, <see cref="Guid.NewGuid"/>, <see cref="System.Random.Shared"/>,
 /// <see cref="Task.Delay(TimeSpan)"/>, <see cref="Task.Run(Action)"/> or I/O.
 /// </summary>
-public sealed class WorkflowContext
+public sealed partial class WorkflowContext
 {
     private readonly WorkflowState _state;
 

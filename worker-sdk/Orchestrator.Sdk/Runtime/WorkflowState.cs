@@ -10,7 +10,7 @@ namespace Orchestrator.Sdk.Runtime;
 /// The replayed state of one run: the seq counter, what the code waits for, buffered signals, cancellation, patches,
 /// and the commands of the workflow task being run. Only touched on the instance's scheduler thread.
 /// </summary>
-internal sealed class WorkflowState
+internal sealed partial class WorkflowState
 {
     private readonly Action<string> _ensureOnScheduler;
     private readonly Dictionary<int, PendingOperation> _pending = [];
