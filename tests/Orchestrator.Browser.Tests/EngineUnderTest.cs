@@ -10,7 +10,7 @@ namespace Orchestrator.Browser.Tests;
 /// <summary>
 /// The engine the browser tests run against, spoken to only through its REST API. By default the real engine and the
 /// real sample worker (<c>samples/OrderSample</c>: <c>OrderWorkflow</c>, <c>ApprovalWorkflow</c>) started from build
-/// output as separate processes, on a fresh database and their own engine and task queues on the test servers
+/// output as separate processes (and, for the tests that ask, the test worker: <see cref="TestWorkerTaskQueueAsync"/>), on a fresh database and their own engine and task queues on the test servers
 /// (<see cref="TestServers"/>), the engine requiring an API key. With <c>ORCHESTRATOR_E2E_ENGINE_URL</c> set: that
 /// engine instead (with <c>ORCHESTRATOR_E2E_API_KEY</c> when it requires one), which must have the sample worker
 /// on <c>ORCHESTRATOR_E2E_TASK_QUEUE</c> (default: the engine's default task queue).
@@ -23,8 +23,12 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     private readonly ChildProcess? engine;
     private readonly ChildProcess? worker;
     private readonly string? database;
+    private readonly string? engineQueue;
+    private readonly SemaphoreSlim testWorkerLock = new(1, 1);
+    private (ChildProcess Process, string TaskQueue)? testWorker;
 
-    private EngineUnderTest(string url, string? apiKey, string? taskQueue, ChildProcess? engine = null, ChildProcess? worker = null, string? database = null)
+    private EngineUnderTest(string url, string? apiKey, string? taskQueue, ChildProcess? engine = null, ChildProcess? worker = null, string? database = null,
+        string? engineQueue = null)
     {
         Url = url;
         ApiKey = apiKey;
@@ -32,6 +36,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
         this.engine = engine;
         this.worker = worker;
         this.database = database;
+        this.engineQueue = engineQueue;
         Http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(40) };
         if (apiKey is not null)
         {
@@ -88,7 +93,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
                 ["Orchestrator__Worker__EngineQueue"] = engineQueue,
                 ["Orchestrator__ApiKey"] = LocalApiKey,
             });
-            started = new EngineUnderTest(url, LocalApiKey, taskQueue, engine, worker, database);
+            started = new EngineUnderTest(url, LocalApiKey, taskQueue, engine, worker, database, engineQueue);
             var warmUp = await started.StartOrderAsync("order-warmup");
             await started.WaitUntilAsync(async () => await started.StatusAsync(warmUp) == "Completed", StartTimeout, $"the warm-up order {warmUp} to complete");
             return started;
@@ -165,11 +170,53 @@ internal sealed class EngineUnderTest : IAsyncDisposable
         return await StartWorkflowAsync("ApprovalWorkflow", idPrefix, id => new { requestId = id, days = 7 }, searchAttributes);
     }
 
-    /// <summary>Starts a workflow with a fresh id through <c>POST /api/v1/workflows</c>.</summary>
-    private async Task<string> StartWorkflowAsync(string workflowType, string idPrefix, Func<string, object> input, IReadOnlyDictionary<string, object>? searchAttributes = null)
+    /// <summary>
+    /// A <c>StuckWorkflow</c> of the test worker (<see cref="TestWorkerTaskQueueAsync"/>): two "ChaosHang" activities that hang for
+    /// <paramref name="hangMs"/> and a wait for signal "release"; query "phase", update "SetPhase". Null against a given engine.
+    /// </summary>
+    public async Task<string?> StartStuckAsync(string idPrefix, int hangMs)
+        => await TestWorkerTaskQueueAsync() is { } queue ? await StartWorkflowAsync("StuckWorkflow", idPrefix, _ => hangMs, taskQueue: queue) : null;
+
+    /// <summary>
+    /// The task queue of the test worker (<c>tests/Orchestrator.TestWorker</c>, the end-to-end tests' workflows), its own process on its own task queue,
+    /// started the first time a test asks (most browser tests need only the sample worker); null against a given engine, which has none.
+    /// </summary>
+    public async Task<string?> TestWorkerTaskQueueAsync()
+    {
+        if (engine is null)
+        {
+            return null;
+        }
+        await testWorkerLock.WaitAsync();
+        try
+        {
+            if (testWorker is null)
+            {
+                var queue = "browser-test-worker-" + Guid.NewGuid().ToString("N")[..8];
+                var process = ChildProcess.Start("test-worker", BuildOutput("TestWorkerDll"), new Dictionary<string, string>
+                {
+                    ["Orchestrator__RabbitMq"] = await TestServers.RabbitMqWorkerAsync(),
+                    ["Orchestrator__EngineUrl"] = Url,
+                    ["Orchestrator__TaskQueue"] = queue,
+                    ["Orchestrator__Worker__EngineQueue"] = engineQueue!,
+                    ["Orchestrator__ApiKey"] = LocalApiKey,
+                });
+                testWorker = (process, queue);
+            }
+            return testWorker.Value.TaskQueue;
+        }
+        finally
+        {
+            testWorkerLock.Release();
+        }
+    }
+
+    /// <summary>Starts a workflow with a fresh id through <c>POST /api/v1/workflows</c>, on <paramref name="taskQueue"/> (else the sample worker's).</summary>
+    private async Task<string> StartWorkflowAsync(string workflowType, string idPrefix, Func<string, object> input, IReadOnlyDictionary<string, object>? searchAttributes = null,
+        string? taskQueue = null)
     {
         var id = $"{idPrefix}-{Guid.NewGuid().ToString("N")[..8]}";
-        using var response = await Http.PostAsJsonAsync("api/v1/workflows", new { workflowType, workflowId = id, taskQueue = TaskQueue, input = input(id), searchAttributes });
+        using var response = await Http.PostAsJsonAsync("api/v1/workflows", new { workflowType, workflowId = id, taskQueue = taskQueue ?? TaskQueue, input = input(id), searchAttributes });
         if (response.StatusCode != HttpStatusCode.Created)
         {
             throw new InvalidOperationException($"Starting {workflowType} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -224,12 +271,14 @@ internal sealed class EngineUnderTest : IAsyncDisposable
             var log = p.ReadLog();
             return $"--- {name} log ({p.LogPath}) ---\n{(log.Length > 4000 ? log[^4000..] : log)}\n";
         }
-        return Tail(engine, "engine") + Tail(worker, "worker");
+        return Tail(engine, "engine") + Tail(worker, "worker") + Tail(testWorker?.Process, "test worker");
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        testWorker?.Process.Dispose();
+        testWorkerLock.Dispose();
         worker?.Dispose();
         engine?.Dispose();
         if (database is not null)

@@ -13,6 +13,9 @@ internal sealed class StubEngine : HttpMessageHandler
 
     public Func<HttpRequestMessage, (HttpStatusCode Status, string Body)> Respond { get; set; } = _ => (HttpStatusCode.Accepted, "");
 
+    /// <summary>Awaited before <see cref="Respond"/>: holds an answer back (a worker that takes its time).</summary>
+    public Func<HttpRequestMessage, Task>? Delay { get; set; }
+
     public EngineApiClient CreateClient() => new(new HttpClient(this, disposeHandler: false) { BaseAddress = new Uri("http://engine.test/") });
 
     /// <summary>Registers the client (and <see cref="WorkflowActions"/> over it, which needs <c>AddAuthorization()</c> where a test uses it).</summary>
@@ -26,6 +29,10 @@ internal sealed class StubEngine : HttpMessageHandler
         lock (Requests)
         {
             Requests.Add((request.Method, request.RequestUri!.PathAndQuery, body, key));
+        }
+        if (Delay is { } delay)
+        {
+            await delay(request);
         }
         var (status, responseBody) = Respond(request);
         var contentType = (int)status >= 400 ? "application/problem+json" : "application/json";

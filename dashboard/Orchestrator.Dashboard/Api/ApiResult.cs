@@ -1,4 +1,5 @@
 using System.Net;
+using Orchestrator.Contracts.Api;
 
 namespace Orchestrator.Dashboard.Api;
 
@@ -16,3 +17,9 @@ public sealed record ActionResult(HttpStatusCode StatusCode, string Message, boo
 {
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
 }
+
+/// <summary>
+/// The answer to an update: <see cref="Answer"/> as for every action (the status line, the problem, or the dashboard's refusal) and, when the
+/// engine took the update (200, 202), its state: <c>Completed</c> with the handler's result, <c>Failed</c> with its failure, or <c>Accepted</c>.
+/// </summary>
+public sealed record UpdateResult(ActionResult Answer, WorkflowUpdateResponse? Update = null);

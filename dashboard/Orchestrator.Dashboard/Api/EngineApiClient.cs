@@ -101,6 +101,29 @@ internal sealed class EngineApiClient(HttpClient http)
     public Task<ActionResult> TerminateAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
         => PostAsync(WorkflowPath(workflowId) + "/terminate", JsonSerializer.Serialize(new ReasonRequest(reason), Json), cancellationToken);
 
+    /// <summary>
+    /// Query <paramref name="queryName"/> of run <paramref name="runId"/> (the latest when null), with <paramref name="jsonArgument"/> as its argument
+    /// (blank: none). A worker replays the run and answers; nothing is recorded. The engine waits up to 10 s for a worker (then 504).
+    /// </summary>
+    public Task<ApiResult<WorkflowQueryResponse>> QueryAsync(string workflowId, string? runId, string queryName, string? jsonArgument, CancellationToken cancellationToken = default)
+        => PostForAsync<WorkflowQueryResponse>(WorkflowPath(workflowId) + "/queries/" + Uri.EscapeDataString(queryName) + Query(("runId", runId)),
+            jsonArgument, cancellationToken);
+
+    /// <summary>
+    /// How long the engine waits for an update's handler to finish before it answers 202 <c>Accepted</c>: short, since validating may take up to
+    /// 10 s before it (no worker answering) and the whole call must end within the client's 15 s.
+    /// </summary>
+    public const int UpdateWaitSeconds = 4;
+
+    /// <summary>
+    /// Update <paramref name="updateName"/> of the open run, with <paramref name="jsonArgument"/> as its argument (blank: none): 200 with the
+    /// outcome (<c>Completed</c> or <c>Failed</c>), 202 <c>Accepted</c> when its handler had not finished within <see cref="UpdateWaitSeconds"/>,
+    /// else the problem (422: the validator rejected it, with its message).
+    /// </summary>
+    public Task<ApiResult<WorkflowUpdateResponse>> UpdateAsync(string workflowId, string updateName, string? jsonArgument, CancellationToken cancellationToken = default)
+        => PostForAsync<WorkflowUpdateResponse>(WorkflowPath(workflowId) + "/updates/" + Uri.EscapeDataString(updateName)
+            + Query(("waitSeconds", UpdateWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))), jsonArgument, cancellationToken);
+
     public Task<ApiResult<ScheduleListPage>> ListSchedulesAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
         => GetAsync<ScheduleListPage>("api/v1/schedules" + Query(
             ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
@@ -137,6 +160,36 @@ internal sealed class EngineApiClient(HttpClient http)
                 : new(response.StatusCode, value, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new(0, default, Unreachable(ex));
+        }
+    }
+
+    /// <summary>A POST whose answer has a body to read (a query's result, an update's outcome); a blank <paramref name="json"/> sends no body.</summary>
+    private async Task<ApiResult<T>> PostForAsync<T>(string uri, string? json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var content = new StringContent(string.IsNullOrWhiteSpace(json) ? "" : json, Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(new Uri(uri, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new(response.StatusCode, default, ProblemText(response.StatusCode, body));
+            }
+            try
+            {
+                var value = string.IsNullOrWhiteSpace(body) ? default : JsonSerializer.Deserialize<T>(body, Json);
+                return value is null
+                    ? new(response.StatusCode, default, "The engine answered with an empty body.")
+                    : new(response.StatusCode, value, null);
+            }
+            catch (JsonException ex)
+            {
+                return new(response.StatusCode, default, $"The engine's answer ({(int)response.StatusCode}) could not be read: {ex.Message}");
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return new(0, default, Unreachable(ex));
         }

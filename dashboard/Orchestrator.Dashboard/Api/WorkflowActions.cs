@@ -5,13 +5,30 @@ using Orchestrator.Dashboard.Security;
 namespace Orchestrator.Dashboard.Api;
 
 /// <summary>
-/// Signal, cancel and terminate (and a schedule's pause, unpause and trigger), for the signed-in user of this circuit: sent to the engine only when that user has the
+/// Signal, update, cancel and terminate (and a schedule's pause, unpause and trigger), for the signed-in user of this circuit: sent to the engine only when that user has the
 /// operator role, else refused here with 403 (whatever the page showed). Every action is logged with its user.
 /// </summary>
 internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStateProvider authentication, ILogger<WorkflowActions> logger)
 {
     public Task<ActionResult> SignalAsync(string workflowId, string signalName, string jsonPayload, CancellationToken cancellationToken = default)
         => RunAsync("signal " + signalName, workflowId, () => engine.SignalAsync(workflowId, signalName, jsonPayload, cancellationToken));
+
+    /// <summary>Update <paramref name="updateName"/> of the open run; the outcome when the engine took it (see <see cref="UpdateResult"/>).</summary>
+    public async Task<UpdateResult> UpdateAsync(string workflowId, string updateName, string? jsonArgument, CancellationToken cancellationToken = default)
+    {
+        var action = "update " + updateName;
+        var (user, refusal) = await CheckAsync(action, workflowId);
+        if (refusal is not null)
+        {
+            return new UpdateResult(refusal);
+        }
+        var answer = await engine.UpdateAsync(workflowId, updateName, jsonArgument, cancellationToken);
+        var result = answer is { IsSuccess: true, Value: { } update }
+            ? new UpdateResult(new ActionResult(answer.StatusCode, $"{(int)answer.StatusCode} {answer.StatusCode}"), update)
+            : new UpdateResult(new ActionResult(answer.StatusCode, answer.Error ?? $"{(int)answer.StatusCode} {answer.StatusCode}"));
+        Log.ActionSent(logger, user, action, workflowId, result.Update is { } u ? $"{result.Answer.Message}, {u.Status} (update {u.UpdateId})" : result.Answer.Message);
+        return result;
+    }
 
     public Task<ActionResult> CancelAsync(string workflowId, CancellationToken cancellationToken = default)
         => RunAsync("cancel", workflowId, () => engine.CancelAsync(workflowId, cancellationToken));
@@ -30,17 +47,28 @@ internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStat
 
     private async Task<ActionResult> RunAsync(string action, string workflowId, Func<Task<ActionResult>> send)
     {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        var name = user.Identity?.Name ?? "anonymous";
-        if (!DashboardRoles.IsOperator(user))
+        var (name, refusal) = await CheckAsync(action, workflowId);
+        if (refusal is not null)
         {
-            var role = DashboardRoles.RoleOf(user);
-            Log.ActionRefused(logger, name, role, action, workflowId);
-            return new ActionResult(HttpStatusCode.Forbidden,
-                $"403 Forbidden: {name} ({role}) may not {action.Split(' ')[0]}; that needs the {DashboardRoles.Operator} role.", ByDashboard: true);
+            return refusal;
         }
         var result = await send();
         Log.ActionSent(logger, name, action, workflowId, result.Message);
         return result;
+    }
+
+    /// <summary>The signed-in user's name, and the refusal (logged) when that user is not an operator.</summary>
+    private async Task<(string User, ActionResult? Refusal)> CheckAsync(string action, string workflowId)
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var name = user.Identity?.Name ?? "anonymous";
+        if (DashboardRoles.IsOperator(user))
+        {
+            return (name, null);
+        }
+        var role = DashboardRoles.RoleOf(user);
+        Log.ActionRefused(logger, name, role, action, workflowId);
+        return (name, new ActionResult(HttpStatusCode.Forbidden,
+            $"403 Forbidden: {name} ({role}) may not {action.Split(' ')[0]}; that needs the {DashboardRoles.Operator} role.", ByDashboard: true));
     }
 }

@@ -46,19 +46,5 @@ internal static class StackCommand
     }
 
     /// <summary>One wait as a line: what, its number or id, its deadline, where.</summary>
-    internal static string Describe(WorkflowWait wait)
-    {
-        var what = wait.Kind switch
-        {
-            "activity" => $"{wait.Name} (activity #{wait.Seq})",
-            "timer" => $"timer #{wait.Seq}",
-            "signal" => $"signal \"{wait.Name}\"",
-            "condition" => "a condition",
-            "child" => $"child {wait.Name} ({wait.WorkflowId})",
-            "update" => $"update {wait.Name} ({wait.UpdateId}) still running",
-            _ => $"{wait.Kind} {wait.Name}",
-        };
-        var due = wait.DueAt is { } at ? (wait.Kind == "timer" ? ", due " : ", until ") + at.UtcDateTime.ToString("u", CultureInfo.InvariantCulture) : "";
-        return what + due + (wait.Location is { } location ? " at " + location : "");
-    }
+    internal static string Describe(WorkflowWait wait) => wait.Describe(at => at.UtcDateTime.ToString("u", CultureInfo.InvariantCulture));
 }

@@ -29,4 +29,32 @@ public sealed record WorkflowWait(
     /// worker that can replay it: <c>POST /api/v1/workflows/{workflowId}/queries/__stack_trace</c>. A closed run waits on nothing.
     /// </summary>
     public const string StackTraceQuery = "__stack_trace";
+
+    /// <summary>
+    /// The wait as one line for a person: <c>Ship (activity #3) at OrderWorkflow.cs:40</c>, <c>timer #5, due ...</c>,
+    /// <c>signal "release"</c>, <c>a condition, until ...</c>, <c>child OrderChild (order-1-child-7)</c>, <c>update AddItem (u-1)
+    /// still running</c>, <c>signal "paid" to order-42</c>; a kind this version does not know as <c>kind name</c>.
+    /// </summary>
+    /// <param name="formatTime">How to show <see cref="DueAt"/>.</param>
+    /// <returns>The line.</returns>
+    public string Describe(Func<DateTimeOffset, string> formatTime)
+    {
+        ArgumentNullException.ThrowIfNull(formatTime);
+        var seq = Seq is { } n ? " #" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        var until = DueAt is { } due ? ", until " + formatTime(due) : "";
+        var what = Kind switch
+        {
+            "activity" => $"{Name} (activity{seq})",
+            "localActivity" => $"{Name} (local activity{seq})",
+            "timer" => "timer" + seq + (DueAt is { } at ? ", due " + formatTime(at) : ""),
+            "signal" => $"signal \"{Name}\"" + until,
+            "condition" => "a condition" + until,
+            "child" => $"child {Name}" + (string.IsNullOrEmpty(WorkflowId) ? "" : $" ({WorkflowId})"),
+            "update" => $"update {Name}" + (string.IsNullOrEmpty(UpdateId) ? "" : $" ({UpdateId})") + " still running",
+            "signalExternal" => $"signal \"{Name}\" to {WorkflowId}",
+            "cancelExternal" => $"cancel request to {WorkflowId}",
+            _ => $"{Kind} {Name}".Trim(),
+        };
+        return string.IsNullOrEmpty(Location) ? what : $"{what} at {Location}";
+    }
 }
