@@ -86,6 +86,10 @@ internal static class EngineHost
         services.AddSingleton<DispatchTopology>();
         services.AddSingleton<Queries.WorkflowQueries>();
         services.AddSingleton<UpdateStore>();
+        services.AddSingleton<ExternalRequestStore>();
+        services.AddSingleton<External.ExternalRequestQueue>();
+        services.AddSingleton<External.ExternalRequestDeliverer>();
+        services.AddHostedService(sp => sp.GetRequiredService<External.ExternalRequestDeliverer>());
         services.AddSingleton<Updates.UpdateWaiters>();
         services.AddSingleton<Updates.WorkflowUpdates>();
         services.AddMassTransit(x =>

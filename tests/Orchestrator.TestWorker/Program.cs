@@ -49,6 +49,9 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<CartWorkflow>()
     .AddWorkflow<ShoppingCartWorkflow>()
     .AddWorkflow<StuckWorkflow>()
+    .AddWorkflow<SignalOtherWorkflow>()
+    .AddWorkflow<PaymentReceiverWorkflow>()
+    .AddWorkflow<CancelOtherWorkflow>()
     .AddWorkflow<RenewalWorkflow>()
     .AddActivities<RenewalActivities>());
 await builder.Build().RunAsync();

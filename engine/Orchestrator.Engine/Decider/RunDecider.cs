@@ -13,7 +13,7 @@ namespace Orchestrator.Engine.Decider;
 /// <see cref="RunEffects"/>: no I/O, no clock, no DI. Every answer carries its token (run, scheduled event id, attempt);
 /// one that does not match the open task is stale or a duplicate and decides nothing (a <see cref="DecisionNoteKind.Stale"/> note).
 /// </summary>
-internal static class RunDecider
+internal static partial class RunDecider
 {
     /// <summary>The timer key of a run's run timeout (workflow timers are <c>t{seq}</c>).</summary>
     public const string RunTimeoutTimerKey = "run-timeout";
@@ -71,6 +71,9 @@ internal static class RunDecider
                 break;
             case ParentClosedTrigger t:
                 ParentClosed(d, t);
+                break;
+            case ExternalRequestDoneTrigger t:
+                ExternalRequestDone(d, t);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(trigger), trigger.GetType().Name, "Unknown trigger.");
@@ -418,6 +421,12 @@ internal static class RunDecider
                 d.Append(EventTypes.WorkflowUpdateCompleted, new WorkflowUpdateCompletedAttributes(c.UpdateId, c.Result, c.Failure));
                 d.Effects.CompletedUpdates.Add(new UpdateOutcome(c.UpdateId, c.Failure is null ? "Completed" : "Failed",
                     c.Failure is null ? c.Result?.GetRawText() ?? "null" : null, c.Failure is null ? null : Json(c.Failure), d.Now));
+                break;
+            case SignalExternalWorkflowCommand c:
+                SignalExternal(d, c);
+                break;
+            case RequestCancelExternalWorkflowCommand c:
+                CancelExternal(d, c);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");

@@ -60,6 +60,9 @@ internal sealed class RunEffects
     /// <summary>Updates whose handlers finished (their rows get the outcome; their callers wait for it).</summary>
     public List<UpdateOutcome> CompletedUpdates { get; } = [];
 
+    /// <summary>Requests to other workflows recorded by this decision (rows of <c>external_requests</c>; delivered after the commit).</summary>
+    public List<ExternalRequestRow> ExternalRequests { get; } = [];
+
     /// <summary>Runs whose <c>parent_notified</c> is set (this run, or the child whose close a parent was told of).</summary>
     public List<Guid> MarkParentNotified { get; } = [];
 
@@ -78,7 +81,7 @@ internal sealed class RunEffects
     public bool IsEmpty => Events.Count == 0 && Buffer.Count == 0 && !BufferedConsumed && Task is null && InsertActivities.Count == 0
         && UpdateActivities.Count == 0 && DeleteActivities.Count == 0 && ActivityMessages.Count == 0 && InsertTimers.Count == 0
         && DeleteTimers.Count == 0 && !SetCancelRequested && SearchAttributes is null && MarkParentNotified.Count == 0 && Operations.Count == 0
-        && CompletedUpdates.Count == 0;
+        && CompletedUpdates.Count == 0 && ExternalRequests.Count == 0;
 }
 
 /// <summary>An event to buffer; <paramref name="OccurredAt"/>: its own time (appended with it), null for the time it is appended.</summary>
@@ -86,6 +89,19 @@ internal sealed record BufferedEvent(string EventType, string AttributesJson, Da
 
 /// <summary>An update's outcome: <paramref name="Status"/> <c>Completed</c> with its result JSON, or <c>Failed</c> with its failure JSON.</summary>
 internal sealed record UpdateOutcome(string UpdateId, string Status, string? Result, string? Failure, DateTime CompletedAt);
+
+/// <summary>
+/// A request of a run to another workflow: <paramref name="Kind"/> <c>Signal</c> (with <paramref name="SignalName"/> and
+/// the <paramref name="Input"/> JSON) or <c>Cancel</c> (with <paramref name="Reason"/>), of command <paramref name="Seq"/>.
+/// </summary>
+internal sealed record ExternalRequestRow(int Seq, string Kind, string TargetWorkflowId, string? SignalName, string? Input, string? Reason, DateTime CreatedAt)
+{
+    public const string Signal = "Signal";
+    public const string Cancel = "Cancel";
+
+    /// <summary>How long after its commit a request is taken as left (its engine crashed) and any engine delivers it.</summary>
+    public static readonly TimeSpan LeftAfter = TimeSpan.FromSeconds(2);
+}
 
 /// <summary>A run's search attributes as they are to be stored: a JSON object, or null for none.</summary>
 internal sealed record SearchAttributesChange(string? Json);

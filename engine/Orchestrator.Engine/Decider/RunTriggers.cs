@@ -109,5 +109,11 @@ internal sealed record ParentClosedTrigger(Guid ParentRunId, string ParentStatus
     public override SnapshotNeeds Needs => SnapshotNeeds.ReadBuffered;
 }
 
+/// <summary>
+/// A request of the run (command <paramref name="Seq"/>, <paramref name="Kind"/> <c>Signal</c> or <c>Cancel</c>) reached
+/// run <paramref name="TargetRunId"/> of its target, or failed with <paramref name="Failure"/> (no open run).
+/// </summary>
+internal sealed record ExternalRequestDoneTrigger(int Seq, string Kind, Guid? TargetRunId, Contracts.FailureInfo? Failure) : RunTrigger;
+
 /// <summary>A due timer taken with the run (<see cref="SnapshotNeeds.DueTimers"/>).</summary>
 internal sealed record TimerTaken(string TimerKey, string Payload);

@@ -78,7 +78,8 @@ internal static class CommandValidator
             {
                 return $"{where}: update '{complete.UpdateId}' is already completed by command {updates[complete.UpdateId]} of this answer.";
             }
-            if (command is ScheduleActivityCommand or StartTimerCommand or StartChildWorkflowCommand && Seq(command) is { } seq
+            if (command is ScheduleActivityCommand or StartTimerCommand or StartChildWorkflowCommand or SignalExternalWorkflowCommand
+                    or RequestCancelExternalWorkflowCommand && Seq(command) is { } seq
                 && !seqs.TryAdd(seq, i + 1))
             {
                 return $"{where}: seq {seq} is already used by command {seqs[seq]} of this answer.";
@@ -117,6 +118,13 @@ internal static class CommandValidator
         CompleteUpdateCommand c => ApiLimits.CheckName("updateId", c.UpdateId, required: true)
             ?? CheckPayload("result", c.Result)
             ?? (c.Failure is null ? null : CheckFailure(c.Failure)),
+        SignalExternalWorkflowCommand c => CheckSeq(c.Seq)
+            ?? (c.WorkflowId is null ? "'workflowId' is required." : ApiLimits.CheckWorkflowId(c.WorkflowId))
+            ?? ApiLimits.CheckName("signalName", c.SignalName, required: true)
+            ?? CheckPayload("input", c.Input),
+        RequestCancelExternalWorkflowCommand c => CheckSeq(c.Seq)
+            ?? (c.WorkflowId is null ? "'workflowId' is required." : ApiLimits.CheckWorkflowId(c.WorkflowId))
+            ?? (c.Reason is { Length: > MaxFailureTextLength } ? $"'reason' is longer than {MaxFailureTextLength} characters." : null),
         _ => $"'{command.GetType().Name}' is not a command the engine knows.",
     };
 
@@ -236,6 +244,8 @@ internal static class CommandValidator
         StartTimerCommand c => c.Seq,
         CancelTimerCommand c => c.Seq,
         StartChildWorkflowCommand c => c.Seq,
+        SignalExternalWorkflowCommand c => c.Seq,
+        RequestCancelExternalWorkflowCommand c => c.Seq,
         _ => null,
     };
 }

@@ -13,7 +13,8 @@ namespace Orchestrator.Engine.Dispatch;
 /// policy), a parent is told of its child's close in a transaction of its own after the child's commits.
 /// </summary>
 internal sealed partial class RunShell(HistoryStore history, DispatchStore store, EngineSettings settings, OutboxRelay relay, RunCloseNotifier closes,
-    EngineTelemetry telemetry, TimerWakeup timers, UpdateStore updates, UpdateWaiters updateWaiters, ILogger<RunShell> logger)
+    EngineTelemetry telemetry, TimerWakeup timers, UpdateStore updates, UpdateWaiters updateWaiters, ExternalRequestStore externalRequests,
+    External.ExternalRequestQueue externalQueue, ILogger<RunShell> logger)
 {
     /// <summary>Applies <paramref name="trigger"/> to the run <paramref name="runId"/>.</summary>
     public async Task<RunOutcome> ExecuteAsync(Guid runId, RunTrigger trigger)
@@ -284,6 +285,9 @@ internal sealed partial class RunShell(HistoryStore history, DispatchStore store
         /// <summary>Workflow ids with an update outcome written (their callers are woken; a close wakes them too).</summary>
         public HashSet<string> UpdatedWorkflows { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Requests to other workflows written (delivered after the commit).</summary>
+        public List<(Guid RunId, int Seq)> ExternalRequests { get; } = [];
+
         /// <summary>In a group commit: the runs of the batch, decided on snapshots that no other write of the batch may change.</summary>
         public IReadOnlySet<Guid> BatchRuns { get; init; } = new HashSet<Guid>();
     }
@@ -305,6 +309,7 @@ internal sealed partial class RunShell(HistoryStore history, DispatchStore store
         {
             updateWaiters.Notify(workflowId);
         }
+        externalQueue.Enqueue(written.ExternalRequests);
     }
 
     /// <summary>Writes one run's effects: runs created and its close in the decided order (a close reaches the open children), then the rest.</summary>
@@ -362,6 +367,7 @@ internal sealed partial class RunShell(HistoryStore history, DispatchStore store
         IReadOnlyList<long> ids, Written written)
     {
         var run = snapshot.Run;
+        written.ExternalRequests.AddRange(effects.ExternalRequests.Select(r => (effects.RunId, r.Seq)));
         for (var i = 0; i < ids.Count; i++)
         {
             written.Messages.Add(new OutgoingMessage(outbox[i].Destination, effects.ActivityMessages[i], ids[i]));

@@ -291,6 +291,18 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
                 .Arg("CompletedUpdateResults", updates.Select(u => u.Result).ToArray())
                 .Arg("CompletedUpdateFailures", updates.Select(u => u.Failure).ToArray());
         }
+        if (effects.ExternalRequests is { Count: > 0 } requests)
+        {
+            part.Sql(ExternalRequestStatements.Insert)
+                .Arg("ExternalCreatedAt", requests[0].CreatedAt)
+                .Arg("ExternalDueAt", requests[0].CreatedAt + ExternalRequestRow.LeftAfter)
+                .Arg("ExternalSeqs", requests.Select(r => r.Seq).ToArray())
+                .Arg("ExternalKinds", requests.Select(r => r.Kind).ToArray())
+                .Arg("ExternalTargets", requests.Select(r => r.TargetWorkflowId).ToArray())
+                .Arg("ExternalSignalNames", requests.Select(r => r.SignalName).ToArray())
+                .Arg("ExternalInputs", requests.Select(r => r.Input).ToArray())
+                .Arg("ExternalReasons", requests.Select(r => r.Reason).ToArray());
+        }
         if (events.Count > 0)
         {
             part.Sql(SqlStatements.AppendEvents)

@@ -106,6 +106,47 @@ public sealed class RunDeciderTests
     }
 
     [Fact]
+    public void A_request_to_another_workflow_is_recorded_with_its_row_and_its_outcome_is_delivered_like_a_signal()
+    {
+        var answer = Decide(Snapshot(task: Task(TaskState.Dispatched)), Answer(9,
+            new SignalExternalWorkflowCommand(3, "order-42", "paid", J("r-1")), new RequestCancelExternalWorkflowCommand(4, "order-43", "stop")));
+
+        Assert.Equal([EventTypes.WorkflowTaskStarted, EventTypes.WorkflowTaskCompleted, EventTypes.ExternalSignalRequested, EventTypes.ExternalCancelRequested],
+            Types(answer));
+        Assert.Collection(answer.ExternalRequests,
+            r => Assert.Equal((3, "Signal", "order-42", "paid", "\"r-1\"", (string?)null), (r.Seq, r.Kind, r.TargetWorkflowId, r.SignalName, r.Input, r.Reason)),
+            r => Assert.Equal((4, "Cancel", "order-43", (string?)null, "stop"), (r.Seq, r.Kind, r.TargetWorkflowId, r.SignalName, r.Reason)));
+
+        var target = Guid.NewGuid();
+        var delivered = Decide(Snapshot(task: Task(TaskState.Idle)), new ExternalRequestDoneTrigger(3, ExternalRequestRow.Signal, target, null));
+        Assert.Equal([EventTypes.ExternalSignalCompleted, EventTypes.WorkflowTaskScheduled], Types(delivered));
+        Assert.Equal(target, JsonSerializer.Deserialize<ExternalRequestCompletedAttributes>(delivered.Events[0].AttributesJson, HistoryJson.Options)!.RunId);
+
+        var notFound = Decide(Snapshot(task: Task(TaskState.Dispatched)),
+            new ExternalRequestDoneTrigger(4, ExternalRequestRow.Cancel, null, RunDecider.NotFound(ExternalRequestRow.Cancel, "order-43")));
+        var buffered = Assert.Single(notFound.Buffer);
+        Assert.Equal(EventTypes.ExternalCancelFailed, buffered.EventType);
+        Assert.Contains("WorkflowNotFound", buffered.AttributesJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_request_to_another_workflow_with_a_bad_target_or_a_seq_used_twice_is_refused()
+    {
+        foreach (var answer in new[]
+        {
+            Answer(9, new SignalExternalWorkflowCommand(3, "", "paid", null)),
+            Answer(9, new SignalExternalWorkflowCommand(3, "order-42", "bad name!", null)),
+            Answer(9, new RequestCancelExternalWorkflowCommand(3, new string('x', 401))),
+            Answer(9, new StartTimerCommand(3, TimeSpan.FromSeconds(1)), new SignalExternalWorkflowCommand(3, "order-42", "paid", null)),
+        })
+        {
+            var effects = Decide(Snapshot(task: Task(TaskState.Dispatched)), answer);
+            Assert.Contains(EventTypes.WorkflowTaskFailed, Types(effects));
+            Assert.Empty(effects.ExternalRequests);
+        }
+    }
+
+    [Fact]
     public void An_answer_that_completes_one_update_twice_or_without_an_id_is_refused()
     {
         var twice = Decide(Snapshot(task: Task(TaskState.Dispatched)), Answer(9, new CompleteUpdateCommand("u-1", null), new CompleteUpdateCommand("u-1", null)));
@@ -136,6 +177,7 @@ public sealed class RunDeciderTests
         ["timers due"] = new TimersDueTrigger(),
         ["child closed"] = new ChildClosedTrigger(Guid.NewGuid()),
         ["parent closed"] = new ParentClosedTrigger(Guid.NewGuid(), RunStatus.Completed, "Terminate"),
+        ["external request done"] = new ExternalRequestDoneTrigger(3, ExternalRequestRow.Signal, Guid.NewGuid(), null),
     };
 
     [Theory]
@@ -166,7 +208,7 @@ public sealed class RunDeciderTests
 
         var scheduled = effects.Events.Count(e => e.EventType == EventTypes.WorkflowTaskScheduled);
         Assert.True(scheduled <= 1, name);
-        if (name is "signal" or "cancel" or "activity completed" or "timers due" or "child closed")
+        if (name is "signal" or "cancel" or "activity completed" or "timers due" or "child closed" or "external request done")
         {
             Assert.Empty(effects.Events);
         }

@@ -140,6 +140,12 @@ internal sealed class EngineSimulator
                 Append(EventTypes.WorkflowUpdateCompleted, new WorkflowUpdateCompletedAttributes(c.UpdateId, c.Result, c.Failure));
                 CompletedUpdates.Add(c);
                 break;
+            case SignalExternalWorkflowCommand c:
+                Append(EventTypes.ExternalSignalRequested, new ExternalSignalRequestedAttributes(c.Seq, c.WorkflowId, c.SignalName, c.Input));
+                break;
+            case RequestCancelExternalWorkflowCommand c:
+                Append(EventTypes.ExternalCancelRequested, new ExternalCancelRequestedAttributes(c.Seq, c.WorkflowId, c.Reason));
+                break;
             case CompleteWorkflowCommand c:
                 Append(EventTypes.WorkflowCompleted, new WorkflowCompletedAttributes(c.Result));
                 Closing = c;
@@ -209,6 +215,18 @@ internal sealed class EngineSimulator
     public void Update(string updateId, string name, object? input = null) =>
         Append(EventTypes.WorkflowUpdateAccepted, new WorkflowUpdateAcceptedAttributes(updateId, name,
             input is null ? null : JsonSerializer.SerializeToElement(input, input.GetType(), _options.JsonSerializerOptions)));
+
+    /// <summary>The engine delivered request <paramref name="seq"/> (<c>ExternalSignalCompleted</c>, or the cancel's), or found no open run.</summary>
+    public void ExternalDone(int seq, bool cancel = false, bool notFound = false)
+    {
+        if (notFound)
+        {
+            Append(cancel ? EventTypes.ExternalCancelFailed : EventTypes.ExternalSignalFailed,
+                new ExternalRequestFailedAttributes(seq, new FailureInfo("WorkflowNotFound", "Workflow 'x' has no open run to signal.")));
+            return;
+        }
+        Append(cancel ? EventTypes.ExternalCancelCompleted : EventTypes.ExternalSignalCompleted, new ExternalRequestCompletedAttributes(seq, Guid.Empty));
+    }
 
     public void RequestCancel(string reason = "test") => Append(EventTypes.WorkflowCancelRequested, new WorkflowCancelRequestedAttributes(reason));
 

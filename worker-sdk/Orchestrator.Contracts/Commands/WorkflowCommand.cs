@@ -19,6 +19,8 @@ namespace Orchestrator.Contracts.Commands;
 [JsonDerivedType(typeof(ContinueAsNewCommand), "ContinueAsNew")]
 [JsonDerivedType(typeof(UpsertSearchAttributesCommand), "UpsertSearchAttributes")]
 [JsonDerivedType(typeof(CompleteUpdateCommand), "CompleteUpdate")]
+[JsonDerivedType(typeof(SignalExternalWorkflowCommand), "SignalExternalWorkflow")]
+[JsonDerivedType(typeof(RequestCancelExternalWorkflowCommand), "RequestCancelExternalWorkflow")]
 internal abstract record WorkflowCommand
 {
     /// <summary>The history event type (<see cref="History.EventTypes"/>) this command becomes.</summary>

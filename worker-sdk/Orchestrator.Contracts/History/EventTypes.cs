@@ -33,5 +33,11 @@ public static class EventTypes
     public const string SearchAttributesUpserted = nameof(SearchAttributesUpserted);
     public const string WorkflowUpdateAccepted = nameof(WorkflowUpdateAccepted);
     public const string WorkflowUpdateCompleted = nameof(WorkflowUpdateCompleted);
+    public const string ExternalSignalRequested = nameof(ExternalSignalRequested);
+    public const string ExternalSignalCompleted = nameof(ExternalSignalCompleted);
+    public const string ExternalSignalFailed = nameof(ExternalSignalFailed);
+    public const string ExternalCancelRequested = nameof(ExternalCancelRequested);
+    public const string ExternalCancelCompleted = nameof(ExternalCancelCompleted);
+    public const string ExternalCancelFailed = nameof(ExternalCancelFailed);
 #pragma warning restore CS1591
 }

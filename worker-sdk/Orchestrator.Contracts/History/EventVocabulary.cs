@@ -10,7 +10,8 @@ public static class EventVocabulary
     public static bool IsCommandEvent(string eventType) => eventType switch
     {
         EventTypes.ActivityScheduled or EventTypes.TimerStarted or EventTypes.TimerCanceled or EventTypes.ChildWorkflowStarted
-            or EventTypes.MarkerRecorded or EventTypes.SearchAttributesUpserted or EventTypes.WorkflowUpdateCompleted => true,
+            or EventTypes.MarkerRecorded or EventTypes.SearchAttributesUpserted or EventTypes.WorkflowUpdateCompleted
+            or EventTypes.ExternalSignalRequested or EventTypes.ExternalCancelRequested => true,
         _ => IsClosingCommandEvent(eventType),
     };
 

@@ -27,6 +27,9 @@ internal static class CommandMatcher
             RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
             UpsertSearchAttributesCommand c => SameNames(e, c),
             CompleteUpdateCommand c => RawAttributes.StrEquals(e, "updateId"u8, c.UpdateId),
+            SignalExternalWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowId"u8, c.WorkflowId)
+                && RawAttributes.StrEquals(e, "signalName"u8, c.SignalName),
+            RequestCancelExternalWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowId"u8, c.WorkflowId),
             _ => true,
         };
     }
@@ -56,6 +59,8 @@ internal static class CommandMatcher
             EventTypes.ChildWorkflowStarted => $"ChildWorkflowStarted (seq {Int(a, "seq")}, workflow type '{Str(a, "workflowType")}')",
             EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")})",
             EventTypes.SearchAttributesUpserted => $"SearchAttributesUpserted ({Names(a)})",
+            EventTypes.ExternalSignalRequested => $"ExternalSignalRequested (seq {Int(a, "seq")}, signal '{Str(a, "signalName")}' to '{Str(a, "workflowId")}')",
+            EventTypes.ExternalCancelRequested => $"ExternalCancelRequested (seq {Int(a, "seq")}, to '{Str(a, "workflowId")}')",
             EventTypes.WorkflowUpdateCompleted => $"WorkflowUpdateCompleted (update '{Str(a, "updateId")}'{(Json(a, "failure") is null ? "" : ", failed")})",
             _ => e.EventType,
         };
@@ -73,6 +78,8 @@ internal static class CommandMatcher
         CancelWorkflowCommand => "CancelWorkflow",
         ContinueAsNewCommand => "ContinueAsNew",
         UpsertSearchAttributesCommand c => $"UpsertSearchAttributes ({string.Join(", ", c.SearchAttributes.Keys.Order(StringComparer.Ordinal))})",
+        SignalExternalWorkflowCommand c => $"SignalExternalWorkflow (seq {c.Seq}, signal '{c.SignalName}' to '{c.WorkflowId}')",
+        RequestCancelExternalWorkflowCommand c => $"RequestCancelExternalWorkflow (seq {c.Seq}, to '{c.WorkflowId}')",
         CompleteUpdateCommand c => $"CompleteUpdate (update '{c.UpdateId}'{(c.Failure is null ? "" : ", failed")})",
         _ => command.GetType().Name,
     };

@@ -7,16 +7,18 @@ internal enum OperationKind
     Activity,
     Timer,
     ChildWorkflow,
+    ExternalSignal,
+    ExternalCancel,
 }
 
-/// <summary>An activity, timer or child workflow the workflow waits for, keyed by its seq.</summary>
+/// <summary>An activity, timer, child workflow or request to another workflow the workflow waits for, keyed by its seq.</summary>
 internal sealed class PendingOperation(int seq, OperationKind kind, string name, string? workflowId = null)
 {
     public int Seq { get; } = seq;
 
     public OperationKind Kind { get; } = kind;
 
-    /// <summary>Activity name or child workflow type (for error messages).</summary>
+    /// <summary>Activity name, child workflow type or signal name (for error messages).</summary>
     public string Name { get; } = name;
 
     public string? WorkflowId { get; } = workflowId;

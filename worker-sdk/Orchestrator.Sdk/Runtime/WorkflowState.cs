@@ -162,6 +162,9 @@ internal sealed partial class WorkflowState
             case EventTypes.WorkflowCancelRequested:
                 RequestCancel();
                 break;
+            case EventTypes.ExternalSignalCompleted or EventTypes.ExternalSignalFailed or EventTypes.ExternalCancelCompleted or EventTypes.ExternalCancelFailed:
+                ApplyExternalOutcome(e, a);
+                break;
             default:
                 break; // ActivityStarted, closing events, future event types: nothing to do
         }
@@ -298,6 +301,8 @@ internal sealed partial class WorkflowState
             {
                 OperationKind.Activity => "activity",
                 OperationKind.Timer => "timer",
+                OperationKind.ExternalSignal => "signalExternal",
+                OperationKind.ExternalCancel => "cancelExternal",
                 _ => "child",
             };
             entries.Add(new(op.Order, new WorkflowWait(kind, op.Name, op.Seq, op.DueAt, op.Site.Location, op.WorkflowId)));
