@@ -72,7 +72,9 @@ _svc_profile_ports() {
     chaos2) SVC_PG_PORT=55436; SVC_AMQP_PORT=45722; SVC_DIST_PORT=45723; SVC_EPMD_PORT=44419; SVC_MGMT_PORT=45724 ;;
     # long-lived servers for development: targeted `dotnet test` runs beside ./test.sh (scripts/services.sh dev -- bash)
     dev)   SVC_PG_PORT=55437; SVC_AMQP_PORT=45742; SVC_DIST_PORT=45743; SVC_EPMD_PORT=44439; SVC_MGMT_PORT=45744 ;;
-    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos, chaos2 or dev)"; return 1 ;;
+    # a second development profile, for targeted runs beside dev's (scripts/services.sh local -- CMD)
+    local) SVC_PG_PORT=55438; SVC_AMQP_PORT=45762; SVC_DIST_PORT=45763; SVC_EPMD_PORT=44459; SVC_MGMT_PORT=45764 ;;
+    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos, chaos2, dev or local)"; return 1 ;;
   esac
 }
 

@@ -27,6 +27,25 @@ public sealed class ChainWorkflow
     }
 }
 
+/// <summary>
+/// <c>input</c> sequential local activities (<c>localActivitiesPerSec</c>): the work of <see cref="ChainWorkflow"/>, run in
+/// the worker inside the workflow task instead of through the engine, one marker each.
+/// </summary>
+[Workflow]
+public sealed class LocalChainWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        var done = 0;
+        for (var i = 0; i < input; i++)
+        {
+            done += await context.ExecuteLocalActivityAsync((BenchActivities a) => a.EchoAsync(1), BenchActivities.LocalOptions);
+        }
+        return done;
+    }
+}
+
 /// <summary>Schedules <c>input</c> activities in its first workflow task and awaits them all (<c>fanOut2000ActivitiesPerSec</c>).</summary>
 [Workflow]
 public sealed class FanOutWorkflow
@@ -60,6 +79,8 @@ public sealed class SleepWorkflow
 public sealed class BenchActivities
 {
     public static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(60) };
+
+    public static readonly LocalActivityOptions LocalOptions = new() { StartToCloseTimeout = TimeSpan.FromSeconds(5) };
 
     [Activity]
     public Task<int> EchoAsync(int value) => Task.FromResult(value);

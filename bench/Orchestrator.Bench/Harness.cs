@@ -21,7 +21,7 @@ internal static class Harness
                                       [--only a,b,...] [--pg-stat-statements] [--isolate-queues]
         env:   Orchestrator__Postgres, Orchestrator__RabbitMq (required; the engine's broker user),
                ORCHESTRATOR_WORKER_RABBITMQ (the worker's broker user; default Orchestrator__RabbitMq)
-        scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000, longChainGrowth, idle
+        scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000, longChainGrowth, localActivities, idle
         --isolate-queues: an engine queue and a task queue of this run's own (for a broker other agents share)
         """;
 
@@ -139,7 +139,7 @@ internal static class Harness
                 await Scenario("rabbitHop", d => RabbitHop.MeasureAsync(o.RabbitMq, o.Quick, d));
             }
             var needsEngine = Wants("throughput1") || Wants("throughput10") || Wants("latency1") || Wants("replay")
-                || Wants("fanOut2000") || Wants("longChainGrowth");
+                || Wants("fanOut2000") || Wants("longChainGrowth") || Wants("localActivities");
             if (needsEngine)
             {
                 await StartChildrenAsync(truncate: true);
@@ -164,6 +164,10 @@ internal static class Harness
             if (Wants("longChainGrowth"))
             {
                 await Scenario("longChainGrowth", LongChainAsync);
+            }
+            if (Wants("localActivities"))
+            {
+                await Scenario("localActivitiesPerSec", LocalActivitiesAsync);
             }
             if (Wants("replay"))
             {
@@ -423,6 +427,39 @@ internal static class Harness
             d["cpuMsPerWorkflow"] = CpuAccounting.PerUnit(cpu0, cpu1, 1, seconds);
             d["cpuMsPerActivity"] = CpuAccounting.PerUnit(cpu0, cpu1, n, seconds);
         }
+
+        /// <summary>
+        /// One <see cref="LocalChainWorkflow"/> of 1,000 sequential local activities, REST start to result: activities / s; then
+        /// the same chain of ordinary activities (<see cref="ChainWorkflow"/>), for the ratio in the details (issue 17: ≥ 10×).
+        /// A chain of 50 local activities first, unmeasured: the local path's JIT (the warm-up runs ordinary activities only).
+        /// </summary>
+        private async Task LocalActivitiesAsync(JsonObject d)
+        {
+            const int count = 1000;
+            await RunOneAsync("LocalChainWorkflow", 50, $"localchain-warm-{_tag}");
+            var (seconds, cpu0, cpu1, events) = await RunOneAsync("LocalChainWorkflow", count, $"localchain-{_tag}-{count}");
+            var markers = events.Count(e => e.Type == "MarkerRecorded");
+            if (markers != count || events.Any(e => e.Type == "ActivityScheduled"))
+            {
+                throw new InvalidOperationException($"localChain: {markers} markers for {count} local activities");
+            }
+            var (ordinarySeconds, ordinaryCpu0, ordinaryCpu1, ordinaryEvents) = await RunOneAsync("ChainWorkflow", count, $"chain-{_tag}-{count}");
+            _results["localActivitiesPerSec"] = count / seconds;
+            d["activities"] = count;
+            d["seconds"] = Math.Round(seconds, 3);
+            d["workflowTasks"] = events.Count(e => e.Type == "WorkflowTaskCompleted");
+            d["historyEvents"] = events.Count;
+            d["cpuMsPerActivity"] = CpuAccounting.PerUnit(cpu0, cpu1, count, seconds);
+            d["ordinaryActivitiesPerSec"] = Math.Round(count / ordinarySeconds, 1);
+            d["ordinarySeconds"] = Math.Round(ordinarySeconds, 3);
+            d["ordinaryWorkflowTasks"] = ordinaryEvents.Count(e => e.Type == "WorkflowTaskCompleted");
+            d["ordinaryHistoryEvents"] = ordinaryEvents.Count;
+            d["ordinaryCpuMsPerActivity"] = CpuAccounting.PerUnit(ordinaryCpu0, ordinaryCpu1, count, ordinarySeconds);
+            d["ratio"] = Math.Round(ordinarySeconds / seconds, 1);
+        }
+
+        /// <summary>The local/ordinary rate ratio of the last <c>localActivities</c> scenario, if it ran.</summary>
+        private double? LocalRatio() => _details["localActivitiesPerSec"] is JsonObject d && d["ratio"] is JsonValue r ? r.GetValue<double>() : null;
 
         /// <summary>On empty tables, one run from the REST start to its completed result: seconds, CPU before and after, its history.</summary>
         private async Task<(double Seconds, Dictionary<string, double> Cpu0, Dictionary<string, double> Cpu1, List<(string Type, DateTimeOffset At)> Events)> RunOneAsync(
@@ -913,7 +950,7 @@ internal static class Harness
         [
             "pgCeilingTps", "throughput1WorkflowsPerSec", "throughput10WorkflowsPerSec", "activitiesPerSec",
             "latency1P50Ms", "latency1P95Ms", "latency1P99Ms", "replay10kMs", "idleWorkflows10kRssMb", "commitsPerWorkflow1",
-            "fanOut2000ActivitiesPerSec", "longChainGrowth",
+            "fanOut2000ActivitiesPerSec", "longChainGrowth", "localActivitiesPerSec",
         ];
 
         private string Table(string commit, JsonObject machine)
@@ -932,6 +969,7 @@ internal static class Harness
                 ("commitsPerWorkflow1", "<= 4", v => v <= 4, "throughput1WorkflowsPerSec"),
                 ("fanOut2000ActivitiesPerSec", ">= 1500", v => v >= 1500, "fanOut2000ActivitiesPerSec"),
                 ("longChainGrowth", "<= 1.2", v => v <= 1.2, "longChainGrowth"),
+                ("localActivitiesPerSec", ">= 10x ordinary", _ => LocalRatio() >= 10, "localActivitiesPerSec"),
             ];
             var sb = new StringBuilder();
             sb.AppendLine(Inv, $"Commit {commit}, {machine["nproc"]} cores, {machine["memTotalMb"]} MB RAM, load {machine["loadAvgStart"]} -> {machine["loadAvgEnd"]}{(o.Quick ? " (QUICK run: smaller counts)" : "")}");
@@ -957,7 +995,7 @@ internal static class Harness
                 "throughput10WorkflowsPerSec" or "activitiesPerSec" => ("throughput10WorkflowsPerSec", "cpuMsPerActivity"),
                 "latency1P50Ms" or "latency1P99Ms" => ("latency1", "cpuMsPerWorkflow"),
                 "fanOut2000ActivitiesPerSec" => (key, "cpuMsPerWorkflow"),
-                "longChainGrowth" => (key, "cpuMsPerActivity"),
+                "longChainGrowth" or "localActivitiesPerSec" => (key, "cpuMsPerActivity"),
                 _ => ("", ""),
             };
             if (_details[scenario] is not JsonObject d || d[field] is not JsonObject cpu)

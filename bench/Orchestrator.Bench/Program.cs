@@ -15,6 +15,7 @@ switch (mode)
         builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
             .AddWorkflow<OneActivityWorkflow>()
             .AddWorkflow<ChainWorkflow>()
+            .AddWorkflow<LocalChainWorkflow>()
             .AddWorkflow<FanOutWorkflow>()
             .AddWorkflow<SleepWorkflow>()
             .AddActivities<BenchActivities>());

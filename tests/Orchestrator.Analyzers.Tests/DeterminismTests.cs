@@ -116,6 +116,31 @@ public sealed class DeterminismTests
         }
         """);
 
+    [Fact(Timeout = TestTimeouts.Unit)]
+    public Task Use_InTheFunctionOfSideEffect_IsNotFlagged_ButBesideItIs() => VerifyAsync(
+        """
+        [Workflow]
+        public sealed class TokenWorkflow
+        {
+            [WorkflowRun]
+            public async Task<string> RunAsync(WorkflowContext context)
+            {
+                await context.DelayAsync(TimeSpan.FromSeconds(1));
+                var token = context.SideEffect(() => Guid.NewGuid().ToString("N"));   // recorded once, replayed
+                var at = context.SideEffect(() => DateTime.UtcNow);
+                var host = context.SideEffect(Machine.Name);                          // a method group: not entered either
+                var id = {|#0:Guid.NewGuid()|};                                       // beside it: still workflow code
+                return $"{token} {at} {host} {id}";
+            }
+        }
+
+        internal static class Machine
+        {
+            public static string Name() => Environment.MachineName + DateTime.Now.Ticks;
+        }
+        """,
+        Diagnostic("ORCH0002").WithLocation(0).WithArguments("Guid.NewGuid()", ""));
+
     private static DiagnosticResult Expected(DeterminismCase use, string owner, string via)
     {
         var what = use.What.Replace("{0}", owner, StringComparison.Ordinal);

@@ -130,6 +130,45 @@ public sealed class DocExampleTests
     });
 
     [Fact(Timeout = Limit)]
+    public Task Invite_TheSideEffectsCode_IsRecordedOnce_AndReplayed() => Bounded(() =>
+    {
+        var sim = new EngineSimulator(typeof(InviteWorkflow), "ana@example.com", checkCold: false); // a second first run would draw another code
+        var first = sim.RunTask();
+        sim.CheckCold = true;
+        var code = Assert.IsType<RecordMarkerCommand>(first[0]).Details!.Value.GetProperty("value").GetString()!;
+        Assert.Matches("^[0-9A-F]{16}$", code);
+        Assert.Contains(code, Assert.IsType<ScheduleActivityCommand>(first[1]).Input.GetRawText(), StringComparison.Ordinal);
+        sim.RunToEnd();
+        Assert.Equal(code, Assert.IsType<CompleteWorkflowCommand>(sim.Closing).Result!.Value.GetString());
+        WorkflowReplayer.ReplayAsync<InviteWorkflow>(sim.ToHistoryJson()).GetAwaiter().GetResult();
+    });
+
+    [Fact(Timeout = Limit)]
+    public Task Ingest_ValidatesAndHashesLocally_ThenStores() => Bounded(() =>
+    {
+        var activities = new DocumentActivities();
+        object? Run(string name, JsonElement input, int attempt) => name switch
+        {
+            "Validate" => activities.ValidateAsync(input[0].Deserialize<Document>(JsonSerializerOptions.Web)!).Result,
+            "Hash" => activities.HashAsync(input[0].GetString()!).Result,
+            _ => throw new InvalidOperationException(name),
+        };
+        var sim = new EngineSimulator(typeof(IngestWorkflow), new Document("d-1", "hello")) { LocalActivities = Run };
+
+        var first = sim.RunTask();
+
+        Assert.Equal(["localActivity", "localActivity"], first.Take(2).Select(c => Assert.IsType<RecordMarkerCommand>(c).MarkerName));
+        var store = Assert.IsType<ScheduleActivityCommand>(first[2]);
+        Assert.Equal("Store", store.ActivityName);
+        sim.RunToEnd();
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("hello"u8)), Assert.IsType<CompleteWorkflowCommand>(sim.Closing).Result!.Value.GetString());
+
+        var empty = new EngineSimulator(typeof(IngestWorkflow), new Document("d-2", "")) { LocalActivities = Run };
+        empty.RunToEnd();
+        Assert.Equal(nameof(ArgumentException), Assert.IsType<FailWorkflowCommand>(empty.Closing).Failure.Type);
+    });
+
+    [Fact(Timeout = Limit)]
     public Task EveryDocBlock_IsInTheDoc_Verbatim() => Bounded(() =>
     {
         var examples = File.ReadAllText(Path.Combine(SourceDirectory(), "DocExamples.cs")).ReplaceLineEndings("\n");

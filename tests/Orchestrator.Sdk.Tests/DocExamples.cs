@@ -1,5 +1,7 @@
 // The examples of docs/sdk.md, kept as real classes so the build proves they compile and DocExampleTests runs them.
 // When you change an example here, change the doc (and the other way round).
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.Sdk.Tests.DocExamples;
@@ -182,5 +184,56 @@ public sealed class OrderWorkflowReplayTests
     {
         var json = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Histories", "doc-order.json"));
         await WorkflowReplayer.ReplayAsync<OrderWorkflow>(json);     // throws NonDeterminismException on a breaking change
+    }
+}
+
+// --- doc: side effects ---
+[Workflow]
+public sealed class InviteWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync(WorkflowContext context, string email)
+    {
+        var code = context.SideEffect(() => RandomNumberGenerator.GetHexString(16));   // cryptographic, unlike context.Random
+        await context.ExecuteActivityAsync("SendInvite", new Invite(email, code));
+        return code;                                                                   // the same code on every replay
+    }
+}
+
+public sealed record Invite(string Email, string Code);
+
+// --- doc: local activities ---
+public sealed record Document(string Id, string Body);
+
+public sealed record StoredDocument(string Id, string Hash);
+
+public sealed class DocumentActivities
+{
+    [Activity]
+    public Task<bool> ValidateAsync(Document document) => Task.FromResult(document.Body.Length is > 0 and < 1_000_000);
+
+    [Activity]
+    public Task<string> HashAsync(string body) => Task.FromResult(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
+}
+
+[Workflow]
+public sealed class IngestWorkflow
+{
+    private static readonly LocalActivityOptions Quick = new()
+    {
+        StartToCloseTimeout = TimeSpan.FromSeconds(2),
+        RetryPolicy = new RetryPolicy { MaximumAttempts = 3 },
+    };
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(WorkflowContext context, Document document)
+    {
+        if (!await context.ExecuteLocalActivityAsync((DocumentActivities d) => d.ValidateAsync(document), Quick))
+        {
+            throw new ArgumentException($"Document {document.Id} is empty or too large.");
+        }
+        var hash = await context.ExecuteLocalActivityAsync((DocumentActivities d) => d.HashAsync(document.Body), Quick);
+        await context.ExecuteActivityAsync("Store", new StoredDocument(document.Id, hash));    // slow I/O: an ordinary activity
+        return hash;
     }
 }

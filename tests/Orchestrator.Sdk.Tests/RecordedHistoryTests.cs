@@ -26,6 +26,8 @@ public sealed class RecordedHistoryTests(ITestOutputHelper output)
         { "cancel-with-compensation", typeof(CancellableOrderWorkflow) },
         { "mix-seed-7", typeof(MixWorkflow) },
         { "search-attributes", typeof(SearchAttributeWorkflow) },
+        { "local-activities", typeof(LocalMixWorkflow) },
+        { "side-effect", typeof(SideEffectWorkflow) },
     };
 
     [Theory(Timeout = Limit)]
@@ -71,9 +73,12 @@ public sealed class RecordedHistoryTests(ITestOutputHelper output)
             "cancel-with-compensation" => new EngineSimulator(typeof(CancellableOrderWorkflow), "o-7"),
             "mix-seed-7" => new EngineSimulator(typeof(MixWorkflow), 10, randomSeed: 7),
             "search-attributes" => new EngineSimulator(typeof(SearchAttributeWorkflow), "c-17"),
+            "local-activities" => new EngineSimulator(typeof(LocalMixWorkflow)),
+            "side-effect" => new EngineSimulator(typeof(SideEffectWorkflow)),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         sim.Activities = FakeActivities.Default;
+        sim.LocalActivities = FakeLocalActivities.Default;
         switch (name)
         {
             case "signals":

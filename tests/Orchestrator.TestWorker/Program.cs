@@ -53,5 +53,8 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<PaymentReceiverWorkflow>()
     .AddWorkflow<CancelOtherWorkflow>()
     .AddWorkflow<RenewalWorkflow>()
-    .AddActivities<RenewalActivities>());
+    .AddActivities<RenewalActivities>()
+    .AddWorkflow<LocalChainWorkflow>()
+    .AddWorkflow<LocalRetryWorkflow>()
+    .AddActivities<LocalActivityCalls>());
 await builder.Build().RunAsync();

@@ -42,7 +42,9 @@ internal sealed class WorkerFixture : IAsyncDisposable
 
     public string EngineQueue { get; }
 
-    public static async Task<WorkerFixture> StartAsync(Uri? engineUrl = null, bool listen = true, Action<OrchestratorWorkerOptions>? configure = null)
+    /// <param name="register">More workflows and activities than the order sample's (a test's own).</param>
+    public static async Task<WorkerFixture> StartAsync(Uri? engineUrl = null, bool listen = true, Action<OrchestratorWorkerOptions>? configure = null,
+        Action<OrchestratorWorkerBuilder>? register = null)
     {
         var broker = new Uri(await TestServers.RabbitMqAsync());
         var workerBroker = new Uri(await TestServers.RabbitMqWorkerAsync());
@@ -60,6 +62,7 @@ internal sealed class WorkerFixture : IAsyncDisposable
         builder.Services.AddOrchestratorWorker(builder.Configuration, w =>
         {
             w.AddWorkflow<OrderWorkflow>().AddActivities<OrderActivities>().AddActivities<TestActivities>();
+            register?.Invoke(w);
             if (configure is not null)
             {
                 w.Configure(configure);

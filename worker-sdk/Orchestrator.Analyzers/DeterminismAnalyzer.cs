@@ -16,7 +16,8 @@ namespace Orchestrator.Analyzers;
 /// and constructions with their initializers into source, transitively, with a visited set) report their findings. A
 /// finding is reported where it is written, once, however many workflows reach it; inside a helper the message names
 /// the workflow and the member through which it is reached. [Activity] methods are never entered (an
-/// activity call inside an ExecuteActivityAsync expression is not workflow code, its arguments are).
+/// activity call inside an ExecuteActivityAsync expression is not workflow code, its arguments are), nor is the function
+/// given to WorkflowContext.SideEffect (it runs once and its value is recorded).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
@@ -57,6 +58,10 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         ConcurrentDictionary<ISymbol, MemberFacts> facts,
         ConcurrentDictionary<ITypeSymbol, ImmutableArray<ISymbol>> initializers)
     {
+        if (InSideEffect(context.Operation, types))
+        {
+            return; // the function given to SideEffect runs once and is recorded: not workflow code on replay
+        }
         var finding = context.Operation is IForEachLoopOperation loop ? hashOrder.Classify(loop) : apis.Classify(context.Operation);
         if (finding is not null && InWorkflowClass(context.ContainingSymbol, types))
         {
@@ -89,6 +94,23 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the operation is (in) the function handed to <c>WorkflowContext.SideEffect</c> (a lambda or a method group):
+    /// its value is recorded the first time and replayed, so it may read the clock, draw a GUID or do small I/O.
+    /// </summary>
+    private static bool InSideEffect(IOperation operation, KnownTypes types)
+    {
+        for (var o = operation; o is not null; o = o.Parent)
+        {
+            if (o is IArgumentOperation { Value: IDelegateCreationOperation, Parent: IInvocationOperation { TargetMethod: { Name: "SideEffect" } method } }
+                && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.WorkflowContext))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool HasInitializer(ISymbol member) => member.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() switch

@@ -23,7 +23,7 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
     {
         var invoker = new ActivityInvoker(builder.Activities, new ObjectServices(builder.ActivityObjects), options.JsonSerializerOptions);
         var now = DateTime.UtcNow;
-        _engine = new MemoryEngine(new MemoryWorker(builder.Workflows, invoker, options), new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc));
+        _engine = new MemoryEngine(new MemoryWorker(builder.Workflows, builder.Activities, invoker, options), new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc));
         _http = new HttpClient(new MemoryApiHandler(_engine)) { Timeout = Timeout.InfiniteTimeSpan };
         Client = new OrchestratorClient(new Uri("http://orchestrator.test/"), _http);
     }

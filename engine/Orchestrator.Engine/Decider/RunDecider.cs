@@ -152,7 +152,8 @@ internal static partial class RunDecider
             var events = first.Count > TaskMessageLimits.MaxEvents || first.Sum(e => RunDecision.Bytes(e.AttributesJson)) > TaskMessageLimits.MaxBytes
                 ? []
                 : first.Select((e, i) => TaskMessages.ToHistoryEvent(i + 1, e.EventType, e.Timestamp, e.AttributesJson)).ToList();
-            message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent);
+            message = new WorkflowTaskMessage(next.RunId, next.WorkflowId, next.WorkflowType, next.TaskQueue, first.Count, 1, events, next.TraceParent,
+                context.Settings.WorkflowTaskTimeout);
         }
         return new NewRun(next, first, task, timer, message);
     }
@@ -248,7 +249,7 @@ internal static partial class RunDecider
             {
                 d.Append(e);
             }
-            if (kept.Count > 0)
+            if (kept.Count > 0 || ContinuesInNewTask(d, commands))
             {
                 d.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
             }
@@ -428,6 +429,8 @@ internal static partial class RunDecider
             case RequestCancelExternalWorkflowCommand c:
                 CancelExternal(d, c);
                 break;
+            case ContinueInNewTaskCommand:
+                break; // its event is the next WorkflowTaskScheduled, which ApplyAnswer appends after the events taken with the answer
             default:
                 throw new InvalidOperationException($"Unknown command {command.GetType().Name}.");
         }

@@ -23,7 +23,11 @@ internal static class TaskMessages
     /// </summary>
     public static WorkflowTaskMessage Build(WorkflowRunRecord run, WorkflowTaskRow task, IReadOnlyList<NewEvent> newEvents, IReadOnlyList<StoredEvent>? stored) =>
         new(run.RunId, run.WorkflowId, run.WorkflowType, run.TaskQueue, task.ScheduledEventId, task.Attempt, Slice(run, task, newEvents, stored) ?? [],
-            run.TraceParent);
+            run.TraceParent, AnswerWithin(task));
+
+    /// <summary>How long the worker has for its answer from the send: the attempt's deadline minus the send (null when unknown).</summary>
+    public static TimeSpan? AnswerWithin(WorkflowTaskRow task) =>
+        task.DispatchedAt is { } sent && task.DispatchAfter > sent ? task.DispatchAfter - sent : null;
 
     private static List<HistoryEvent>? Slice(WorkflowRunRecord run, WorkflowTaskRow task, IReadOnlyList<NewEvent> newEvents, IReadOnlyList<StoredEvent>? stored)
     {

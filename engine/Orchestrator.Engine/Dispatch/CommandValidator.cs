@@ -74,6 +74,10 @@ internal static class CommandValidator
                     return $"{where}: {invalid}";
                 }
             }
+            if (command is ContinueInNewTaskCommand && LocalActivityRules.CheckContinue(commands, i) is { } misplaced)
+            {
+                return $"{where}: {misplaced}";
+            }
             if (command is CompleteUpdateCommand complete && !updates.TryAdd(complete.UpdateId, i + 1))
             {
                 return $"{where}: update '{complete.UpdateId}' is already completed by command {updates[complete.UpdateId]} of this answer.";
@@ -109,7 +113,7 @@ internal static class CommandValidator
             ?? (c.ParentClosePolicy is null or "Terminate" or "RequestCancel" or "Abandon"
                 ? null
                 : "'parentClosePolicy' must be 'Terminate', 'RequestCancel' or 'Abandon'."),
-        RecordMarkerCommand c => CheckMarkerName(c.MarkerName) ?? CheckPayload("details", c.Details),
+        RecordMarkerCommand c => CheckMarkerName(c.MarkerName) ?? CheckPayload("details", c.Details) ?? LocalActivityRules.CheckMarker(c),
         CompleteWorkflowCommand c => CheckPayload("result", c.Result),
         FailWorkflowCommand c => c.Failure is null ? "'failure' is required." : CheckFailure(c.Failure),
         CancelWorkflowCommand => null,
@@ -125,6 +129,7 @@ internal static class CommandValidator
         RequestCancelExternalWorkflowCommand c => CheckSeq(c.Seq)
             ?? (c.WorkflowId is null ? "'workflowId' is required." : ApiLimits.CheckWorkflowId(c.WorkflowId))
             ?? (c.Reason is { Length: > MaxFailureTextLength } ? $"'reason' is longer than {MaxFailureTextLength} characters." : null),
+        ContinueInNewTaskCommand => null, // where it stands: checked in Check
         _ => $"'{command.GetType().Name}' is not a command the engine knows.",
     };
 

@@ -10,8 +10,9 @@ namespace Orchestrator.Sdk.Tests.Simulation;
 /// Plays the engine for one run, in memory: assigns event ids, turns commands into events, appends results, timer firings and
 /// signals, and schedules workflow tasks. Every task is answered twice, by a cached instance that gets only the new events
 /// (incremental) and by a fresh instance that replays from event 1 (cold); the two must produce identical commands.
+/// Local activities run as a worker runs them (EngineSimulator.LocalActivities.cs).
 /// </summary>
-internal sealed class EngineSimulator
+internal sealed partial class EngineSimulator
 {
     private readonly WorkflowDefinition _definition;
     private readonly WorkflowRuntimeOptions _options;
@@ -73,18 +74,22 @@ internal sealed class EngineSimulator
         var slice = _history.Skip(_cachedUpTo).ToList();
         var activation = _cached.Activate(slice);
         _cachedUpTo = (int)scheduled.EventId;
+        var attempts = new Dictionary<(int Seq, int Attempt), ActivityResult>();
+        activation = RunLocalActivities(_cached, activation, attempts, record: true);
         if (activation.IsTaskFailure)
         {
             throw new WorkflowTaskFailedException(activation.Failure!);
         }
         if (CheckCold)
         {
-            var cold = NewInstance().Activate(_history.ToList());
+            var coldInstance = NewInstance();
+            var cold = RunLocalActivities(coldInstance, coldInstance.Activate(_history.ToList()), attempts, record: false);
             Assert.Null(cold.Failure);
             Assert.Equal(HistoryJson.SerializeCommands(activation.Commands), HistoryJson.SerializeCommands(cold.Commands));
         }
         Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(scheduled.EventId));
         Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(scheduled.EventId));
+        ContinueRequested = false;
         foreach (var command in activation.Commands)
         {
             AppendCommandEvent(command);
@@ -145,6 +150,9 @@ internal sealed class EngineSimulator
                 break;
             case RequestCancelExternalWorkflowCommand c:
                 Append(EventTypes.ExternalCancelRequested, new ExternalCancelRequestedAttributes(c.Seq, c.WorkflowId, c.Reason));
+                break;
+            case ContinueInNewTaskCommand:
+                ContinueRequested = true; // no event: the next task is scheduled at once
                 break;
             case CompleteWorkflowCommand c:
                 Append(EventTypes.WorkflowCompleted, new WorkflowCompletedAttributes(c.Result));
@@ -236,6 +244,11 @@ internal sealed class EngineSimulator
         RunTask();
         for (var i = 0; !IsClosed && i < maxTasks; i++)
         {
+            if (ContinueRequested)
+            {
+                RunTask();
+                continue;
+            }
             if (OpenActivities.Count + OpenTimers.Count == 0)
             {
                 throw new InvalidOperationException("The workflow waits for something the simulator cannot give (signal or child).");

@@ -5,7 +5,7 @@ namespace Orchestrator.Contracts.Api;
 /// (<see cref="StackTraceQuery"/>), in the order the waits began.
 /// </summary>
 /// <param name="Kind">
-/// <c>activity</c>, <c>timer</c>, <c>signal</c> (a <c>WaitForSignalAsync</c>), <c>condition</c> (a <c>WaitConditionAsync</c>),
+/// <c>activity</c>, <c>localActivity</c> (one the worker runs, retries or waits to retry), <c>timer</c>, <c>signal</c> (a <c>WaitForSignalAsync</c>), <c>condition</c> (a <c>WaitConditionAsync</c>),
 /// <c>child</c> (a child workflow), or <c>update</c> (an accepted update whose handler still runs: the run waits for it
 /// before it completes). Later versions may add kinds; show others as they are.
 /// </param>

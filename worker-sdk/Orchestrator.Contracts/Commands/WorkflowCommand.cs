@@ -21,6 +21,7 @@ namespace Orchestrator.Contracts.Commands;
 [JsonDerivedType(typeof(CompleteUpdateCommand), "CompleteUpdate")]
 [JsonDerivedType(typeof(SignalExternalWorkflowCommand), "SignalExternalWorkflow")]
 [JsonDerivedType(typeof(RequestCancelExternalWorkflowCommand), "RequestCancelExternalWorkflow")]
+[JsonDerivedType(typeof(ContinueInNewTaskCommand), "ContinueInNewTask")]
 internal abstract record WorkflowCommand
 {
     /// <summary>The history event type (<see cref="History.EventTypes"/>) this command becomes.</summary>

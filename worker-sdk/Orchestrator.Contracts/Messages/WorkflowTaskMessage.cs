@@ -17,6 +17,10 @@ namespace Orchestrator.Contracts.Messages;
 /// <c>Events[0]</c> applies just these; otherwise it fetches the whole history from the engine.
 /// </param>
 /// <param name="TraceParent">W3C trace context of the run.</param>
+/// <param name="Timeout">
+/// How long the engine waits for this attempt's answer from when it sent it (after that it sends the task again); the
+/// worker keeps local activities within it. Null from an engine that does not say (the worker assumes 10 s).
+/// </param>
 internal sealed record WorkflowTaskMessage(
     Guid RunId, string WorkflowId, string WorkflowType, string TaskQueue, long ScheduledEventId, int Attempt,
-    IReadOnlyList<HistoryEvent> Events, string? TraceParent);
+    IReadOnlyList<HistoryEvent> Events, string? TraceParent, TimeSpan? Timeout = null);

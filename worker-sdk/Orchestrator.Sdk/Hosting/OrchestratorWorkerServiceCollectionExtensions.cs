@@ -49,6 +49,7 @@ public static class OrchestratorWorkerServiceCollectionExtensions
         services.AddSingleton<EngineSender>();
         services.AddSingleton<WorkerLifetime>();
         OrchestratorClientServiceCollectionExtensions.AddHttpClient(services); // history fetches: the client's registration
+        services.AddSingleton<LocalActivityRunner>();
         services.AddSingleton<WorkflowTaskHandler>();
         services.AddSingleton<ActivityTaskHandler>();
         services.AddSingleton<WorkerHost>();

@@ -25,10 +25,12 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
     private readonly ILogger _logger;
     private readonly OrchestratorClient _engine;
     private readonly RunLocks _locks = new();
+    private readonly LocalActivityRunner _localActivities;
 
     public WorkflowTaskHandler(WorkerRegistrations registrations, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, ILoggerFactory loggerFactory,
-        IHttpClientFactory httpClients)
+        IHttpClientFactory httpClients, LocalActivityRunner localActivities)
     {
+        _localActivities = localActivities;
         _workflows = registrations.Workflows;
         _options = options.Value;
         _runtimeOptions = _options.ToRuntimeOptions();
@@ -54,6 +56,7 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
     public async Task HandleAsync(ConsumeContext<WorkflowTaskMessage> context)
     {
         var task = context.Message;
+        var receivedAt = LocalActivityRunner.StartOf(task, context.SentTime); // the engine's timeout runs from the send: local activities keep within it
         using var span = WorkerDiagnostics.StartTask("WorkflowTask " + task.WorkflowType, task.TraceParent, task.WorkflowId, task.RunId, task.TaskQueue,
             task.ScheduledEventId, task.Attempt, (WorkerDiagnostics.WorkflowTypeTag, task.WorkflowType));
 
@@ -66,7 +69,7 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
             WorkflowInstance? keep = null;
             try
             {
-                (answer, keep) = await RunAsync(task, context.CancellationToken).ConfigureAwait(false);
+                (answer, keep) = await RunAsync(task, receivedAt, context.CancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
             {
@@ -106,7 +109,7 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
     }
 
     /// <summary>Runs one workflow task; returns the answer and the instance to cache once the answer is sent (null: none).</summary>
-    private async Task<(object Answer, WorkflowInstance? Keep)> RunAsync(WorkflowTaskMessage task, CancellationToken cancellationToken)
+    private async Task<(object Answer, WorkflowInstance? Keep)> RunAsync(WorkflowTaskMessage task, long receivedAt, CancellationToken cancellationToken)
     {
         if (!_workflows.TryGet(task.WorkflowType, out var definition))
         {
@@ -118,6 +121,11 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
 
         var firstEventId = task.Events.Count > 0 ? task.Events[0].EventId : 0;
         WorkflowInstance? instance = Cache.Take(task.RunId);
+        if (instance?.AnswerAgain(task.ScheduledEventId) is { } answered)
+        {
+            _logger.WorkflowTaskAnsweredAgain(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
+            return (new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, answered, _options.Identity), instance);
+        }
         WorkflowActivation? activation = null;
         var how = "cached";
         if (instance is not null)
@@ -156,11 +164,16 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
             activation = instance.Activate(history);
         }
 
+        if (activation.Failure is null)
+        {
+            activation = await _localActivities.RunAsync(instance!, activation, task, receivedAt, cancellationToken).ConfigureAwait(false);
+        }
         if (activation.Failure is { } failure)
         {
             return (Failed(task, failure), null); // the instance is faulted: not cached
         }
         _logger.WorkflowTaskCompleted(task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands.Count, how);
+        instance!.Answered(task.ScheduledEventId, activation.Commands);
         return (new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, _options.Identity),
             instance!.IsCompleted ? null : instance);
     }
@@ -256,6 +269,9 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
                 _logger.ContinuationSkipped(activity.WorkflowId, activity.RunId, activity.ScheduledEventId, $"{failure.Type}: {failure.Message}");
                 return null;
             }
+            var commands = instance.LocalActivitiesToRun().Count > 0
+                ? [.. activation.Commands, new Contracts.Commands.ContinueInNewTaskCommand()] // local activities run in a task of their own, not while the activity's answer waits
+                : activation.Commands;
             var continuationId = Guid.NewGuid();
             if (!instance.IsCompleted)
             {
@@ -263,8 +279,8 @@ internal sealed partial class WorkflowTaskHandler : IDisposable
                 instance.UnconfirmedContinuation = continuationId;
                 Cache.Put(activity.RunId, instance);
             }
-            _logger.WorkflowTaskCompleted(activity.WorkflowId, activity.RunId, first + 2, 1, activation.Commands.Count, "continued after its activity");
-            return new ContinuedWorkflowTask(tail[0].EventId, first, at, activation.Commands, continuationId);
+            _logger.WorkflowTaskCompleted(activity.WorkflowId, activity.RunId, first + 2, 1, commands.Count, "continued after its activity");
+            return new ContinuedWorkflowTask(tail[0].EventId, first, at, commands, continuationId);
         }
     }
 

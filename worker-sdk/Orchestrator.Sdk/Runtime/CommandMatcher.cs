@@ -24,7 +24,8 @@ internal static class CommandMatcher
             StartTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
             CancelTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
             StartChildWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowType"u8, c.WorkflowType),
-            RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details)),
+            RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details))
+                && RecordedMarkers.Matches(c, e),
             UpsertSearchAttributesCommand c => SameNames(e, c),
             CompleteUpdateCommand c => RawAttributes.StrEquals(e, "updateId"u8, c.UpdateId),
             SignalExternalWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowId"u8, c.WorkflowId)
@@ -57,7 +58,7 @@ internal static class CommandMatcher
             EventTypes.TimerStarted => $"TimerStarted (seq {Int(a, "seq")})",
             EventTypes.TimerCanceled => $"TimerCanceled (seq {Int(a, "seq")})",
             EventTypes.ChildWorkflowStarted => $"ChildWorkflowStarted (seq {Int(a, "seq")}, workflow type '{Str(a, "workflowType")}')",
-            EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")})",
+            EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")}{RecordedMarkers.Describe(Str(a, "markerName"), Json(a, "details"))})",
             EventTypes.SearchAttributesUpserted => $"SearchAttributesUpserted ({Names(a)})",
             EventTypes.ExternalSignalRequested => $"ExternalSignalRequested (seq {Int(a, "seq")}, signal '{Str(a, "signalName")}' to '{Str(a, "workflowId")}')",
             EventTypes.ExternalCancelRequested => $"ExternalCancelRequested (seq {Int(a, "seq")}, to '{Str(a, "workflowId")}')",
@@ -72,7 +73,7 @@ internal static class CommandMatcher
         StartTimerCommand c => $"StartTimer (seq {c.Seq}, {c.Duration})",
         CancelTimerCommand c => $"CancelTimer (seq {c.Seq})",
         StartChildWorkflowCommand c => $"StartChildWorkflow (seq {c.Seq}, workflow type '{c.WorkflowType}')",
-        RecordMarkerCommand c => $"RecordMarker ('{c.MarkerName}'{(PatchId(c.Details) is { } p ? $", patch '{p}'" : "")})",
+        RecordMarkerCommand c => $"RecordMarker ('{c.MarkerName}'{(PatchId(c.Details) is { } p ? $", patch '{p}'" : "")}{RecordedMarkers.Describe(c.MarkerName, c.Details)})",
         CompleteWorkflowCommand => "CompleteWorkflow",
         FailWorkflowCommand c => $"FailWorkflow ({c.Failure.Type}: {c.Failure.Message})",
         CancelWorkflowCommand => "CancelWorkflow",

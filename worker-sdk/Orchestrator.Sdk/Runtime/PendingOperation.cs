@@ -9,6 +9,7 @@ internal enum OperationKind
     ChildWorkflow,
     ExternalSignal,
     ExternalCancel,
+    LocalActivity,
 }
 
 /// <summary>An activity, timer, child workflow or request to another workflow the workflow waits for, keyed by its seq.</summary>

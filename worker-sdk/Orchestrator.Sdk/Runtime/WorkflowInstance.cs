@@ -203,7 +203,7 @@ internal sealed partial class WorkflowInstance : TaskScheduler
                     }
                     if (!_ranAtCandidate)
                     {
-                        RunCode(_candidate, replaying: true, PatchesAhead(events, i + 1));
+                        RunCode(_candidate, replaying: true, PatchesAhead(events, i + 1), RecordedMarkers.After(events, i + 1));
                     }
                     _candidate = null;
                     _batch.AddRange(_late);
@@ -264,9 +264,10 @@ internal sealed partial class WorkflowInstance : TaskScheduler
         return patches;
     }
 
-    private void RunCode(HistoryEvent scheduled, bool replaying, HashSet<string>? patchesAhead)
+    private void RunCode(HistoryEvent scheduled, bool replaying, HashSet<string>? patchesAhead, RecordedMarkers? recorded = null)
     {
         _state.BeginTask(scheduled, replaying, patchesAhead);
+        _state.Recorded = recorded;
         var batch = _batch.ToArray();
         _batch.Clear();
         if (!_closed)
@@ -291,6 +292,7 @@ internal sealed partial class WorkflowInstance : TaskScheduler
                 }
                 _run ??= StartRunAsync(_workflow, _state.Started!.Input);
             });
+            ReplayLocalActivities();
             if (Close() is { } close)
             {
                 _closed = true;
@@ -411,6 +413,7 @@ internal sealed partial class WorkflowInstance : TaskScheduler
         {
             Fault(escaped);
         }
+        _state.ThrowIfTaskFailed();
         if (root.Exception?.InnerException is { } applyError)
         {
             if (applyError is NonDeterminismException nd)

@@ -303,6 +303,7 @@ internal sealed partial class WorkflowState
                 OperationKind.Timer => "timer",
                 OperationKind.ExternalSignal => "signalExternal",
                 OperationKind.ExternalCancel => "cancelExternal",
+                OperationKind.LocalActivity => "localActivity",
                 _ => "child",
             };
             entries.Add(new(op.Order, new WorkflowWait(kind, op.Name, op.Seq, op.DueAt, op.Site.Location, op.WorkflowId)));

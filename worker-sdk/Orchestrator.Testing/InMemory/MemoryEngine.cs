@@ -48,7 +48,7 @@ internal sealed class MemoryEngine
             {
                 case WorkflowTaskMessage task when Shell.Get(task.RunId) is { } run:
                     Shell.ConfirmSent(task);
-                    Shell.Execute(task.RunId, _worker.RunWorkflowTask(task, Events(run)));
+                    Shell.Execute(task.RunId, await _worker.RunWorkflowTaskAsync(task, Events(run), cancellationToken).ConfigureAwait(false));
                     break;
                 case ActivityTaskMessage activity:
                     var answer = await _worker.RunActivityAsync(activity, new DateTimeOffset(Now, TimeSpan.Zero), cancellationToken).ConfigureAwait(false);

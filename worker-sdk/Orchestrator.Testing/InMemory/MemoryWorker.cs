@@ -4,6 +4,7 @@ using Orchestrator.Contracts.History;
 using Orchestrator.Contracts.Messages;
 using Orchestrator.Engine.Decider;
 using Orchestrator.Sdk;
+using Orchestrator.Sdk.Hosting;
 using Orchestrator.Sdk.Runtime;
 
 namespace Orchestrator.Testing.InMemory;
@@ -11,14 +12,22 @@ namespace Orchestrator.Testing.InMemory;
 /// <summary>
 /// Plays a worker: runs a workflow task on the SDK's replay runtime (a new <see cref="WorkflowInstance"/> replayed on the
 /// run's history up to the task, as a worker does without a cached instance) and an activity attempt with the SDK's
-/// <see cref="ActivityInvoker"/>; returns the answer as the trigger the engine would decide.
+/// <see cref="ActivityInvoker"/>; returns the answer as the trigger the engine would decide. Local activities run as a
+/// worker runs them (<see cref="LocalActivityDriver"/>), their in-task back-offs skipped (time is virtual here).
 /// </summary>
-internal sealed class MemoryWorker(WorkflowRegistry workflows, ActivityInvoker activities, WorkflowRuntimeOptions options)
+internal sealed class MemoryWorker(WorkflowRegistry workflows, ActivityRegistry registry, ActivityInvoker activities, WorkflowRuntimeOptions options)
 {
     private const string Identity = "Orchestrator.Testing";
 
-    public RunTrigger RunWorkflowTask(WorkflowTaskMessage task, IReadOnlyList<HistoryEvent> history)
+    private readonly LocalActivityDriver _localActivities = new(
+        name => registry.TryGet(name, out _),
+        (attempt, cancellationToken) => activities.InvokeAsync(new ActivityExecutionContext(attempt.Request.ActivityName, attempt.WorkflowId, attempt.RunId,
+            attempt.Attempt, cancellationToken, heartbeat: null, heartbeatDetails: null, jsonSerializerOptions: options.JsonSerializerOptions), attempt.Request.Arguments),
+        delay: (_, _) => Task.CompletedTask);
+
+    public async Task<RunTrigger> RunWorkflowTaskAsync(WorkflowTaskMessage task, IReadOnlyList<HistoryEvent> history, CancellationToken cancellationToken)
     {
+        var receivedAt = TimeProvider.System.GetTimestamp();
         if (!workflows.TryGet(task.WorkflowType, out var definition))
         {
             return Failed(task, new FailureInfo("WorkflowTypeNotRegisteredException",
@@ -28,11 +37,16 @@ internal sealed class MemoryWorker(WorkflowRegistry workflows, ActivityInvoker a
         {
             var instance = new WorkflowInstance(definition, options, NullLogger.Instance, task.WorkflowId, task.RunId.ToString());
             var activation = instance.Activate(history.Where(e => e.EventId <= task.ScheduledEventId).ToList());
+            if (activation.Failure is null)
+            {
+                activation = await _localActivities.RunAsync(instance, activation, task.WorkflowId, task.RunId.ToString(), LocalActivityDriver.Budget(task.Timeout),
+                    receivedAt, cancellationToken).ConfigureAwait(false);
+            }
             return activation.Failure is { } failure
                 ? Failed(task, failure)
                 : new WorkflowTaskCompletedTrigger(new WorkflowTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, activation.Commands, Identity));
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return Failed(task, FailureInfo.FromException(ex));
         }
