@@ -74,7 +74,10 @@ _svc_profile_ports() {
     dev)   SVC_PG_PORT=55437; SVC_AMQP_PORT=45742; SVC_DIST_PORT=45743; SVC_EPMD_PORT=44439; SVC_MGMT_PORT=45744 ;;
     # a second development profile, for targeted runs beside dev's (scripts/services.sh local -- CMD)
     local) SVC_PG_PORT=55438; SVC_AMQP_PORT=45762; SVC_DIST_PORT=45763; SVC_EPMD_PORT=44459; SVC_MGMT_PORT=45764 ;;
-    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos, chaos2, dev or local)"; return 1 ;;
+    # two more, for parallel development sessions
+    dev2)  SVC_PG_PORT=55439; SVC_AMQP_PORT=46102; SVC_DIST_PORT=46103; SVC_EPMD_PORT=44609; SVC_MGMT_PORT=46104 ;;
+    dev3)  SVC_PG_PORT=55440; SVC_AMQP_PORT=46112; SVC_DIST_PORT=46113; SVC_EPMD_PORT=44629; SVC_MGMT_PORT=46114 ;;
+    *) _svc_err "unknown profile '$1' (use run, test, bench, chaos, chaos2, dev, local, dev2 or dev3)"; return 1 ;;
   esac
 }
 
