@@ -62,6 +62,7 @@ internal static class EngineHost
         services.AddSingleton<EngineTelemetry>();
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<RunShell>();
+        services.AddSingleton<ActivityCancelNotifier>();
         services.AddSingleton<TaskAnswerHandler>();
         services.AddSingleton<GroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());

@@ -56,5 +56,8 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddActivities<RenewalActivities>()
     .AddWorkflow<LocalChainWorkflow>()
     .AddWorkflow<LocalRetryWorkflow>()
-    .AddActivities<LocalActivityCalls>());
+    .AddActivities<LocalActivityCalls>()
+    .AddWorkflow<ChargeWithTimeoutWorkflow>()
+    .AddWorkflow<CancelChildWorkflow>()
+    .AddActivities<CancellationActivities>());
 await builder.Build().RunAsync();

@@ -20,4 +20,33 @@ public sealed class ActivityOptions
 
     /// <summary>How failed attempts are retried.</summary>
     public RetryPolicy? RetryPolicy { get; init; }
+
+    /// <summary>
+    /// Cancels this activity (not the run): the call throws <see cref="OperationCanceledException"/> as
+    /// <see cref="CancellationType"/> says. A token canceled before the call schedules nothing.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>What canceling <see cref="CancellationToken"/> does. Default <see cref="ActivityCancellationType.TryCancel"/>.</summary>
+    public ActivityCancellationType CancellationType { get; init; } = ActivityCancellationType.TryCancel;
+}
+
+/// <summary>What canceling an activity's <see cref="ActivityOptions.CancellationToken"/> does.</summary>
+public enum ActivityCancellationType
+{
+    /// <summary>
+    /// The call throws <see cref="OperationCanceledException"/> at once; the engine records <c>ActivityCancelRequested</c>
+    /// and tells the running attempt through its next heartbeat (its <see cref="ActivityExecutionContext.CancellationToken"/>
+    /// is canceled); a result that comes after the request is dropped.
+    /// </summary>
+    TryCancel,
+
+    /// <summary>
+    /// As <see cref="TryCancel"/>, but the call throws only when the activity closed (<c>ActivityCanceled</c>): it
+    /// acknowledged by stopping, its late result was dropped, or its time ran out.
+    /// </summary>
+    WaitCancellationCompleted,
+
+    /// <summary>The call throws at once and nothing is sent: the activity runs on, and its result is recorded and ignored.</summary>
+    Abandon,
 }

@@ -199,19 +199,21 @@ public sealed partial class WorkflowContext
     /// <typeparam name="T">The payload type.</typeparam>
     /// <param name="signalName">The signal name.</param>
     /// <param name="timeout">How long to wait (a durable timer, cancelled when the signal wins); null = forever.</param>
+    /// <param name="cancellationToken">Ends the wait (and cancels its timeout timer) with <see cref="OperationCanceledException"/>; a signal that comes later stays buffered.</param>
     /// <param name="callerFilePath">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: where the call is, for <c>__stack_trace</c>.</param>
     /// <returns>The signal payload.</returns>
     /// <exception cref="TimeoutException">The timeout passed first.</exception>
     /// <exception cref="OperationCanceledException">
     /// The workflow's cancellation was requested while it waited, or before the wait began (a signal already received is
-    /// still returned).
+    /// still returned), or <paramref name="cancellationToken"/> was canceled.
     /// </exception>
     /// <exception cref="InvalidOperationException">The workflow has a <see cref="WorkflowSignalAttribute"/> handler for this signal: its signals go there.</exception>
-    public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
+    public async Task<T> WaitForSignalAsync<T>(string signalName, TimeSpan? timeout = null, CancellationToken cancellationToken = default,
+        [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(signalName);
-        var payload = await _state.Signals.Wait(signalName, timeout, new CodeLocation(callerFilePath, callerLineNumber));
+        var payload = await _state.Signals.Wait(signalName, timeout, cancellationToken, new CodeLocation(callerFilePath, callerLineNumber));
         return Payloads.Deserialize<T>(payload, _state.Json)!;
     }
 

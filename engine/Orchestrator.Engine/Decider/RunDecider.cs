@@ -144,7 +144,13 @@ internal static partial class RunDecider
             State = firstTaskDelay is null ? TaskState.Dispatched : TaskState.Scheduled,
             DispatchAfter = now + (firstTaskDelay ?? context.Settings.WorkflowTaskTimeout), DispatchedAt = firstTaskDelay is null ? now : null,
         };
-        var timer = next.RunTimeout is { } limit ? new TimerRow(next.RunId, RunTimeoutTimerKey, now + limit, Json(new { kind = RunTimeoutTimerKey })) : null;
+        // the run timeout, or a child's execution deadline when that comes first
+        DateTime? endsAt = next.RunTimeout is { } limit ? now + limit : null;
+        if (next.ExecutionDeadline is { } deadline && (endsAt is null || deadline < endsAt))
+        {
+            endsAt = deadline;
+        }
+        var timer = endsAt is { } fireAt ? new TimerRow(next.RunId, RunTimeoutTimerKey, fireAt, Json(new { kind = RunTimeoutTimerKey })) : null;
         WorkflowTaskMessage? message = null;
         if (firstTaskDelay is null)
         {
@@ -230,11 +236,10 @@ internal static partial class RunDecider
         d.Append(EventTypes.WorkflowTaskStarted, new WorkflowTaskStartedAttributes(task.ScheduledEventId, continuationId));
         d.Append(EventTypes.WorkflowTaskCompleted, new WorkflowTaskCompletedAttributes(task.ScheduledEventId));
         d.SetTaskIdle(task.ScheduledEventId);
-        var canceledTimers = new HashSet<int>();
-        var startedChildren = new HashSet<string>();
+        var scope = new AnswerScope();
         foreach (var command in commands)
         {
-            Apply(d, command, canceledTimers, startedChildren);
+            Apply(d, command, scope);
             if (!d.IsOpen)
             {
                 break;
@@ -244,7 +249,8 @@ internal static partial class RunDecider
         {
             // A timer the code canceled whose TimerFired waits here (it fired while this task was in flight) did not fire for
             // the code, which never saw it: its fire is dropped, so history does not show a timer that fired after its cancel.
-            var kept = buffered.Where(e => !(e.EventType == EventTypes.TimerFired && canceledTimers.Contains(TimerSeq(e.AttributesJson)))).ToList();
+            // Likewise the outcome of an activity the code canceled (KeepBuffered).
+            var kept = KeepBuffered(buffered, scope);
             foreach (var e in kept)
             {
                 d.Append(e);
@@ -254,12 +260,6 @@ internal static partial class RunDecider
                 d.ScheduleWorkflowTask(attempt: 1, delay: null, lastFailure: null);
             }
         }
-    }
-
-    private static int TimerSeq(string timerFiredJson)
-    {
-        using var doc = JsonDocument.Parse(timerFiredJson);
-        return doc.RootElement.TryGetProperty("seq", out var seq) && seq.TryGetInt32(out var value) ? value : -1;
     }
 
     /// <summary>
@@ -354,9 +354,8 @@ internal static partial class RunDecider
 
     /// <param name="d">The decision.</param>
     /// <param name="command">The command.</param>
-    /// <param name="canceledTimers">Gets the seq of each canceled timer (a TimerFired of it waiting in the buffer is dropped).</param>
-    /// <param name="startedChildren">Workflow ids of children started by this answer so far.</param>
-    private static void Apply(RunDecision d, WorkflowCommand command, HashSet<int> canceledTimers, HashSet<string> startedChildren)
+    /// <param name="scope">What the answer's commands did so far that the events taken with it depend on.</param>
+    private static void Apply(RunDecision d, WorkflowCommand command, AnswerScope scope)
     {
         switch (command)
         {
@@ -384,7 +383,7 @@ internal static partial class RunDecider
             }
             case CancelTimerCommand c:
                 d.DeleteTimer(TimerKey(c.Seq));
-                canceledTimers.Add(c.Seq);
+                scope.CanceledTimers.Add(c.Seq);
                 d.Append(EventTypes.TimerCanceled, new TimerCanceledAttributes(c.Seq));
                 break;
             case RecordMarkerCommand c:
@@ -413,7 +412,7 @@ internal static partial class RunDecider
                 ContinueAsNew(d, c);
                 break;
             case StartChildWorkflowCommand c:
-                StartChild(d, c, startedChildren);
+                StartChild(d, c, scope.StartedChildren);
                 break;
             case UpsertSearchAttributesCommand c:
                 UpsertSearchAttributes(d, c);
@@ -428,6 +427,9 @@ internal static partial class RunDecider
                 break;
             case RequestCancelExternalWorkflowCommand c:
                 CancelExternal(d, c);
+                break;
+            case RequestCancelActivityCommand c:
+                RequestCancelActivity(d, c, scope);
                 break;
             case ContinueInNewTaskCommand:
                 break; // its event is the next WorkflowTaskScheduled, which ApplyAnswer appends after the events taken with the answer
@@ -448,7 +450,7 @@ internal static partial class RunDecider
             RunId = d.Context.NewRunId(), WorkflowId = run.WorkflowId, WorkflowType = run.WorkflowType,
             TaskQueue = run.TaskQueue, Status = RunStatus.Running, StartedAt = d.Now, Input = command.Input?.GetRawText(),
             PreviousRunId = run.RunId, TraceParent = run.TraceParent, ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId,
-            ParentSeq = run.ParentSeq, ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout,
+            ParentSeq = run.ParentSeq, ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout, ExecutionDeadline = run.ExecutionDeadline,
             SearchAttributes = d.SearchAttributes,
         };
         d.Append(EventTypes.WorkflowContinuedAsNew, new WorkflowContinuedAsNewAttributes(command.Input));
@@ -484,7 +486,8 @@ internal static partial class RunDecider
             RunId = d.Context.NewRunId(), WorkflowId = run.WorkflowId, WorkflowType = run.WorkflowType, TaskQueue = run.TaskQueue,
             Status = RunStatus.Running, StartedAt = d.Now, Input = run.Input, PreviousRunId = run.RunId, TraceParent = run.TraceParent,
             ParentWorkflowId = run.ParentWorkflowId, ParentRunId = run.ParentRunId, ParentSeq = run.ParentSeq,
-            ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout, RetryPolicy = run.RetryPolicy, Attempt = run.Attempt + 1,
+            ParentClosePolicy = run.ParentClosePolicy, RunTimeout = run.RunTimeout, ExecutionDeadline = run.ExecutionDeadline, RetryPolicy = run.RetryPolicy,
+            Attempt = run.Attempt + 1,
             SearchAttributes = d.SearchAttributes,
         };
         d.Close(RunStatus.Failed, null, Json(failure), next.RunId);
@@ -512,13 +515,20 @@ internal static partial class RunDecider
                 new FailureInfo("WorkflowAlreadyStarted", $"A run of workflow '{command.WorkflowId}' is already open.")))));
             return;
         }
+        if (ReuseRefused(command, d.Snapshot.LatestRunStatuses) is { } refused)
+        {
+            d.Append(EventTypes.ChildWorkflowStarted, new ChildWorkflowStartedAttributes(command.Seq, command.WorkflowType, command.WorkflowId, ""));
+            d.Deliver((EventTypes.ChildWorkflowFailed, Json(new ChildWorkflowFailedAttributes(command.Seq, new FailureInfo("WorkflowAlreadyStarted", refused)))));
+            return;
+        }
         var policy = command.ParentClosePolicy is "RequestCancel" or "Abandon" ? command.ParentClosePolicy : "Terminate";
         var child = new WorkflowRunRecord
         {
             RunId = d.Context.NewRunId(), WorkflowId = command.WorkflowId, WorkflowType = command.WorkflowType,
             TaskQueue = command.TaskQueue ?? parent.TaskQueue, Status = RunStatus.Running, StartedAt = d.Now, Input = command.Input?.GetRawText(),
             TraceParent = parent.TraceParent, ParentWorkflowId = parent.WorkflowId, ParentRunId = parent.RunId, ParentSeq = command.Seq,
-            ParentClosePolicy = policy,
+            ParentClosePolicy = policy, RunTimeout = command.RunTimeout, ExecutionDeadline = d.Now + command.ExecutionTimeout,
+            RetryPolicy = command.RetryPolicy is { } retry ? Json(retry) : null,
         };
         d.Append(EventTypes.ChildWorkflowStarted, new ChildWorkflowStartedAttributes(command.Seq, child.WorkflowType, child.WorkflowId, child.RunId.ToString()));
         d.StartRun(child, new WorkflowStartedAttributes(child.WorkflowType, child.TaskQueue, command.Input,
@@ -530,6 +540,10 @@ internal static partial class RunDecider
     private static void ActivityCompleted(RunDecision d, ActivityTaskCompletedMessage answer)
     {
         var activity = d.IsOpen ? d.Snapshot.Activity : null;
+        if (ClosedCanceling(d, activity, answer.Attempt, "It completed after the cancel request; its result is dropped."))
+        {
+            return;
+        }
         if (activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
         {
             Stale(d, "activity result", answer.ScheduledEventId, answer.Attempt);
@@ -590,6 +604,10 @@ internal static partial class RunDecider
     private static void ActivityFailed(RunDecision d, ActivityTaskFailedMessage answer)
     {
         var activity = d.IsOpen ? d.Snapshot.Activity : null;
+        if (ClosedCanceling(d, activity, answer.Attempt, CanceledFailureDetail(answer)))
+        {
+            return;
+        }
         if (activity is null || activity.Attempt != answer.Attempt || activity.State != TaskState.Dispatched)
         {
             Stale(d, "activity failure", answer.ScheduledEventId, answer.Attempt);
@@ -631,6 +649,10 @@ internal static partial class RunDecider
     {
         var activity = d.IsOpen ? d.Snapshot.Activity : null;
         if (activity is null || activity.ScheduledEventId != scheduledEventId || activity.DispatchAfter > d.Now)
+        {
+            return;
+        }
+        if (ClosedCanceling(d, activity, activity.Attempt, "It sent no answer to the cancel request within its time (heartbeat or start-to-close timeout)."))
         {
             return;
         }
@@ -764,7 +786,8 @@ internal static partial class RunDecider
         {
             d.AppendBuffered();   // what was accepted while a workflow task was in flight stays in history
             d.Append(EventTypes.WorkflowTimedOut, new WorkflowTimedOutAttributes());
-            d.Close(RunStatus.TimedOut, null, Json(new FailureInfo("WorkflowTimedOut", $"The run passed its run timeout ({d.Run.RunTimeout}).")));
+            var limit = d.Run.ExecutionDeadline is { } deadline && deadline <= d.Now ? $"execution timeout (deadline {deadline:O})" : $"run timeout ({d.Run.RunTimeout})";
+            d.Close(RunStatus.TimedOut, null, Json(new FailureInfo("WorkflowTimedOut", $"The run passed its {limit}.")));
             return;
         }
         d.Deliver(due

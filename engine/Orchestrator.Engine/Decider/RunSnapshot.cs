@@ -28,6 +28,12 @@ internal sealed record RunSnapshot
     /// <summary>Of the workflow ids the trigger's commands would start as children, those that have an open run.</summary>
     public IReadOnlySet<string> OpenWorkflowIds { get; init; } = new HashSet<string>();
 
+    /// <summary>For children started with an id reuse policy: the status of their id's latest run, when there is one.</summary>
+    public IReadOnlyDictionary<string, string> LatestRunStatuses { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The rows (locked) of the activities the trigger's commands cancel that are still open (<c>RequestCancelActivity</c>).</summary>
+    public IReadOnlyList<ActivityTaskRow> CanceledActivities { get; init; } = [];
+
     /// <summary>For <see cref="ChildClosedTrigger"/>: the child's row, locked after the parent's (null when it does not exist).</summary>
     public WorkflowRunRecord? Child { get; init; }
 }

@@ -58,6 +58,12 @@ internal sealed record WorkflowTaskCompletedTrigger(WorkflowTaskCompletedMessage
 
     /// <summary>Workflow ids of the children the commands start (the shell reads which have an open run).</summary>
     public IEnumerable<string> ChildWorkflowIds => Answer.Commands.OfType<StartChildWorkflowCommand>().Select(c => c.WorkflowId);
+
+    /// <summary>Seqs of the activities the commands cancel (the shell locks their rows).</summary>
+    public IEnumerable<int> CanceledActivitySeqs => Answer.Commands.OfType<RequestCancelActivityCommand>().Select(c => c.Seq);
+
+    /// <summary>Workflow ids of children started with an id reuse policy (the shell reads their latest run's status).</summary>
+    public IEnumerable<string> ReusePolicyChildIds => Answer.Commands.OfType<StartChildWorkflowCommand>().Where(c => c.IdReusePolicy is not null).Select(c => c.WorkflowId);
 }
 
 /// <summary>A worker reports a workflow task failed (the run stays open; the task is retried).</summary>
@@ -75,6 +81,13 @@ internal sealed record ActivityCompletedTrigger(ActivityTaskCompletedMessage Ans
 
     public IEnumerable<string> ChildWorkflowIds =>
         (Answer.Continuation?.Commands ?? []).OfType<StartChildWorkflowCommand>().Select(c => c.WorkflowId);
+
+    /// <summary>Seqs of the activities the continuation's commands cancel (the shell locks their rows).</summary>
+    public IEnumerable<int> CanceledActivitySeqs => (Answer.Continuation?.Commands ?? []).OfType<RequestCancelActivityCommand>().Select(c => c.Seq);
+
+    /// <summary>Workflow ids of children the continuation starts with an id reuse policy.</summary>
+    public IEnumerable<string> ReusePolicyChildIds =>
+        (Answer.Continuation?.Commands ?? []).OfType<StartChildWorkflowCommand>().Where(c => c.IdReusePolicy is not null).Select(c => c.WorkflowId);
 }
 
 /// <summary>An activity attempt threw.</summary>

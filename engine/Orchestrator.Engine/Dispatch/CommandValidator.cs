@@ -105,6 +105,7 @@ internal static class CommandValidator
             ?? CheckRetryPolicy(c.RetryPolicy),
         StartTimerCommand c => CheckSeq(c.Seq) ?? CheckDuration("duration", c.Duration),
         CancelTimerCommand c => CheckSeq(c.Seq),
+        RequestCancelActivityCommand c => CheckSeq(c.Seq),
         StartChildWorkflowCommand c => CheckSeq(c.Seq)
             ?? ApiLimits.CheckName("workflowType", c.WorkflowType, required: true)
             ?? (c.WorkflowId is null ? "'workflowId' is required." : ApiLimits.CheckWorkflowId(c.WorkflowId))
@@ -112,7 +113,13 @@ internal static class CommandValidator
             ?? CheckPayload("input", c.Input)
             ?? (c.ParentClosePolicy is null or "Terminate" or "RequestCancel" or "Abandon"
                 ? null
-                : "'parentClosePolicy' must be 'Terminate', 'RequestCancel' or 'Abandon'."),
+                : "'parentClosePolicy' must be 'Terminate', 'RequestCancel' or 'Abandon'.")
+            ?? CheckDuration("runTimeout", c.RunTimeout)
+            ?? CheckDuration("executionTimeout", c.ExecutionTimeout)
+            ?? CheckRetryPolicy(c.RetryPolicy)
+            ?? (c.IdReusePolicy is null or "AllowDuplicate" or "AllowDuplicateFailedOnly" or "RejectDuplicate"
+                ? null
+                : "'idReusePolicy' must be 'AllowDuplicate', 'AllowDuplicateFailedOnly' or 'RejectDuplicate'."),
         RecordMarkerCommand c => CheckMarkerName(c.MarkerName) ?? CheckPayload("details", c.Details) ?? LocalActivityRules.CheckMarker(c),
         CompleteWorkflowCommand c => CheckPayload("result", c.Result),
         FailWorkflowCommand c => c.Failure is null ? "'failure' is required." : CheckFailure(c.Failure),
@@ -248,6 +255,7 @@ internal static class CommandValidator
         ScheduleActivityCommand c => c.Seq,
         StartTimerCommand c => c.Seq,
         CancelTimerCommand c => c.Seq,
+        RequestCancelActivityCommand c => c.Seq,
         StartChildWorkflowCommand c => c.Seq,
         SignalExternalWorkflowCommand c => c.Seq,
         RequestCancelExternalWorkflowCommand c => c.Seq,

@@ -167,10 +167,24 @@ internal sealed partial class RunShell(HistoryStore history, DispatchStore store
             ActivityCompletedTrigger t => t.ChildWorkflowIds.ToList(),
             _ => [],
         };
+        var canceledSeqs = trigger switch
+        {
+            WorkflowTaskCompletedTrigger t => t.CanceledActivitySeqs.Distinct().ToArray(),
+            ActivityCompletedTrigger t => t.CanceledActivitySeqs.Distinct().ToArray(),
+            _ => [],
+        };
+        var reuseIds = trigger switch
+        {
+            WorkflowTaskCompletedTrigger t => t.ReusePolicyChildIds.Distinct(StringComparer.Ordinal).ToArray(),
+            ActivityCompletedTrigger t => t.ReusePolicyChildIds.Distinct(StringComparer.Ordinal).ToArray(),
+            _ => [],
+        };
         return new RunSnapshot
         {
             Run = run, Task = locked.Task, Activity = locked.Activity, Buffered = locked.Buffered, Tail = locked.Tail, DueTimers = locked.DueTimers,
             OpenWorkflowIds = childIds.Count > 0 && run.Status == RunStatus.Running ? await store.OpenWorkflowIdsAsync(tx, childIds) : new HashSet<string>(),
+            LatestRunStatuses = reuseIds.Length > 0 && run.Status == RunStatus.Running ? await store.LatestRunStatusesAsync(tx, reuseIds) : new Dictionary<string, string>(),
+            CanceledActivities = canceledSeqs.Length > 0 && run.Status == RunStatus.Running ? await store.LockActivitiesBySeqAsync(tx, run.RunId, canceledSeqs) : [],
             // a child is locked after its parent, as everywhere
             Child = trigger is ChildClosedTrigger c ? await store.LockRunAsync(tx, c.ChildRunId) : null,
         };
@@ -486,15 +500,16 @@ internal sealed partial class RunShell(HistoryStore history, DispatchStore store
         store.RecordPickUpAsync(started.RunId, started.ScheduledEventId, started.Attempt, settings.UtcNow());
 
     /// <summary>An attempt is alive; details over the size limit are not kept (the earlier ones stay), the heartbeat counts.</summary>
-    public Task RecordHeartbeatAsync(ActivityHeartbeatMessage heartbeat)
+    /// <returns>Whether the workflow asked to cancel the attempt (its worker is then told).</returns>
+    public async Task<bool> RecordHeartbeatAsync(ActivityHeartbeatMessage heartbeat)
     {
         var tooLarge = CommandValidator.CheckPayload("details", heartbeat.Details) is not null;
         if (tooLarge)
         {
             Log.HeartbeatDetailsTooLarge(logger, heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt);
         }
-        return store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt,
-            tooLarge ? null : heartbeat.Details?.GetRawText(), settings.UtcNow(), keepDetails: tooLarge);
+        return await store.RecordHeartbeatAsync(heartbeat.RunId, heartbeat.ScheduledEventId, heartbeat.Attempt,
+            tooLarge ? null : heartbeat.Details?.GetRawText(), settings.UtcNow(), keepDetails: tooLarge) == TaskState.Canceling;
     }
 }
 

@@ -7,7 +7,7 @@ namespace Orchestrator.Engine.Dispatch;
 /// What workers answer and what comes due, as triggers of the <see cref="RunShell"/>: workflow task commands, activity
 /// results (in group commits), timers, and re-sends of tasks whose answer did not come. What each does is <see cref="RunDecider"/>'s.
 /// </summary>
-internal sealed class TaskAnswerHandler(RunShell shell, GroupCommit group)
+internal sealed class TaskAnswerHandler(RunShell shell, GroupCommit group, ActivityCancelNotifier cancels)
 {
     public Task HandleAsync(WorkflowTaskCompletedMessage answer) => group.ExecuteAsync(answer.RunId, new WorkflowTaskCompletedTrigger(answer));
 
@@ -20,8 +20,17 @@ internal sealed class TaskAnswerHandler(RunShell shell, GroupCommit group)
     /// <summary>A worker took the attempt: the ScheduleToStart limit no longer applies to it.</summary>
     public Task HandleAsync(ActivityTaskStartedMessage started) => shell.RecordPickUpAsync(started);
 
-    /// <summary>An attempt is alive; details over the size limit are not kept (the earlier ones stay), the heartbeat counts.</summary>
-    public Task HandleAsync(ActivityHeartbeatMessage heartbeat) => shell.RecordHeartbeatAsync(heartbeat);
+    /// <summary>
+    /// An attempt is alive; details over the size limit are not kept (the earlier ones stay), the heartbeat counts. The
+    /// heartbeat of an attempt the workflow asked to cancel is answered with a cancel notice to its worker.
+    /// </summary>
+    public async Task HandleAsync(ActivityHeartbeatMessage heartbeat)
+    {
+        if (await shell.RecordHeartbeatAsync(heartbeat))
+        {
+            await cancels.NotifyAsync(heartbeat);
+        }
+    }
 
     /// <summary>Sends a workflow task that is due: a retry after back-off, an overdue answer's new attempt, an unconfirmed send.</summary>
     public Task DispatchDueWorkflowTaskAsync(Guid runId) => shell.ExecuteAsync(runId, new WorkflowTaskDueTrigger());

@@ -8,6 +8,9 @@ internal static class TaskState
     public const string Idle = "idle";
     public const string Scheduled = "scheduled";
     public const string Dispatched = "dispatched";
+
+    /// <summary>An activity attempt the workflow asked to cancel: its next answer, heartbeat timeout or deadline closes it <c>ActivityCanceled</c>.</summary>
+    public const string Canceling = "canceling";
 }
 
 /// <summary>A run's workflow task state (table <c>workflow_tasks</c>).</summary>

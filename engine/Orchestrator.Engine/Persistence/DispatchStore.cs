@@ -8,7 +8,7 @@ namespace Orchestrator.Engine.Persistence;
 /// Data access of the dispatcher: locks on runs, workflow and activity task rows, buffered events, timers and
 /// the outbox. Every writing method runs in the caller's transaction.
 /// </summary>
-internal sealed class DispatchStore(NpgsqlDataSource dataSource)
+internal sealed partial class DispatchStore(NpgsqlDataSource dataSource)
 {
     static DispatchStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -112,7 +112,7 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         var args = new DynamicParameters(new
         {
             run.RunId, run.WorkflowId, run.WorkflowType, run.TaskQueue, run.Status, run.Input, run.StartedAt, run.PreviousRunId,
-            run.ParentWorkflowId, run.ParentRunId, run.TraceParent, run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt,
+            run.ParentWorkflowId, run.ParentRunId, run.TraceParent, run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt, run.ExecutionDeadline,
             run.SearchAttributes, Expected = 1L,
             Types = created.Events.Select(e => e.EventType).ToArray(),
             Timestamps = created.Events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(),
@@ -400,20 +400,6 @@ internal sealed class DispatchStore(NpgsqlDataSource dataSource)
         var rows = await tx.Connection!.QueryAsync<StoredEventRow>(
             new CommandDefinition(SqlStatements.ReadTaskSlice, new { RunId = runId, From = from, Until = until, MaxBytes = maxBytes }, tx));
         return rows.Select(r => r.ToEvent()).ToList();
-    }
-
-    /// <param name="keepDetails">Keep the details recorded before (the new ones were refused).</param>
-    public async Task<bool> RecordHeartbeatAsync(Guid runId, long scheduledEventId, int attempt, string? details, DateTime now, bool keepDetails = false)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteAsync(SqlStatements.RecordHeartbeat,
-            new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Details = details, Now = now, KeepDetails = keepDetails }) > 0;
-    }
-
-    public async Task RecordPickUpAsync(Guid runId, long scheduledEventId, int attempt, DateTime now)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(SqlStatements.RecordPickUp, new { RunId = runId, ScheduledEventId = scheduledEventId, Attempt = attempt, Now = now });
     }
 
     public async Task<IReadOnlyList<OutboxRow>> TakeOutboxBatchAsync(NpgsqlTransaction tx, int limit)

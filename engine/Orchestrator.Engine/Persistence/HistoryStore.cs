@@ -24,7 +24,7 @@ internal sealed class HistoryStore(NpgsqlDataSource dataSource)
             {
                 run.RunId, run.WorkflowId, run.WorkflowType, run.TaskQueue, run.Status, run.Input,
                 run.StartedAt, run.PreviousRunId, run.ParentWorkflowId, run.ParentRunId, run.TraceParent,
-                run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt, run.SearchAttributes,
+                run.ParentSeq, run.ParentClosePolicy, run.RunTimeout, run.RetryPolicy, run.Attempt, run.SearchAttributes, run.ExecutionDeadline,
             }, tx, cancellationToken: ct));
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "workflow_runs_open_id")

@@ -35,6 +35,9 @@ internal sealed record WorkflowRunRecord
     public string? ParentClosePolicy { get; init; }
     public bool ParentNotified { get; init; }
     public TimeSpan? RunTimeout { get; init; }
+
+    /// <summary>A child's ExecutionTimeout: when the whole execution ends (retries and continue-as-new included); null = never.</summary>
+    public DateTime? ExecutionDeadline { get; init; }
     public string? RetryPolicy { get; init; }
     public int Attempt { get; init; } = 1;
     public long NextEventId { get; init; } = 1;

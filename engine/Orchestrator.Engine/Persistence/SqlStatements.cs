@@ -10,16 +10,16 @@ internal static class SqlStatements
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
         parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout,
-        retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes
+        retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes, execution_deadline
         """;
 
     public const string InsertRun = """
         INSERT INTO workflow_runs (run_id, workflow_id, workflow_type, task_queue, status, input, started_at,
             previous_run_id, parent_workflow_id, parent_run_id, trace_parent, next_event_id, parent_seq, parent_close_policy, run_timeout,
-            retry_policy, attempt, search_attributes)
+            retry_policy, attempt, search_attributes, execution_deadline)
         VALUES (@RunId, @WorkflowId, @WorkflowType, @TaskQueue, @Status, @Input::json, @StartedAt,
             @PreviousRunId, @ParentWorkflowId, @ParentRunId, @TraceParent, 1, @ParentSeq, @ParentClosePolicy, @RunTimeout,
-            @RetryPolicy::json, @Attempt, @SearchAttributes::jsonb)
+            @RetryPolicy::json, @Attempt, @SearchAttributes::jsonb, @ExecutionDeadline)
         """;
 
     /// <summary>
@@ -233,6 +233,11 @@ internal static class SqlStatements
     /// <summary>Of the given workflow ids, those with an open run (children a workflow task answer would start).</summary>
     public const string OpenWorkflowIds = "SELECT workflow_id FROM workflow_runs WHERE workflow_id = ANY(@WorkflowIds) AND status = 'Running'";
 
+    /// <summary>The status of the latest run of each of these workflow ids (a child's id reuse policy), by creation order.</summary>
+    public const string LatestRunStatuses = """
+        SELECT DISTINCT ON (workflow_id) workflow_id, status FROM workflow_runs WHERE workflow_id = ANY(@WorkflowIds) ORDER BY workflow_id, created_seq DESC
+        """;
+
     public const string TakeBufferedEvents = """
         DELETE FROM buffered_events WHERE run_id = @RunId
         RETURNING id, event_type, attributes::text AS attributes_json, occurred_at
@@ -257,6 +262,11 @@ internal static class SqlStatements
         SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId FOR UPDATE
         """;
 
+    /// <summary>The open activities of a run with these seqs (the workflow cancels them), locked.</summary>
+    public const string LockActivitiesBySeq = $"""
+        SELECT {ActivityColumns} FROM activity_tasks WHERE run_id = @RunId AND seq = ANY(@Seqs) ORDER BY scheduled_event_id FOR UPDATE
+        """;
+
     /// <summary>Activities closed by a run change (inside its combined write).</summary>
     public const string DeleteActivityTasks = "DELETE FROM activity_tasks WHERE run_id = @RunId AND scheduled_event_id = ANY(@ClosedActivityIds)";
 
@@ -265,7 +275,8 @@ internal static class SqlStatements
         UPDATE activity_tasks SET heartbeat_details = CASE WHEN @KeepDetails THEN heartbeat_details ELSE @Details::json END, heartbeat_at = @Now, picked_up_at = COALESCE(picked_up_at, @Now),
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
                                   ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
-        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
+        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state IN ('dispatched', 'canceling')
+        RETURNING state
         """;
 
     /// <summary>A worker took the attempt: ScheduleToStart no longer applies; the next check is the heartbeat or the deadline.</summary>
@@ -273,7 +284,7 @@ internal static class SqlStatements
         UPDATE activity_tasks SET picked_up_at = @Now,
             dispatch_after = CASE WHEN heartbeat_timeout IS NULL THEN attempt_deadline
                                   ELSE LEAST(attempt_deadline, @Now + heartbeat_timeout) END
-        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state = 'dispatched'
+        WHERE run_id = @RunId AND scheduled_event_id = @ScheduledEventId AND attempt = @Attempt AND state IN ('dispatched', 'canceling')
           AND picked_up_at IS NULL
         """;
 

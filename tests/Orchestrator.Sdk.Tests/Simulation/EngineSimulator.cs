@@ -151,6 +151,9 @@ internal sealed partial class EngineSimulator
             case RequestCancelExternalWorkflowCommand c:
                 Append(EventTypes.ExternalCancelRequested, new ExternalCancelRequestedAttributes(c.Seq, c.WorkflowId, c.Reason));
                 break;
+            case RequestCancelActivityCommand c:
+                Append(EventTypes.ActivityCancelRequested, new ActivityCancelRequestedAttributes(c.Seq, ScheduledIds.GetValueOrDefault(c.Seq)));
+                break;
             case ContinueInNewTaskCommand:
                 ContinueRequested = true; // no event: the next task is scheduled at once
                 break;
@@ -194,6 +197,13 @@ internal sealed partial class EngineSimulator
         {
             Append(EventTypes.ActivityFailed, new ActivityFailedAttributes(seq, ScheduledIds[seq], 3, FailureInfo.FromException(ex) with { StackTrace = null }));
         }
+    }
+
+    /// <summary>A canceled activity closed (<c>ActivityCanceled</c>: it acknowledged, its late result was dropped, or its time ran out).</summary>
+    public void ActivityCanceled(int seq)
+    {
+        OpenActivities.Remove(seq);
+        Append(EventTypes.ActivityCanceled, new ActivityCanceledAttributes(seq, ScheduledIds[seq], 1, "The activity acknowledged the cancel request."));
     }
 
     public void FireTimer(int seq)

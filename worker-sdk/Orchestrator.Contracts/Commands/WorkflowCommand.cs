@@ -22,6 +22,7 @@ namespace Orchestrator.Contracts.Commands;
 [JsonDerivedType(typeof(SignalExternalWorkflowCommand), "SignalExternalWorkflow")]
 [JsonDerivedType(typeof(RequestCancelExternalWorkflowCommand), "RequestCancelExternalWorkflow")]
 [JsonDerivedType(typeof(ContinueInNewTaskCommand), "ContinueInNewTask")]
+[JsonDerivedType(typeof(RequestCancelActivityCommand), "RequestCancelActivity")]
 internal abstract record WorkflowCommand
 {
     /// <summary>The history event type (<see cref="History.EventTypes"/>) this command becomes.</summary>

@@ -39,5 +39,7 @@ public static class EventTypes
     public const string ExternalCancelRequested = nameof(ExternalCancelRequested);
     public const string ExternalCancelCompleted = nameof(ExternalCancelCompleted);
     public const string ExternalCancelFailed = nameof(ExternalCancelFailed);
+    public const string ActivityCancelRequested = nameof(ActivityCancelRequested);
+    public const string ActivityCanceled = nameof(ActivityCanceled);
 #pragma warning restore CS1591
 }

@@ -11,7 +11,7 @@ public static class EventVocabulary
     {
         EventTypes.ActivityScheduled or EventTypes.TimerStarted or EventTypes.TimerCanceled or EventTypes.ChildWorkflowStarted
             or EventTypes.MarkerRecorded or EventTypes.SearchAttributesUpserted or EventTypes.WorkflowUpdateCompleted
-            or EventTypes.ExternalSignalRequested or EventTypes.ExternalCancelRequested => true,
+            or EventTypes.ExternalSignalRequested or EventTypes.ExternalCancelRequested or EventTypes.ActivityCancelRequested => true,
         _ => IsClosingCommandEvent(eventType),
     };
 

@@ -25,6 +25,24 @@ internal static class QueueNames
     /// <returns>The RabbitMQ queue name.</returns>
     public static string ActivityTasks(string taskQueue) => $"orchestrator-activity-{taskQueue}";
 
+    /// <summary>The prefix of <see cref="ActivityCancel"/> queue names.</summary>
+    public const string ActivityCancelPrefix = "orchestrator-activity-cancel-";
+
+    /// <summary>
+    /// A worker process's own queue of <see cref="ActivityCancelMessage"/>s (classic, auto-deleted with the process). Named
+    /// under the activity queues' prefix so the broker users' permissions cover it as they are: the worker declares it,
+    /// the engine writes to its exchange (of the same name, bound by MassTransit).
+    /// </summary>
+    /// <param name="workerId">The worker process's id (32 hex digits).</param>
+    /// <returns>The RabbitMQ queue name.</returns>
+    public static string ActivityCancel(Guid workerId) => ActivityCancelPrefix + workerId.ToString("N");
+
+    /// <summary>Whether <paramref name="queue"/> is a name <see cref="ActivityCancel"/> gives (the engine sends only there).</summary>
+    /// <param name="queue">A queue name from a worker's message.</param>
+    /// <returns>True for <c>orchestrator-activity-cancel-</c> and 32 lowercase hex digits.</returns>
+    public static bool IsActivityCancel(string? queue) =>
+        queue is { Length: 61 } q && q.StartsWith(ActivityCancelPrefix, StringComparison.Ordinal) && q.AsSpan(ActivityCancelPrefix.Length).ContainsAnyExcept("0123456789abcdef") == false;
+
     /// <summary>
     /// The fanout exchange the other side publishes into to reach <paramref name="queue"/>: workers send answers to
     /// <c>Inbox(engine queue)</c> (bound by the engine's receive endpoint), the engine sends tasks to

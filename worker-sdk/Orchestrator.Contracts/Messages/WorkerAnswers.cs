@@ -63,7 +63,27 @@ internal sealed record ActivityTaskFailedMessage(Guid RunId, long ScheduledEvent
 /// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Details">Progress details (null for none).</param>
-internal sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Details);
+/// <param name="CancelQueue">
+/// The sending worker's cancel queue (<see cref="QueueNames.ActivityCancel"/>): when the workflow asked to cancel the
+/// activity, the engine answers the heartbeat there with an <see cref="ActivityCancelMessage"/>. Null from older workers.
+/// </param>
+internal sealed record ActivityHeartbeatMessage(Guid RunId, long ScheduledEventId, int Attempt, JsonElement? Details, string? CancelQueue = null);
+
+/// <summary>
+/// Engine → the worker that heartbeats an attempt: the workflow asked to cancel the activity; the attempt's cancellation
+/// token is canceled. Sent in answer to each heartbeat of an attempt whose cancellation was requested.
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event id.</param>
+/// <param name="Attempt">The attempt.</param>
+internal sealed record ActivityCancelMessage(Guid RunId, long ScheduledEventId, int Attempt);
+
+/// <summary>Failure types with a meaning of their own in an <see cref="ActivityTaskFailedMessage"/>.</summary>
+internal static class ActivityFailureTypes
+{
+    /// <summary>The attempt stopped on the workflow's cancel request (the engine records <c>ActivityCanceled</c>).</summary>
+    public const string Canceled = "ActivityCanceled";
+}
 
 /// <summary>
 /// Worker → engine: a worker took an activity attempt and starts running it (sent only when

@@ -21,10 +21,12 @@ internal sealed class ActivityTaskHandler
     private readonly ILogger _logger;
     private readonly WorkerLifetime _lifetime;
     private readonly WorkflowTaskHandler _workflowTasks;
+    private readonly ActivityCancellations _cancellations;
 
     public ActivityTaskHandler(WorkerRegistrations registrations, IServiceProvider services, IServiceScopeFactory scopes, IOptions<OrchestratorWorkerOptions> options, EngineSender sender, WorkerLifetime lifetime,
-        WorkflowTaskHandler workflowTasks, ILogger<ActivityTaskHandler> logger)
+        WorkflowTaskHandler workflowTasks, ActivityCancellations cancellations, ILogger<ActivityTaskHandler> logger)
     {
+        _cancellations = cancellations;
         _workflowTasks = workflowTasks;
         _lifetime = lifetime;
         _options = options.Value;
@@ -61,10 +63,13 @@ internal sealed class ActivityTaskHandler
         {
             heartbeatWatch.CancelAfter(initial);
         }
-        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, heartbeatWatch.Token, context.CancellationToken, _lifetime.Stopping);
+        // the workflow asked to cancel the activity: the engine says so in answer to a heartbeat (ActivityCancelMessage)
+        using var canceled = new CancellationTokenSource();
+        using var registration = _cancellations.Register(task, canceled);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, heartbeatWatch.Token, context.CancellationToken, _lifetime.Stopping, canceled.Token);
         ActivityResult result;
         var startedAt = DateTimeOffset.UtcNow; // in the answer: ActivityStarted tells when the attempt really began
-        var heartbeats = new HeartbeatSender(_sender, task, _logger);
+        var heartbeats = new HeartbeatSender(_sender, task, _logger, () => _cancellations.Queue);
         await using (heartbeats.ConfigureAwait(false))
         {
             var executionContext = new ActivityExecutionContext(
@@ -93,6 +98,15 @@ internal sealed class ActivityTaskHandler
                 _logger.ActivityInterrupted(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt);
                 var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress).ConfigureAwait(false);
                 await queue.Send(task, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            if (canceled.IsCancellationRequested)
+            {
+                // the activity gave up on the workflow's cancel request: the engine records ActivityCanceled
+                _logger.ActivityCanceled(task.ActivityName, task.WorkflowId, task.RunId, task.ScheduledEventId, task.Attempt, failure.Type);
+                await _sender.SendAsync(new ActivityTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt,
+                    new Contracts.FailureInfo(ActivityFailureTypes.Canceled, $"The activity stopped on the workflow's cancel request ({failure.Type}: {failure.Message})."),
+                    _options.Identity, startedAt), context.CancellationToken).ConfigureAwait(false);
                 return;
             }
             if (heartbeatWatch.IsCancellationRequested && !timeout.IsCancellationRequested)

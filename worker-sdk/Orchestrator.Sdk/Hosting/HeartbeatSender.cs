@@ -20,8 +20,15 @@ internal sealed class HeartbeatSender : IAsyncDisposable
     private JsonElement? _pending;
     private Task? _trailing;
 
-    public HeartbeatSender(EngineSender sender, ActivityTaskMessage task, ILogger logger)
+    private readonly Func<string>? _cancelQueue;
+
+    /// <param name="sender">Sends to the engine.</param>
+    /// <param name="task">The attempt.</param>
+    /// <param name="logger">Logs a heartbeat that could not be sent.</param>
+    /// <param name="cancelQueue">The worker's current cancel queue, named in each heartbeat (null: none).</param>
+    public HeartbeatSender(EngineSender sender, ActivityTaskMessage task, ILogger logger, Func<string>? cancelQueue = null)
     {
+        _cancelQueue = cancelQueue;
         _sender = sender;
         _task = task;
         _logger = logger;
@@ -93,7 +100,7 @@ internal sealed class HeartbeatSender : IAsyncDisposable
     {
         try
         {
-            await _sender.SendAsync(new ActivityHeartbeatMessage(_task.RunId, _task.ScheduledEventId, _task.Attempt, details), _disposed.Token).ConfigureAwait(false);
+            await _sender.SendAsync(new ActivityHeartbeatMessage(_task.RunId, _task.ScheduledEventId, _task.Attempt, details, _cancelQueue?.Invoke()), _disposed.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
         {

@@ -51,6 +51,7 @@ public static class OrchestratorWorkerServiceCollectionExtensions
         OrchestratorClientServiceCollectionExtensions.AddHttpClient(services); // history fetches: the client's registration
         services.AddSingleton<LocalActivityRunner>();
         services.AddSingleton<WorkflowTaskHandler>();
+        services.AddSingleton<ActivityCancellations>();
         services.AddSingleton<ActivityTaskHandler>();
         services.AddSingleton<WorkerHost>();
         services.AddHostedService(provider => provider.GetRequiredService<WorkerHost>());

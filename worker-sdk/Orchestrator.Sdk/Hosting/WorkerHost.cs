@@ -18,6 +18,7 @@ internal sealed class WorkerHost(
     WorkerRegistrations registrations,
     WorkflowTaskHandler workflowTasks,
     ActivityTaskHandler activityTasks,
+    ActivityCancellations cancellations,
     EngineSender sender,
     WorkerLifetime lifetime,
     ILoggerFactory loggerFactory,
@@ -79,6 +80,22 @@ internal sealed class WorkerHost(
                 e.PrefetchCount = o.MaxConcurrentActivities;
                 e.ConcurrentMessageLimit = o.MaxConcurrentActivities;
                 e.Handler<ActivityTaskMessage>(activityTasks.HandleAsync);
+            });
+            // the engine's answers to heartbeats of attempts the workflow asked to cancel: a queue of this process's own
+            // (classic, auto-deleted with it), whose exchange of the same name the engine sends into
+            cfg.ReceiveEndpoint(cancellations.NewQueue(), e =>
+            {
+                e.ConfigureConsumeTopology = false;
+                e.Durable = false;
+                e.AutoDelete = true;
+                e.Handler<ActivityCancelMessage>(c =>
+                {
+                    if (cancellations.Cancel(c.Message))
+                    {
+                        logger.ActivityCancelRequested(c.Message.RunId, c.Message.ScheduledEventId, c.Message.Attempt);
+                    }
+                    return Task.CompletedTask;
+                });
             });
         });
         var health = new EndpointHealthLog(logger);

@@ -23,6 +23,7 @@ internal static class CommandMatcher
             ScheduleActivityCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "activityName"u8, c.ActivityName),
             StartTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
             CancelTimerCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
+            RequestCancelActivityCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq,
             StartChildWorkflowCommand c => RawAttributes.Int(e, "seq"u8) == c.Seq && RawAttributes.StrEquals(e, "workflowType"u8, c.WorkflowType),
             RecordMarkerCommand c => Str(e.Attributes, "markerName") == c.MarkerName && (c.MarkerName != PatchMarkerName || PatchId(e) == PatchId(c.Details))
                 && RecordedMarkers.Matches(c, e),
@@ -57,6 +58,7 @@ internal static class CommandMatcher
             EventTypes.ActivityScheduled => $"ActivityScheduled (seq {Int(a, "seq")}, activity '{Str(a, "activityName")}')",
             EventTypes.TimerStarted => $"TimerStarted (seq {Int(a, "seq")})",
             EventTypes.TimerCanceled => $"TimerCanceled (seq {Int(a, "seq")})",
+            EventTypes.ActivityCancelRequested => $"ActivityCancelRequested (seq {Int(a, "seq")})",
             EventTypes.ChildWorkflowStarted => $"ChildWorkflowStarted (seq {Int(a, "seq")}, workflow type '{Str(a, "workflowType")}')",
             EventTypes.MarkerRecorded => $"MarkerRecorded ('{Str(a, "markerName")}'{(PatchId(e) is { } p ? $", patch '{p}'" : "")}{RecordedMarkers.Describe(Str(a, "markerName"), Json(a, "details"))})",
             EventTypes.SearchAttributesUpserted => $"SearchAttributesUpserted ({Names(a)})",
@@ -72,6 +74,7 @@ internal static class CommandMatcher
         ScheduleActivityCommand c => $"ScheduleActivity (seq {c.Seq}, activity '{c.ActivityName}')",
         StartTimerCommand c => $"StartTimer (seq {c.Seq}, {c.Duration})",
         CancelTimerCommand c => $"CancelTimer (seq {c.Seq})",
+        RequestCancelActivityCommand c => $"RequestCancelActivity (seq {c.Seq})",
         StartChildWorkflowCommand c => $"StartChildWorkflow (seq {c.Seq}, workflow type '{c.WorkflowType}')",
         RecordMarkerCommand c => $"RecordMarker ('{c.MarkerName}'{(PatchId(c.Details) is { } p ? $", patch '{p}'" : "")}{RecordedMarkers.Describe(c.MarkerName, c.Details)})",
         CompleteWorkflowCommand => "CompleteWorkflow",

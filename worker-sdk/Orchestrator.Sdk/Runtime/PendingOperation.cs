@@ -41,6 +41,9 @@ internal sealed class PendingOperation(int seq, OperationKind kind, string name,
 
     /// <summary>The order in which the wait began, among all waits of the run.</summary>
     public long Order { get; init; }
+
+    /// <summary>The token that canceled the operation, once the code canceled it (the wait then ends with its <c>ActivityCanceled</c>).</summary>
+    public CancellationToken CanceledBy { get; set; }
 }
 
 /// <summary>Workflow code waiting for a signal.</summary>
@@ -56,4 +59,7 @@ internal sealed class SignalWaiter(string name, CodeLocation site, long order)
 
     /// <summary>The seq of the timeout timer, if any.</summary>
     public int? TimerSeq { get; set; }
+
+    /// <summary>The registration of the wait's cancellation token, disposed when the wait ends.</summary>
+    public CancellationTokenRegistration Registration { get; set; }
 }

@@ -23,6 +23,7 @@ internal sealed class SignalWaiters(WorkflowState state)
             {
                 var waiter = _waiters[i];
                 _waiters.RemoveAt(i);
+                waiter.Registration.Dispose();
                 waiter.Completion.TrySetResult(input);
                 return;
             }
@@ -48,11 +49,12 @@ internal sealed class SignalWaiters(WorkflowState state)
         _waiters.Clear();
         foreach (var waiter in waiters)
         {
+            waiter.Registration.Dispose();
             waiter.Completion.TrySetCanceled(token);
         }
     }
 
-    public Task<JsonElement?> Wait(string signalName, TimeSpan? timeout, CodeLocation site = default)
+    public Task<JsonElement?> Wait(string signalName, TimeSpan? timeout, CancellationToken cancellationToken = default, CodeLocation site = default)
     {
         state.EnsureOnScheduler("WaitForSignalAsync");
         if (state.HasSignalHandler(signalName))
@@ -74,8 +76,29 @@ internal sealed class SignalWaiters(WorkflowState state)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(negative, TimeSpan.Zero, nameof(timeout));
         }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<JsonElement?>(cancellationToken);
+        }
         var waiter = new SignalWaiter(signalName, site, state.NextWaitOrder());
         _waiters.Add(waiter);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // canceled by the code (on the scheduler): the wait ends, its timeout timer is canceled; a signal that comes
+            // later is buffered for the next wait
+            waiter.Registration = cancellationToken.Register(() =>
+            {
+                state.EnsureOnScheduler("cancelling WaitForSignalAsync");
+                if (_waiters.Remove(waiter))
+                {
+                    if (waiter.TimerSeq is { } timer)
+                    {
+                        state.CancelTimeout(timer);
+                    }
+                    waiter.Completion.TrySetCanceled(cancellationToken);
+                }
+            });
+        }
         if (timeout is not { } limit)
         {
             return waiter.Completion.Task;
@@ -84,6 +107,7 @@ internal sealed class SignalWaiters(WorkflowState state)
         {
             if (_waiters.Remove(waiter))
             {
+                waiter.Registration.Dispose();
                 waiter.Completion.TrySetException(new TimeoutException($"Signal '{signalName}' did not arrive within {limit}."));
             }
         });

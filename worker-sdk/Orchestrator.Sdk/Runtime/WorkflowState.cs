@@ -153,6 +153,11 @@ internal sealed partial class WorkflowState
                 if (TakePending(a) is { } failedChild)
                 {
                     var failure = ReadFailure(a) ?? new FailureInfo("Exception", "The child workflow failed.");
+                    if (failedChild.CanceledBy.IsCancellationRequested && failure.Type == ChildCanceledFailureType)
+                    {
+                        failedChild.Completion?.TrySetCanceled(failedChild.CanceledBy); // WaitCancellationCompleted: the child closed Canceled
+                        break;
+                    }
                     failedChild.Completion?.TrySetException(new ChildWorkflowFailedException(failedChild.Name, failedChild.WorkflowId ?? "", failure));
                 }
                 break;
@@ -161,6 +166,12 @@ internal sealed partial class WorkflowState
                 break;
             case EventTypes.WorkflowCancelRequested:
                 RequestCancel();
+                break;
+            case EventTypes.ActivityCanceled:
+                if (TakePending(a) is { } canceled)
+                {
+                    canceled.Completion?.TrySetCanceled(canceled.CanceledBy);
+                }
                 break;
             case EventTypes.ExternalSignalCompleted or EventTypes.ExternalSignalFailed or EventTypes.ExternalCancelCompleted or EventTypes.ExternalCancelFailed:
                 ApplyExternalOutcome(e, a);
@@ -211,6 +222,10 @@ internal sealed partial class WorkflowState
     public Task<JsonElement?> ScheduleActivity(string activityName, JsonElement arguments, ActivityOptions? options, CodeLocation site = default)
     {
         _ensureOnScheduler("ExecuteActivityAsync");
+        if (options is { CancellationToken.IsCancellationRequested: true })
+        {
+            return Task.FromCanceled<JsonElement?>(options.CancellationToken);
+        }
         var seq = _nextSeq++;
         AddCommand(new ScheduleActivityCommand(
             seq,
@@ -224,6 +239,10 @@ internal sealed partial class WorkflowState
             options?.RetryPolicy?.ToInfo()));
         var op = new PendingOperation(seq, OperationKind.Activity, activityName) { Completion = new TaskCompletionSource<JsonElement?>(), Site = site, Order = NextWaitOrder() };
         _pending.Add(seq, op);
+        if (options is { CancellationToken.CanBeCanceled: true })
+        {
+            op.Registration = options.CancellationToken.Register(() => CancelActivity(op, options.CancellationType, options.CancellationToken));
+        }
         return op.Completion.Task;
     }
 
@@ -260,14 +279,24 @@ internal sealed partial class WorkflowState
     public Task<JsonElement?> StartChildWorkflow(string workflowType, JsonElement? input, ChildWorkflowOptions? options, CodeLocation site = default)
     {
         _ensureOnScheduler("ExecuteChildWorkflowAsync");
+        if (options is { CancellationToken.IsCancellationRequested: true })
+        {
+            return Task.FromCanceled<JsonElement?>(options.CancellationToken);
+        }
         var seq = _nextSeq++;
         var workflowId = options?.WorkflowId ?? $"{WorkflowIdForChildren}-child-{seq}";
-        AddCommand(new StartChildWorkflowCommand(seq, workflowType, workflowId, options?.TaskQueue, input, (options?.ParentClosePolicy ?? ParentClosePolicy.Terminate).ToString()));
+        AddCommand(new StartChildWorkflowCommand(seq, workflowType, workflowId, options?.TaskQueue, input, (options?.ParentClosePolicy ?? ParentClosePolicy.Terminate).ToString(),
+            options?.RunTimeout, options?.ExecutionTimeout, options?.RetryPolicy?.ToInfo(),
+            options is { IdReusePolicy: not Contracts.Api.WorkflowIdReusePolicy.AllowDuplicate } ? options.IdReusePolicy.ToString() : null));
         var op = new PendingOperation(seq, OperationKind.ChildWorkflow, workflowType, workflowId)
         {
             Completion = new TaskCompletionSource<JsonElement?>(), Site = site, Order = NextWaitOrder(),
         };
         _pending.Add(seq, op);
+        if (options is { CancellationToken.CanBeCanceled: true })
+        {
+            op.Registration = options.CancellationToken.Register(() => CancelChild(op, options.CancellationType, options.CancellationToken));
+        }
         return op.Completion.Task;
     }
 
