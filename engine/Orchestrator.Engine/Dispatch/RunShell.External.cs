@@ -30,7 +30,8 @@ internal sealed partial class RunShell
                 return false;
             }
             var written = new Written();
-            var target = await LockTargetAsync(tx, request);
+            var trigger = RunDecider.TargetTrigger(request.Kind, request.SignalName, request.Input, request.Reason);
+            var target = await LockTargetAsync(tx, request, trigger);
             FailureInfo? failure = null;
             if (target is null)
             {
@@ -39,7 +40,7 @@ internal sealed partial class RunShell
             }
             else
             {
-                await DecideAndWriteAsync(tx, target, RunDecider.TargetTrigger(request.Kind, request.SignalName, request.Input, request.Reason), written);
+                await DecideAndWriteAsync(tx, target, trigger, written);
                 Log.ExternalRequestDelivered(logger, runId, seq, request.Kind, request.TargetWorkflowId);
             }
             var done = new ExternalRequestDoneTrigger(seq, request.Kind, target?.Run.RunId, failure);
@@ -58,9 +59,8 @@ internal sealed partial class RunShell
     /// The target's open run, locked together with the requesting run (in run id order), as a snapshot for the target's
     /// trigger; null when the target has no open run. A run that closed into a next one meanwhile is followed.
     /// </summary>
-    private async Task<RunSnapshot?> LockTargetAsync(NpgsqlTransaction tx, ExternalRequestRecord request)
+    private async Task<RunSnapshot?> LockTargetAsync(NpgsqlTransaction tx, ExternalRequestRecord request, RunTrigger trigger)
     {
-        var trigger = RunDecider.TargetTrigger(request.Kind, request.SignalName, request.Input, request.Reason);
         for (var lookup = 0; lookup < MaxTargetLookups; lookup++)
         {
             if (await externalRequests.OpenRunOfAsync(tx, request.TargetWorkflowId) is not { } targetRunId)

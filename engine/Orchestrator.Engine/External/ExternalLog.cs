@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(422, LogLevel.Warning, "Delivering run {RunId} request {Seq} failed; it is tried again at {DueAt:O}")]
     public static partial void ExternalRequestDeliveryFailed(ILogger logger, Guid runId, int seq, DateTime dueAt, Exception exception);
+
+    [LoggerMessage(423, LogLevel.Warning, "Looking for external requests due failed; the next look is at {NextLookAt:O}")]
+    public static partial void ExternalRequestSweepFailed(ILogger logger, DateTime nextLookAt, Exception exception);
 }

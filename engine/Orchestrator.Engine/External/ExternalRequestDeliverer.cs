@@ -54,7 +54,7 @@ internal sealed class ExternalRequestDeliverer(ExternalRequestQueue queue, Exter
             }
             catch (Exception e)
             {
-                Log.ExternalRequestDeliveryFailed(logger, Guid.Empty, 0, settings.UtcNow() + settings.SweepInterval, e); // PostgreSQL away: the next look
+                Log.ExternalRequestSweepFailed(logger, settings.UtcNow() + settings.SweepInterval, e); // PostgreSQL away: the next look
             }
         }
     }
