@@ -36,6 +36,29 @@ public sealed class TimelineTests : BunitContext
     }
 
     [Fact]
+    public void Build_CanceledActivity_EndsAtItsActivityCanceled_AndTheTableSaysHow()
+    {
+        List<Contracts.History.HistoryEvent> events =
+        [
+            .. Histories.FailingRun().Take(1),
+            Contracts.History.HistoryJson.CreateEvent(2, Contracts.History.EventTypes.ActivityScheduled, Histories.At(1),
+                new Contracts.History.ActivityScheduledAttributes(1, "Charge", System.Text.Json.JsonSerializer.SerializeToElement(Array.Empty<int>()))),
+            Contracts.History.HistoryJson.CreateEvent(3, Contracts.History.EventTypes.ActivityCancelRequested, Histories.At(2),
+                new Contracts.History.ActivityCancelRequestedAttributes(1, 2)),
+            Contracts.History.HistoryJson.CreateEvent(4, Contracts.History.EventTypes.ActivityCanceled, Histories.At(3),
+                new Contracts.History.ActivityCanceledAttributes(1, 2, 1, "The activity acknowledged the cancel request.")),
+        ];
+
+        var model = TimelineBuilder.Build(events, isOpen: true, now: Histories.At(10));
+
+        var charge = Assert.Single(model.Rows, r => r.Kind == TimelineKind.Activity);
+        Assert.Equal((TimelineOutcome.Canceled, Histories.At(3)), (charge.Bar.Outcome, charge.Bar.End));
+        Assert.Equal("Charge #1: canceled after 2 s", charge.Bar.Title);
+        Assert.Equal("seq 1 · scheduled #2", EventSummary.Describe(events[2]));
+        Assert.Equal("scheduled #2 · The activity acknowledged the cancel request.", EventSummary.Describe(events[3]));
+    }
+
+    [Fact]
     public void Build_OpenRun_RunningActivityExtendsToNowAndFailedAttemptsShow()
     {
         var model = TimelineBuilder.Build(Histories.FailingRun(), isOpen: true, now: Histories.At(20));

@@ -21,6 +21,8 @@ internal static class EventSummary
             EventTypes.ActivityCompleted => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Prefixed("result ", Json(a, "result"))),
             EventTypes.ActivityFailed => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Prefixed("attempt ", Num(a, "attempt")), Failure(a)),
             EventTypes.ActivityTimedOut => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Str(a, "timeoutType")),
+            EventTypes.ActivityCancelRequested => Join(Prefixed("seq ", Num(a, "seq")), Prefixed("scheduled #", Num(a, "scheduledEventId"))),
+            EventTypes.ActivityCanceled => Join(Prefixed("scheduled #", Num(a, "scheduledEventId")), Str(a, "detail")),
             EventTypes.TimerStarted => Join(Prefixed("seq ", Num(a, "seq")), Span(a, "duration"), Prefixed("fires ", Time(a, "fireAt"))),
             EventTypes.TimerFired or EventTypes.TimerCanceled => Prefixed("seq ", Num(a, "seq")) ?? "",
             EventTypes.SignalReceived => Join(Str(a, "signalName"), Json(a, "input")),

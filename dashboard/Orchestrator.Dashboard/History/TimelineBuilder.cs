@@ -36,12 +36,13 @@ internal static class TimelineBuilder
                 case EventTypes.ActivityStarted when activities.TryGetValue(Num(a, "scheduledEventId"), out var track):
                     track.Attempts.Add(((int)Num(a, "attempt"), e.Timestamp));
                     break;
-                case EventTypes.ActivityCompleted or EventTypes.ActivityFailed or EventTypes.ActivityTimedOut
+                case EventTypes.ActivityCompleted or EventTypes.ActivityFailed or EventTypes.ActivityTimedOut or EventTypes.ActivityCanceled
                     when activities.TryGetValue(Num(a, "scheduledEventId"), out var closed):
                     closed.Closed = (e.Timestamp, e.EventType switch
                     {
                         EventTypes.ActivityCompleted => TimelineOutcome.Completed,
                         EventTypes.ActivityFailed => TimelineOutcome.Failed,
+                        EventTypes.ActivityCanceled => TimelineOutcome.Canceled,
                         _ => TimelineOutcome.TimedOut,
                     });
                     break;
@@ -116,7 +117,9 @@ internal static class TimelineBuilder
                 // Never started: queued until it closed (e.g. schedule-to-start timeout) or until now.
                 var (end, outcome) = Closed ?? (timelineEnd, TimelineOutcome.Open);
                 yield return new TimelineRow(TimelineKind.Activity, label, eventId,
-                    new TimelineBar(scheduled, null, end, outcome, $"{label}: scheduled, not started ({Describe(outcome)})"));
+                    new TimelineBar(scheduled, null, end, outcome, outcome == TimelineOutcome.Canceled
+                        ? $"{label}: canceled after {TimeFormat.Duration(end - scheduled)}"
+                        : $"{label}: scheduled, not started ({Describe(outcome)})"));
                 yield break;
             }
             var attempts = Attempts.OrderBy(x => x.Started).ToList();
