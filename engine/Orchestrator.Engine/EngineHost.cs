@@ -93,6 +93,18 @@ internal static class EngineHost
         services.AddHostedService(sp => sp.GetRequiredService<External.ExternalRequestDeliverer>());
         services.AddSingleton<Updates.UpdateWaiters>();
         services.AddSingleton<Updates.WorkflowUpdates>();
+        services.AddSingleton(Batches.BatchSettings.Bind(builder.Configuration));
+        services.AddSingleton<BatchStore>();
+        services.AddSingleton<Batches.BatchTelemetry>();
+        services.AddSingleton<Batches.BatchExecutor>();
+        services.AddSingleton<Batches.BatchRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Batches.BatchRunner>());
+        services.AddSingleton<Batches.BatchService>();
+        services.AddSingleton(options.Retention);
+        services.AddSingleton<RetentionStore>();
+        services.AddSingleton<Retention.RetentionTelemetry>();
+        services.AddSingleton<Retention.RetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionSweeper>());
         services.AddMassTransit(x =>
         {
             x.AddConsumer<EngineConsumer>();
@@ -164,6 +176,7 @@ internal static class EngineHost
         app.MapScheduleApi();
         app.MapTriggerApi();
         app.MapSearchAttributeApi();
+        app.MapBatchApi();
         return app;
     }
 }

@@ -35,6 +35,9 @@ internal sealed class EngineOptions
     /// unset or empty, the API is open (a warning is logged at start). Workers and the dashboard send it with the same key.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>How long closed runs are kept, and how fast older ones are deleted (<c>Orchestrator:Retention</c>).</summary>
+    public Retention.RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Whether <see cref="ApiKey"/> is set, so every call but <c>/health/ready</c> needs it.</summary>
     public bool RequiresApiKey => !string.IsNullOrEmpty(ApiKey);
 

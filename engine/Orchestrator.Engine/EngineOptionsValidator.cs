@@ -49,6 +49,7 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         {
             errors.Add("Orchestrator:ApiKey may hold only visible ASCII characters (callers send it as header X-Api-Key).");
         }
+        errors.AddRange(options.Retention?.Check() ?? []);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
