@@ -14,14 +14,14 @@ namespace Orchestrator.Bench;
 /// other (engine tables truncated before each), writes <c>latest.json</c> (the issue's keys + machine, commit, timestamp)
 /// and <c>latest.details.json</c> (everything measured around them), and prints a markdown table.
 /// </summary>
-internal static class Harness
+internal static partial class Harness
 {
     public const string Usage = """
         usage: Orchestrator.Bench run --engine-dll PATH [--quick] [--port N] [--out DIR] [--logs DIR] [--commit SHA]
                                       [--only a,b,...] [--pg-stat-statements] [--isolate-queues]
         env:   Orchestrator__Postgres, Orchestrator__RabbitMq (required; the engine's broker user),
                ORCHESTRATOR_WORKER_RABBITMQ (the worker's broker user; default Orchestrator__RabbitMq)
-        scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000, longChainGrowth, localActivities, idle
+        scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000, longChainGrowth, localActivities, idle, retention
         --isolate-queues: an engine queue and a task queue of this run's own (for a broker other agents share)
         """;
 
@@ -97,7 +97,7 @@ internal static class Harness
         }
     }
 
-    private sealed class Bench(Options o)
+    private sealed partial class Bench(Options o)
     {
         private readonly Dictionary<string, double> _results = new(StringComparer.Ordinal);
         private readonly JsonObject _details = [];
@@ -176,6 +176,10 @@ internal static class Harness
             if (Wants("idle"))
             {
                 await Scenario("idleWorkflows10kRssMb", IdleAsync);
+            }
+            if (Wants("retention"))
+            {
+                await Scenario("retention", RetentionAsync);
             }
             await StopChildrenAsync();
 
@@ -737,7 +741,7 @@ internal static class Harness
 
         // ------------------------------------------------------------------ processes
 
-        private async Task StartChildrenAsync(bool truncate)
+        private async Task StartChildrenAsync(bool truncate, IReadOnlyDictionary<string, string>? engineSettings = null)
         {
             if (truncate)
             {
@@ -760,7 +764,12 @@ internal static class Harness
                 common["Orchestrator__Worker__EngineQueue"] = $"orchestrator-engine-bench-{_tag}";
                 common["Orchestrator__TaskQueue"] = TaskQueue;
             }
-            _engine = ChildProcess.Start("engine", o.EngineDll, ["--urls", EngineUrl.ToString().TrimEnd('/')], common,
+            var engineEnv = new Dictionary<string, string>(common, StringComparer.Ordinal);
+            foreach (var (key, value) in engineSettings ?? new Dictionary<string, string>())
+            {
+                engineEnv[key] = value;
+            }
+            _engine = ChildProcess.Start("engine", o.EngineDll, ["--urls", EngineUrl.ToString().TrimEnd('/')], engineEnv,
                 Path.Combine(o.LogDir, "engine.log"));
             await WaitReadyAsync();
             var workerEnv = new Dictionary<string, string>(common, StringComparer.Ordinal) { ["Orchestrator__EngineUrl"] = EngineUrl.ToString() };
@@ -950,7 +959,7 @@ internal static class Harness
         [
             "pgCeilingTps", "throughput1WorkflowsPerSec", "throughput10WorkflowsPerSec", "activitiesPerSec",
             "latency1P50Ms", "latency1P95Ms", "latency1P99Ms", "replay10kMs", "idleWorkflows10kRssMb", "commitsPerWorkflow1",
-            "fanOut2000ActivitiesPerSec", "longChainGrowth", "localActivitiesPerSec",
+            "fanOut2000ActivitiesPerSec", "longChainGrowth", "localActivitiesPerSec", "retentionDeletesPerSec", "retentionThroughput1Ratio",
         ];
 
         private string Table(string commit, JsonObject machine)
@@ -970,6 +979,8 @@ internal static class Harness
                 ("fanOut2000ActivitiesPerSec", ">= 1500", v => v >= 1500, "fanOut2000ActivitiesPerSec"),
                 ("longChainGrowth", "<= 1.2", v => v <= 1.2, "longChainGrowth"),
                 ("localActivitiesPerSec", ">= 10x ordinary", _ => LocalRatio() >= 10, "localActivitiesPerSec"),
+                ("retentionDeletesPerSec", ">= 5000", v => v >= 5000, "retention"),
+                ("retentionThroughput1Ratio", ">= 0.9", v => v >= 0.9, "retention"),
             ];
             var sb = new StringBuilder();
             sb.AppendLine(Inv, $"Commit {commit}, {machine["nproc"]} cores, {machine["memTotalMb"]} MB RAM, load {machine["loadAvgStart"]} -> {machine["loadAvgEnd"]}{(o.Quick ? " (QUICK run: smaller counts)" : "")}");

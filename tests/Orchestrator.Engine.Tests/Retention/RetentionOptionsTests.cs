@@ -12,11 +12,11 @@ public sealed class RetentionOptionsTests
                 .Select(v => KeyValuePair.Create(v.Item1, (string?)v.Item2))).Build());
 
     [Fact]
-    public void Defaults_Keep30Days_InBatchesOf500()
+    public void Defaults_Keep30Days_InBatchesOf1000()
     {
         var retention = From().Retention;
 
-        Assert.Equal((TimeSpan.FromDays(30), 500, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100), true),
+        Assert.Equal((TimeSpan.FromDays(30), 1000, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100), true),
             (retention.ClosedRuns, retention.BatchSize, retention.Interval, retention.BatchPause, retention.Enabled));
     }
 
