@@ -105,6 +105,7 @@ internal static class EngineHost
         services.AddSingleton<Retention.RetentionTelemetry>();
         services.AddSingleton<Retention.RetentionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionSweeper>());
+        services.AddSingleton<Reset.ResetService>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<EngineConsumer>();
@@ -177,6 +178,7 @@ internal static class EngineHost
         app.MapTriggerApi();
         app.MapSearchAttributeApi();
         app.MapBatchApi();
+        app.MapResetApi();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Orchestrator.Sdk;
 using Orchestrator.TestWorker;
 
+ResetDeploy.Fixed = Environment.GetEnvironmentVariable(ResetDeploy.FixedVariable) == "1"; // which build of ResetOrderWorkflow runs
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddWorkflow<ThreeStepWorkflow>()
@@ -59,5 +60,7 @@ builder.Services.AddOrchestratorWorker(builder.Configuration, w => w
     .AddActivities<LocalActivityCalls>()
     .AddWorkflow<ChargeWithTimeoutWorkflow>()
     .AddWorkflow<CancelChildWorkflow>()
-    .AddActivities<CancellationActivities>());
+    .AddActivities<CancellationActivities>()
+    .AddWorkflow<ResetOrderWorkflow>()
+    .AddActivities<ResetActivities>());
 await builder.Build().RunAsync();

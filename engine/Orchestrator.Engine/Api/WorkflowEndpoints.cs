@@ -305,7 +305,8 @@ internal static class WorkflowEndpoints
         return new WorkflowDescription(run.WorkflowId, run.RunId.ToString(), run.WorkflowType, run.TaskQueue, Enum.Parse<WorkflowStatus>(run.Status),
             ParseJson(run.Input), ParseJson(run.Result), ParseFailure(run.Failure), Utc(run.StartedAt)!.Value, Utc(run.ClosedAt),
             run.PreviousRunId?.ToString(), run.NextRunId?.ToString(), run.ParentWorkflowId, run.ParentRunId?.ToString(),
-            run.NextEventId - 1, pending, task, Visibility.SearchAttributeRules.Read(run.SearchAttributes));
+            run.NextEventId - 1, pending, task, Visibility.SearchAttributeRules.Read(run.SearchAttributes),
+            run.ResetFromRunId?.ToString(), run.ResetToRunId?.ToString());
     }
 
     private static DateTimeOffset? Utc(DateTime? value) =>

@@ -348,9 +348,9 @@ internal static partial class RunDecider
 
     // ---- commands ----
 
-    private static string TimerKey(int seq) => $"t{seq}";
+    internal static string TimerKey(int seq) => $"t{seq}";
 
-    private sealed record TimerPayload(int Seq, long StartedEventId);
+    internal sealed record TimerPayload(int Seq, long StartedEventId);
 
     /// <param name="d">The decision.</param>
     /// <param name="command">The command.</param>

@@ -44,6 +44,12 @@ internal sealed record WorkflowRunRecord
 
     /// <summary>The run's search attributes as stored (a JSON object), null when it has none.</summary>
     public string? SearchAttributes { get; init; }
+
+    /// <summary>The run this one was reset from (<c>POST .../reset</c>), if any.</summary>
+    public Guid? ResetFromRunId { get; init; }
+
+    /// <summary>The run this one was last reset into, if any.</summary>
+    public Guid? ResetToRunId { get; init; }
 }
 
 /// <summary>Run statuses as stored and as the API shows them.</summary>

@@ -10,7 +10,7 @@ internal static class SqlStatements
         run_id, workflow_id, workflow_type, task_queue, status, input::text AS input, result::text AS result,
         failure::text AS failure, started_at, closed_at, previous_run_id, next_run_id, parent_workflow_id,
         parent_run_id, trace_parent, cancel_requested, next_event_id, parent_seq, parent_close_policy, parent_notified, run_timeout,
-        retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes, execution_deadline
+        retry_policy::text AS retry_policy, attempt, search_attributes::text AS search_attributes, execution_deadline, reset_from_run_id, reset_to_run_id
         """;
 
     public const string InsertRun = """

@@ -41,7 +41,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         var document = await DocumentAsync();
         var operations = Operations(document).ToList();
 
-        Assert.Equal(35, operations.Count); // 14 of workflows (3 of updates), 9 of schedules, 1 count by query, 2 of search attributes, 5 of triggers, 1 event entry, 3 of batches
+        Assert.Equal(36, operations.Count); // 15 of workflows (3 of updates, 1 reset), 9 of schedules, 1 count by query, 2 of search attributes, 5 of triggers, 1 event entry, 3 of batches
         var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
         Assert.Equal(("apiKey", "header", "X-Api-Key"), ((string?)scheme["type"], (string?)scheme["in"], (string?)scheme["name"]));
         foreach (var (name, operation) in operations)

@@ -24,6 +24,8 @@ namespace Orchestrator.Contracts.Api;
 /// <param name="PendingActivities">The activities scheduled and not yet closed (describe of an open run only).</param>
 /// <param name="PendingWorkflowTask">The open workflow task, if any (describe of an open run only).</param>
 /// <param name="SearchAttributes">The run's search attributes (name to value); empty when it has none.</param>
+/// <param name="ResetFromRunId">The run this one was reset from (<c>POST .../reset</c>), if any.</param>
+/// <param name="ResetToRunId">The run this one was reset into (the latest, when it was reset more than once), if any.</param>
 public sealed record WorkflowDescription(
     string WorkflowId,
     string RunId,
@@ -42,7 +44,9 @@ public sealed record WorkflowDescription(
     long HistoryLength,
     IReadOnlyList<PendingActivity>? PendingActivities = null,
     PendingWorkflowTask? PendingWorkflowTask = null,
-    IReadOnlyDictionary<string, JsonElement>? SearchAttributes = null)
+    IReadOnlyDictionary<string, JsonElement>? SearchAttributes = null,
+    string? ResetFromRunId = null,
+    string? ResetToRunId = null)
 {
     /// <summary>Whether the run is open.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
