@@ -48,6 +48,9 @@ internal sealed class CliContext : IDisposable
 
     public bool ErrorIsTerminal => _terminal.ErrorIsTerminal;
 
+    /// <summary>stdin, when a person at a terminal can answer a question on it; else null (a pipe, a file, a script, CI).</summary>
+    public TextReader? Interactive => _terminal.InIsTerminal ? _terminal.In : null;
+
     /// <summary>Tables and colour on stdout.</summary>
     public IAnsiConsole Console { get; }
 

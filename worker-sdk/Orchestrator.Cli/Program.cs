@@ -15,6 +15,10 @@ internal static class Program
         CancellationToken cancellationToken = default) =>
         RunAsync(args, new CliTerminal(output, error, environment ?? (_ => null)), handleCtrlC: false, cancellationToken);
 
+    /// <summary>Runs one command line on <paramref name="terminal"/> (the tests' seam for stdin and terminals).</summary>
+    internal static Task<int> RunAsync(string[] args, CliTerminal terminal, CancellationToken cancellationToken = default) =>
+        RunAsync(args, terminal, handleCtrlC: false, cancellationToken);
+
     private static async Task<int> RunAsync(string[] args, CliTerminal terminal, bool handleCtrlC, CancellationToken cancellationToken = default)
     {
         var globals = new GlobalOptions();
@@ -27,6 +31,7 @@ internal static class Program
             WorkflowCommand.Create(terminal, globals),
             ScheduleCommand.Create(terminal, globals),
             TriggerCommand.Create(terminal, globals),
+            BatchCommand.Create(terminal, globals),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

@@ -23,3 +23,9 @@ public sealed record ActionResult(HttpStatusCode StatusCode, string Message, boo
 /// engine took the update (200, 202), its state: <c>Completed</c> with the handler's result, <c>Failed</c> with its failure, or <c>Accepted</c>.
 /// </summary>
 public sealed record UpdateResult(ActionResult Answer, WorkflowUpdateResponse? Update = null);
+
+/// <summary>The answer to starting a batch: <see cref="Answer"/> as for every action and, when the engine took it (201), the batch; a bad query's <paramref name="Position"/>.</summary>
+public sealed record BatchStartResult(ActionResult Answer, StartBatchResponse? Batch = null, int? Position = null);
+
+/// <summary>The answer to canceling a batch: <see cref="Answer"/> as for every action and, when the engine took it, the batch as it is now.</summary>
+public sealed record BatchCancelResult(ActionResult Answer, BatchDescription? Batch = null);

@@ -11,7 +11,7 @@ namespace Orchestrator.Dashboard.Api;
 /// The dashboard's typed client of the engine's REST API (<c>/api/v1</c>). Never throws for an HTTP error:
 /// every call returns the engine's answer, with the problem+json title and detail as the error text.
 /// </summary>
-internal sealed class EngineApiClient(HttpClient http)
+internal sealed partial class EngineApiClient(HttpClient http)
 {
     private static readonly JsonSerializerOptions Json = HistoryJson.Options;
 
@@ -175,7 +175,7 @@ internal sealed class EngineApiClient(HttpClient http)
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                return new(response.StatusCode, default, ProblemText(response.StatusCode, body));
+                return new(response.StatusCode, default, ProblemText(response.StatusCode, body), ProblemPosition(body));
             }
             try
             {

@@ -1,11 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Components.Authorization;
+using Orchestrator.Contracts.Api;
 using Orchestrator.Dashboard.Security;
 
 namespace Orchestrator.Dashboard.Api;
 
 /// <summary>
-/// Signal, update, cancel and terminate (and a schedule's pause, unpause and trigger), for the signed-in user of this circuit: sent to the engine only when that user has the
+/// Signal, update, cancel and terminate (and a schedule's pause, unpause and trigger, and batches), for the signed-in user of this circuit: sent to the engine only when that user has the
 /// operator role, else refused here with 403 (whatever the page showed). Every action is logged with its user.
 /// </summary>
 internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStateProvider authentication, ILogger<WorkflowActions> logger)
@@ -44,6 +45,45 @@ internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStat
 
     public Task<ActionResult> TriggerScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
         => RunAsync("trigger", "schedule " + scheduleId, () => engine.TriggerScheduleAsync(scheduleId, cancellationToken));
+
+    /// <summary>
+    /// Starts a batch over the open runs of <paramref name="request"/>'s query (logged as e.g. <c>terminate batch</c> to <c>runs of QUERY</c>):
+    /// the batch id and total when the engine took it.
+    /// </summary>
+    public async Task<BatchStartResult> StartBatchAsync(StartBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        var action = request.Operation.ToString().ToLowerInvariant() + " batch" + (request.SignalName is { } name ? " " + name : "");
+        var target = "runs of " + request.Query;
+        var (user, refusal) = await CheckAsync(action, target);
+        if (refusal is not null)
+        {
+            return new BatchStartResult(refusal);
+        }
+        var answer = await engine.StartBatchAsync(request, cancellationToken);
+        var result = answer is { IsSuccess: true, Value: { } started }
+            ? new BatchStartResult(new ActionResult(answer.StatusCode, $"{(int)answer.StatusCode} {answer.StatusCode}"), started)
+            : new BatchStartResult(new ActionResult(answer.StatusCode, answer.Error ?? $"{(int)answer.StatusCode} {answer.StatusCode}"), null, answer.Position);
+        Log.ActionSent(logger, user, action, target, result.Batch is { } b ? $"{result.Answer.Message}, batch {b.BatchId} of {b.Total} runs" : result.Answer.Message);
+        return result;
+    }
+
+    /// <summary>Cancels a batch: no run is acted on after the engine answers; the batch as it is then.</summary>
+    public async Task<BatchCancelResult> CancelBatchAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        const string action = "cancel batch";
+        var target = "batch " + batchId;
+        var (user, refusal) = await CheckAsync(action, target);
+        if (refusal is not null)
+        {
+            return new BatchCancelResult(refusal);
+        }
+        var answer = await engine.CancelBatchAsync(batchId, cancellationToken);
+        var result = answer is { IsSuccess: true, Value: { } batch }
+            ? new BatchCancelResult(new ActionResult(answer.StatusCode, $"{(int)answer.StatusCode} {answer.StatusCode}"), batch)
+            : new BatchCancelResult(new ActionResult(answer.StatusCode, answer.Error ?? $"{(int)answer.StatusCode} {answer.StatusCode}"));
+        Log.ActionSent(logger, user, action, target, result.Answer.Message);
+        return result;
+    }
 
     private async Task<ActionResult> RunAsync(string action, string workflowId, Func<Task<ActionResult>> send)
     {
