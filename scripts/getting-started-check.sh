@@ -85,7 +85,7 @@ printf '{"solution":{"path":"%s","projects":[%s]}}\n' "$REPO/Orchestrator.sln" \
 pack_args=(-c "$CONFIGURATION" -o "$WORK/feed" --version-suffix "$SUFFIX" -nologo -v q)
 [[ $NO_BUILD == 1 ]] && pack_args+=(--no-build)
 dotnet pack "$WORK/packages.slnf" "${pack_args[@]}" < /dev/null > "$WORK/pack.log" 2>&1 || { cat "$WORK/pack.log" >&2; fail "dotnet pack"; }
-for p in Orchestrator.Contracts Orchestrator.Sdk Orchestrator.Templates; do
+for p in Orchestrator.Contracts Orchestrator.Sdk Orchestrator.Testing Orchestrator.Templates; do   # the template's tests use Orchestrator.Testing
   [[ -f "$WORK/feed/$p.$VERSION.nupkg" ]] || fail "dotnet pack made no $p.$VERSION.nupkg (feed: $(ls "$WORK/feed" | tr '\n' ' '))"
 done
 # the libraries: symbols beside them, license, readme and project URL inside (docs/releasing.md)
@@ -141,10 +141,12 @@ dotnet new orchestrator-worker -n Shop.Worker --no-update-check < /dev/null >> "
 cd Shop.Worker
 grep -q "<OrchestratorVersion>$VERSION</OrchestratorVersion>" Directory.Build.props || fail "the worker does not reference Orchestrator $VERSION: $(cat Directory.Build.props)"
 
-# --- 5. build it and run its tests (the replay test replays the history the template ships) ---
+# --- 5. build it and run its tests (the workflow in memory with WorkflowTestEnvironment, the replay of the history the
+# template ships, the activity) ---
 say "dotnet test of Shop.Worker (restores and builds both projects)"
 dotnet test -nologo < /dev/null > "$WORK/test.log" 2>&1 || { cat "$WORK/test.log" >&2; fail "dotnet test of the new worker"; }
-grep -Eq "Passed!.* Passed: +2," "$WORK/test.log" || { cat "$WORK/test.log" >&2; fail "the worker's tests did not both pass"; }
+grep -Eq "Passed!.* Passed: +3," "$WORK/test.log" || { cat "$WORK/test.log" >&2; fail "the worker's 3 tests did not all pass"; }
+grep -qi "\"Orchestrator.Testing/$VERSION\"" tests/Shop.Worker.Tests/obj/project.assets.json || fail "the worker's tests were not restored with Orchestrator.Testing $VERSION"
 grep -qi "\"Orchestrator.Sdk/$VERSION\"" src/Shop.Worker/obj/project.assets.json || fail "the worker was not restored with Orchestrator.Sdk $VERSION"
 say "restored into the private package folder: $(ls "$NUGET_PACKAGES" | tr '\n' ' ')(the rest from the machine's cache)"
 

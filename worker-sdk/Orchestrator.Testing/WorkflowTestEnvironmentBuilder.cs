@@ -1,3 +1,5 @@
+using Orchestrator.Contracts.Api;
+using Orchestrator.Engine.Visibility;
 using Orchestrator.Sdk.Runtime;
 
 namespace Orchestrator.Testing;
@@ -14,6 +16,8 @@ public sealed class WorkflowTestEnvironmentBuilder
     internal ActivityRegistry Activities { get; } = new();
 
     internal Dictionary<Type, object> ActivityObjects { get; } = [];
+
+    internal Dictionary<string, SearchAttributeType> SearchAttributes { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Registers the workflow class <typeparamref name="TWorkflow"/> (marked <c>[Workflow]</c>).</summary>
     /// <typeparam name="TWorkflow">The workflow class.</typeparam>
@@ -47,6 +51,33 @@ public sealed class WorkflowTestEnvironmentBuilder
     public WorkflowTestEnvironmentBuilder AddActivity(string name, Delegate activity)
     {
         Activities.Add(name, activity);
+        return this;
+    }
+
+    /// <summary>
+    /// Registers search attribute <paramref name="name"/> of <paramref name="type"/>, as <c>POST /api/v1/search-attributes</c>
+    /// does on an engine (<c>env.Client.RegisterSearchAttributeAsync</c> registers more later): starts may then carry it,
+    /// workflows may upsert it, and list and count queries may use it.
+    /// </summary>
+    /// <param name="name">A letter followed by letters, digits or '_' (not a built-in field such as WorkflowId).</param>
+    /// <param name="type">Its type.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is not one the engine accepts, or it was given with another type.</exception>
+    public WorkflowTestEnvironmentBuilder AddSearchAttribute(string name, SearchAttributeType type)
+    {
+        if (SearchAttributeRules.CheckName(name) is { } error)
+        {
+            throw new ArgumentException(error, nameof(name));
+        }
+        if (!Enum.IsDefined(type))
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "Not a search attribute type.");
+        }
+        if (SearchAttributes.TryGetValue(name, out var existing) && existing != type)
+        {
+            throw new ArgumentException($"Search attribute '{name}' was added with type {existing}.", nameof(type));
+        }
+        SearchAttributes[name] = type;
         return this;
     }
 }

@@ -20,7 +20,11 @@ internal sealed class MemoryRun(WorkflowRunRecord run)
 
     public bool IsOpen => Run.Status == RunStatus.Running;
 
-    /// <summary>The earliest time something of this run falls due: a timer, an activity retry, a workflow task retry.</summary>
+    /// <summary>
+    /// The earliest time something of this run falls due: a timer, an activity retry, an attempt's heartbeat or start-to-close
+    /// deadline (only an attempt suspended on the virtual clock is still dispatched once the environment is at rest), a
+    /// workflow task retry.
+    /// </summary>
     public DateTime? NextDue()
     {
         DateTime? next = null;
@@ -29,7 +33,7 @@ internal sealed class MemoryRun(WorkflowRunRecord run)
         {
             Take(t.FireAt);
         }
-        foreach (var a in Activities.Values.Where(a => a.State == TaskState.Scheduled))
+        foreach (var a in Activities.Values.Where(Checked))
         {
             Take(a.DispatchAfter);
         }
@@ -47,7 +51,7 @@ internal sealed class MemoryRun(WorkflowRunRecord run)
         {
             yield return new TimersDueTrigger();
         }
-        foreach (var a in Activities.Values.Where(a => a.State == TaskState.Scheduled && a.DispatchAfter <= now).OrderBy(a => a.ScheduledEventId).ToList())
+        foreach (var a in Activities.Values.Where(a => Checked(a) && a.DispatchAfter <= now).OrderBy(a => a.ScheduledEventId).ToList())
         {
             yield return new ActivityDueTrigger(a.ScheduledEventId);
         }
@@ -56,4 +60,7 @@ internal sealed class MemoryRun(WorkflowRunRecord run)
             yield return new WorkflowTaskDueTrigger();
         }
     }
+
+    /// <summary>The activity rows the engine's sweeper looks at when they fall due: waiting to be sent, or sent and running (or being canceled).</summary>
+    private static bool Checked(ActivityTaskRow row) => row.State is TaskState.Scheduled or TaskState.Dispatched or TaskState.Canceling;
 }

@@ -11,14 +11,21 @@ namespace Orchestrator.Testing.InMemory;
 /// no effects changes nothing). Messages the decisions send wait in <see cref="Outbox"/> for the in-memory worker.
 /// Not thread-safe: the environment calls it under its lock.
 /// </summary>
-internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
+internal sealed partial class MemoryShell(EngineSettings settings, Func<DateTime> clock)
 {
     private readonly Dictionary<Guid, MemoryRun> _runs = [];
     private readonly Dictionary<string, Guid> _latest = new(StringComparer.Ordinal);
     private readonly Random _random = new(19);
 
-    /// <summary>Workflow and activity task messages to deliver, in the order sent.</summary>
+    /// <summary>
+    /// Workflow and activity task messages to deliver, and requests to other workflows (<see cref="ExternalDelivery"/>), in
+    /// the order sent.
+    /// </summary>
     public Queue<object> Outbox { get; } = new();
+
+    public EngineSettings Settings => settings;
+
+    public DateTime Now => clock();
 
     public IEnumerable<MemoryRun> Runs => _runs.Values;
 
@@ -28,9 +35,9 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
 
     private DecisionContext Context() => new(clock(), settings, newSeed: _random.NextInt64, jitter: _random.NextDouble);
 
-    public WorkflowRunRecord Start(StartWorkflowRequest request)
+    public WorkflowRunRecord Start(StartWorkflowRequest request, SignalTrigger? initialSignal = null)
     {
-        var created = RunDecider.Start(request, Context());
+        var created = RunDecider.Start(request, Context(), initialSignal);
         Create(created);
         return created.Run;
     }
@@ -46,7 +53,7 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
         var effects = RunDecider.Decide(snapshot, trigger, Context());
         if (!effects.IsEmpty)
         {
-            Apply(run, snapshot, trigger.Needs, effects);
+            Apply(run, snapshot, trigger, effects);
         }
         return true;
     }
@@ -55,11 +62,11 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
     {
         var needs = trigger.Needs;
         var now = clock();
-        var childIds = trigger switch
+        var (childIds, canceledSeqs, reuseIds) = trigger switch
         {
-            WorkflowTaskCompletedTrigger t => t.ChildWorkflowIds,
-            ActivityCompletedTrigger t => t.ChildWorkflowIds,
-            _ => [],
+            WorkflowTaskCompletedTrigger t => (t.ChildWorkflowIds, t.CanceledActivitySeqs, t.ReusePolicyChildIds),
+            ActivityCompletedTrigger t => (t.ChildWorkflowIds, t.CanceledActivitySeqs, t.ReusePolicyChildIds),
+            _ => ([], [], []),
         };
         ActivityTaskRow? activity = trigger is IActivityTrigger a && needs.HasFlag(SnapshotNeeds.Activity) ? run.Activities.GetValueOrDefault(a.ScheduledEventId) : null;
         IReadOnlyList<StoredEvent>? tail = needs.HasFlag(SnapshotNeeds.Tail) && run.Task is { State: TaskState.Idle } idle
@@ -73,12 +80,20 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
                 ? run.Timers.Values.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).Select(t => new TimerTaken(t.TimerKey, t.Payload)).ToList()
                 : [],
             OpenWorkflowIds = childIds.Where(id => Latest(id) is { IsOpen: true }).ToHashSet(),
+            LatestRunStatuses = run.IsOpen
+                ? reuseIds.Distinct(StringComparer.Ordinal).Select(id => (id, Latest(id))).Where(l => l.Item2 is not null)
+                    .ToDictionary(l => l.id, l => l.Item2!.Run.Status, StringComparer.Ordinal)
+                : new Dictionary<string, string>(),
+            CanceledActivities = run.IsOpen
+                ? run.Activities.Values.Where(a => canceledSeqs.Contains(a.Seq)).OrderBy(a => a.ScheduledEventId).ToList()
+                : [],
             Child = trigger is ChildClosedTrigger c ? Get(c.ChildRunId)?.Run : null,
         };
     }
 
-    private void Apply(MemoryRun run, RunSnapshot snapshot, SnapshotNeeds needs, RunEffects effects)
+    private void Apply(MemoryRun run, RunSnapshot snapshot, RunTrigger trigger, RunEffects effects)
     {
+        var needs = trigger.Needs;
         var before = run.Run;
         // what the snapshot took is gone unless the decision puts it back (as the engine's DELETE ... RETURNING)
         if (needs.HasFlag(SnapshotNeeds.TakeBuffered) || effects.BufferedConsumed)
@@ -94,7 +109,11 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
         {
             run.History.Add(new StoredEvent(next++, e.EventType, e.Timestamp, e.AttributesJson));
         }
-        run.Run = run.Run with { NextEventId = next, CancelRequested = run.Run.CancelRequested || effects.SetCancelRequested };
+        run.Run = run.Run with
+        {
+            NextEventId = next, CancelRequested = run.Run.CancelRequested || effects.SetCancelRequested,
+            SearchAttributes = effects.SearchAttributes is { } attributes ? attributes.Json : run.Run.SearchAttributes,
+        };
         foreach (var operation in effects.Operations)
         {
             switch (operation)
@@ -108,9 +127,13 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
                     run.Activities.Clear();
                     run.Timers.Clear();
                     run.Buffered.Clear();
+                    FailUnfinishedUpdates(run.Run, effects);
+                    ApplyParentClosePolicy(run.Run);
                     break;
             }
         }
+        CompleteUpdates(run.Run, effects);
+        RecordExternalRequests(run.Run, effects);
         if (run.IsOpen)
         {
             ApplyRows(run, effects);
@@ -133,9 +156,24 @@ internal sealed class MemoryShell(EngineSettings settings, Func<DateTime> clock)
                 : null;
             Outbox.Enqueue(TaskMessages.Build(before, task, effects.Events, stored));
         }
-        if (effects.Close is { NextRunId: null } closed && closed.Status != RunStatus.ContinuedAsNew && before.ParentRunId is { } parent)
+        // as RunShell: the parent hears of a close its child decided itself, not of one its own close policy caused
+        if (effects.Close is { NextRunId: null } closed && closed.Status != RunStatus.ContinuedAsNew && before.ParentRunId is { } parent
+            && trigger is not ParentClosedTrigger)
         {
             Execute(parent, new ChildClosedTrigger(before.RunId));
+        }
+    }
+
+    /// <summary>
+    /// The run closed: each open child (of any generation: a continued child keeps its parent) is terminated (the default),
+    /// asked to cancel, or left running (<c>Abandon</c>), as <c>RunShell.ApplyParentClosePolicyAsync</c> does.
+    /// </summary>
+    private void ApplyParentClosePolicy(WorkflowRunRecord parent)
+    {
+        var children = _runs.Values.Where(r => r.IsOpen && r.Run.ParentRunId == parent.RunId).OrderBy(r => r.Run.StartedAt).ToList();
+        foreach (var child in children.Where(c => c.Run.ParentClosePolicy != "Abandon"))
+        {
+            Execute(child.Run.RunId, new ParentClosedTrigger(parent.RunId, parent.Status, child.Run.ParentClosePolicy));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Contracts;
 using Orchestrator.Contracts.History;
@@ -15,7 +16,7 @@ namespace Orchestrator.Testing.InMemory;
 /// <see cref="ActivityInvoker"/>; returns the answer as the trigger the engine would decide. Local activities run as a
 /// worker runs them (<see cref="LocalActivityDriver"/>), their in-task back-offs skipped (time is virtual here).
 /// </summary>
-internal sealed class MemoryWorker(WorkflowRegistry workflows, ActivityRegistry registry, ActivityInvoker activities, WorkflowRuntimeOptions options)
+internal sealed partial class MemoryWorker(WorkflowRegistry workflows, ActivityRegistry registry, ActivityInvoker activities, WorkflowRuntimeOptions options)
 {
     private const string Identity = "Orchestrator.Testing";
 
@@ -52,11 +53,25 @@ internal sealed class MemoryWorker(WorkflowRegistry workflows, ActivityRegistry 
         }
     }
 
-    public async Task<RunTrigger> RunActivityAsync(ActivityTaskMessage task, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    /// <summary>Runs an attempt (its heartbeats recorded by <paramref name="heartbeat"/>), inside <paramref name="attempt"/>'s async flow.</summary>
+    public async Task<RunTrigger> RunActivityAsync(MemoryAttempt attempt, DateTimeOffset startedAt, Action<JsonElement?> heartbeat)
     {
-        var context = new ActivityExecutionContext(task.ActivityName, task.WorkflowId, task.RunId.ToString(), task.Attempt, cancellationToken,
-            heartbeat: null, heartbeatDetails: task.HeartbeatDetails, jsonSerializerOptions: options.JsonSerializerOptions);
+        var task = attempt.Message;
+        MemoryAttempt.Current = attempt;
+        var context = new ActivityExecutionContext(task.ActivityName, task.WorkflowId, task.RunId.ToString(), task.Attempt, attempt.Cancellation.Token,
+            heartbeat: (_, details) =>
+            {
+                heartbeat(details);
+                return Task.CompletedTask;
+            },
+            heartbeatDetails: task.HeartbeatDetails, jsonSerializerOptions: options.JsonSerializerOptions);
         var result = await activities.InvokeAsync(context, task.Input).ConfigureAwait(false);
+        if (result.Failure is { } stopped && attempt.CancelRequested)
+        {
+            // as ActivityTaskHandler: the attempt gave up on the workflow's cancel request (the engine records ActivityCanceled)
+            result = new ActivityResult(null, new FailureInfo(ActivityFailureTypes.Canceled,
+                $"The activity stopped on the workflow's cancel request ({stopped.Type}: {stopped.Message})."));
+        }
         return result.Failure is { } failure
             ? new ActivityFailedTrigger(new ActivityTaskFailedMessage(task.RunId, task.ScheduledEventId, task.Attempt, failure, Identity) { StartedAt = startedAt })
             : new ActivityCompletedTrigger(new ActivityTaskCompletedMessage(task.RunId, task.ScheduledEventId, task.Attempt, result.Result, Identity) { StartedAt = startedAt });

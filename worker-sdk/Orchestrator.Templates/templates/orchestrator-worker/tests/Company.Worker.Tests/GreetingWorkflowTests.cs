@@ -1,9 +1,29 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Sdk;
+using Orchestrator.Testing;
 
 namespace Company.Worker.Tests;
 
 public sealed class GreetingWorkflowTests
 {
+    /// <summary>
+    /// Runs the workflow in memory, in milliseconds: the engine's own decisions, this worker's code, no servers. Timers and
+    /// retry back-offs pass on a virtual clock; give activities as objects (your fakes inside) or as lambdas, e.g.
+    /// <c>.AddActivity("ComposeGreeting", (string name) =&gt; attempt++ == 0 ? throw new TimeoutException() : $"Hi, {name}")</c>.
+    /// </summary>
+    [Fact(Timeout = 30_000)]
+    public async Task GreetingWorkflow_ComposesTheGreeting_InMemory()
+    {
+        await using var env = await WorkflowTestEnvironment.StartAsync(w => w
+            .AddWorkflow<GreetingWorkflow>()
+            .AddActivities(new GreetingActivities(NullLogger<GreetingActivities>.Instance)));
+
+        var handle = await env.Client.StartWorkflowAsync("GreetingWorkflow", new GreetingInput("Ana"), new StartWorkflowOptions { WorkflowId = "greeting-1" });
+
+        Assert.Equal("Hello, Ana!", await handle.GetResultAsync<string>());
+        await env.AssertHistoryAsync("greeting-1", h => h.Completed().ActivityCompleted("ComposeGreeting", times: 1));
+    }
+
     /// <summary>
     /// Replays a recorded history against today's code: a change that running workflows could not replay (another
     /// activity, another order, a timer where there was an activity) fails here with a NonDeterminismException naming the
@@ -22,7 +42,7 @@ public sealed class GreetingWorkflowTests
     [Fact(Timeout = 30_000)]
     public async Task ComposeGreeting_NamesThePerson()
     {
-        var activities = new GreetingActivities(Microsoft.Extensions.Logging.Abstractions.NullLogger<GreetingActivities>.Instance);
+        var activities = new GreetingActivities(NullLogger<GreetingActivities>.Instance);
 
         Assert.Equal("Hello, Ana!", await activities.ComposeGreetingAsync("Ana"));
     }
