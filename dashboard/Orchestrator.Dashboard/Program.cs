@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Dashboard;
 using Orchestrator.Dashboard.Api;
 using Orchestrator.Dashboard.Components;
+using Orchestrator.Dashboard.History;
 using Orchestrator.Dashboard.Security;
 
 if (args is [HashPasswordCommand.Name, ..])
@@ -54,6 +55,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapHistoryDownload();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 if (app.Services.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value.AllowAnonymous)
 {

@@ -4,7 +4,7 @@ namespace Orchestrator.Dashboard.Api;
 internal static class BatchQuery
 {
     /// <summary>
-    /// The query of the runs the list shows: its query as written when no other filter is set (so that a problem's
+    /// The query of the runs the list shows (its time range included: <see cref="ListQuery.Of"/>): its query as written when no other filter is set (so that a problem's
     /// <c>position</c> points into the text the user wrote), else its condition AND the filters (status, workflow type, id
     /// prefix), with its ORDER BY kept last. Null when the view has neither: a batch needs a query.
     /// </summary>
@@ -23,7 +23,8 @@ internal static class BatchQuery
         {
             conditions.Add($"WorkflowId STARTS_WITH {Quoted(prefix.Trim())}");
         }
-        var query = string.IsNullOrWhiteSpace(filter.Query) ? null : filter.Query.Trim();
+        var query = ListQuery.Of(filter)?.Trim(); // with the list's time range, if any
+        query = string.IsNullOrWhiteSpace(query) ? null : query;
         if (conditions.Count == 0)
         {
             return query;

@@ -17,20 +17,25 @@ internal sealed partial class EngineApiClient(HttpClient http)
 
     public Uri? BaseAddress => http.BaseAddress;
 
-    public Task<ApiResult<WorkflowListPage>> ListWorkflowsAsync(WorkflowFilter filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
-        => GetAsync<WorkflowListPage>("api/v1/workflows" + Query(
-            ("query", filter.Query), ("status", filter.Status), ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix),
-            ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken);
+    /// <summary>A page of the list; a bad query's position is given in the filter's own query (<see cref="ListQuery"/> adds the time range).</summary>
+    public async Task<ApiResult<WorkflowListPage>> ListWorkflowsAsync(WorkflowFilter filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+    {
+        var list = await GetAsync<WorkflowListPage>("api/v1/workflows" + Query(
+            ("query", ListQuery.Of(filter)), ("status", filter.Status), ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix),
+            ("pageSize", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("pageToken", pageToken)), cancellationToken).ConfigureAwait(false);
+        return list with { Position = ListQuery.PositionInQuery(filter, list.Position) };
+    }
 
     /// <summary>Runs per status of the filter (its status left out); with a query, by <c>GET .../count?groupBy=ExecutionStatus</c>.</summary>
     public async Task<ApiResult<WorkflowCounts>> CountWorkflowsAsync(WorkflowFilter filter, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(filter.Query))
+        var text = ListQuery.Of(filter);
+        if (string.IsNullOrWhiteSpace(text))
         {
             return await GetAsync<WorkflowCounts>("api/v1/workflows/counts" + Query(
                 ("workflowType", filter.WorkflowType), ("workflowIdPrefix", filter.WorkflowIdPrefix)), cancellationToken).ConfigureAwait(false);
         }
-        var query = WithoutOrder(filter.Query);
+        var query = WithoutOrder(text);
         if (filter.WorkflowType is { } type)
         {
             query = $"({query}) AND WorkflowType = '{type.Replace("'", "''", StringComparison.Ordinal)}'";
@@ -42,7 +47,7 @@ internal sealed partial class EngineApiClient(HttpClient http)
         var grouped = await GetAsync<WorkflowCount>("api/v1/workflows/count" + Query(("query", query), ("groupBy", "ExecutionStatus")), cancellationToken)
             .ConfigureAwait(false);
         return new(grouped.StatusCode, grouped.Value is { } v ? new WorkflowCounts((v.Groups ?? []).ToDictionary(g => g.Value ?? "", g => g.Count)) : null,
-            grouped.Error, grouped.Position);
+            grouped.Error, ListQuery.PositionInQuery(filter, grouped.Position));
     }
 
     /// <summary>The query without its ORDER BY (a count has none, and the filters are added after it): the first ORDER outside quotes.</summary>

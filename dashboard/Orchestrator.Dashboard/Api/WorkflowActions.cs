@@ -6,7 +6,7 @@ using Orchestrator.Dashboard.Security;
 namespace Orchestrator.Dashboard.Api;
 
 /// <summary>
-/// Signal, update, cancel and terminate (and a schedule's pause, unpause and trigger, and batches), for the signed-in user of this circuit: sent to the engine only when that user has the
+/// Signal, update, cancel, terminate and reset (and a schedule's pause, unpause and trigger, and batches), for the signed-in user of this circuit: sent to the engine only when that user has the
 /// operator role, else refused here with 403 (whatever the page showed). Every action is logged with its user.
 /// </summary>
 internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStateProvider authentication, ILogger<WorkflowActions> logger)
@@ -82,6 +82,26 @@ internal sealed class WorkflowActions(EngineApiClient engine, AuthenticationStat
             ? new BatchCancelResult(new ActionResult(answer.StatusCode, $"{(int)answer.StatusCode} {answer.StatusCode}"), batch)
             : new BatchCancelResult(new ActionResult(answer.StatusCode, answer.Error ?? $"{(int)answer.StatusCode} {answer.StatusCode}"));
         Log.ActionSent(logger, user, action, target, result.Answer.Message);
+        return result;
+    }
+
+    /// <summary>
+    /// Resets run <paramref name="request"/>.RunId of <paramref name="workflowId"/> (logged as <c>reset</c> with the point): the new run when
+    /// the engine made it (docs/visibility.md "Reset").
+    /// </summary>
+    public async Task<ResetResult> ResetAsync(string workflowId, ResetWorkflowRequest request, CancellationToken cancellationToken = default)
+    {
+        var action = "reset to " + (request.EventId is { } id ? "event " + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : request.To.ToString());
+        var (user, refusal) = await CheckAsync(action, workflowId);
+        if (refusal is not null)
+        {
+            return new ResetResult(refusal);
+        }
+        var answer = await engine.ResetAsync(workflowId, request, cancellationToken);
+        var result = answer is { IsSuccess: true, Value: { } reset }
+            ? new ResetResult(new ActionResult(answer.StatusCode, $"{(int)answer.StatusCode} {answer.StatusCode}: new run {reset.RunId}"), reset)
+            : new ResetResult(new ActionResult(answer.StatusCode, answer.Error ?? $"{(int)answer.StatusCode} {answer.StatusCode}"));
+        Log.ActionSent(logger, user, action, workflowId + (request.RunId is { } run ? " run " + run : ""), result.Answer.Message);
         return result;
     }
 

@@ -56,6 +56,8 @@ internal static class DescribeCommand
         Line("Failure", run.Failure is { } f ? $"{f.Type}: {f.Message}" : null);
         Line("Previous run", run.PreviousRunId);
         Line("Next run", run.NextRunId);
+        Line("Reset from run", run.ResetFromRunId);
+        Line("Reset to run", run.ResetToRunId);
         Line("Parent", run.ParentWorkflowId is null ? null : $"{run.ParentWorkflowId} (run {run.ParentRunId})");
         if (run.PendingWorkflowTask is { } task)
         {

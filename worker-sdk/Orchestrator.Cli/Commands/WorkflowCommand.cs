@@ -6,7 +6,7 @@ namespace Orchestrator.Cli.Commands;
 internal static class WorkflowCommand
 {
     public static Command Create(CliTerminal terminal, GlobalOptions globals) =>
-        new("workflow", "Start, inspect, signal, query, cancel, terminate and replay workflows")
+        new("workflow", "Start, inspect, signal, query, cancel, terminate, reset and replay workflows")
         {
             StartCommand.Create(terminal, globals),
             ListCommand.Create(terminal, globals),
@@ -21,6 +21,7 @@ internal static class WorkflowCommand
             SignalWithStartCommand.Create(terminal, globals),
             CancelCommand.Create(terminal, globals),
             TerminateCommand.Create(terminal, globals),
+            ResetCommand.Create(terminal, globals),
             ReplayCommand.Create(terminal, globals),
         };
 }
