@@ -125,6 +125,12 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             ("GET", "/api/v1/workflows/{workflowId}/updates/{update}", $"/api/v1/workflows/{id}/updates/none", null, 404, false),
             ("POST", "/api/v1/workflows/update-with-start", "/api/v1/workflows/update-with-start?waitSeconds=99",
                 $$"""{"workflowType":"T","workflowId":"{{id}}","taskQueue":"{{_cluster.TaskQueue}}","updateName":"u"}""", 400, false),
+            // a new run of the id (one more run); the cancel and terminate below then act on it
+            ("POST", "/api/v1/workflows/{workflowId}/reset", $"/api/v1/workflows/{id}/reset", """{"to":"FirstWorkflowTask","reason":"sec"}""", 201, false),
+            ("POST", "/api/v1/batches/", "/api/v1/batches", $$"""{"query":"WorkflowId = '{{id}}'","operation":"signal","signalName":"s"}""", 201, false),
+            // a batch id no batch has: served is 404 (the key let it in)
+            ("GET", "/api/v1/batches/{batchId}", $"/api/v1/batches/{Guid.Empty}", null, 404, false),
+            ("POST", "/api/v1/batches/{batchId}/cancel", $"/api/v1/batches/{Guid.Empty}/cancel", "{}", 404, false),
             ("POST", "/api/v1/workflows/{workflowId}/cancel", $"/api/v1/workflows/{id}/cancel", "{}", 202, false),
             ("POST", "/api/v1/workflows/{workflowId}/terminate", $"/api/v1/workflows/{id}/terminate", "{}", 202, false),
             ("POST", "/api/v1/workflows/", "/api/v1/workflows", $$"""{"workflowType":"T","taskQueue":"{{_cluster.TaskQueue}}"}""", 201, false),
@@ -168,7 +174,7 @@ public sealed class ApiSecurityTests(ApiSecurityTests.KeyedCluster fixture) : IC
             var served = await RawHttp.SendAsync(_cluster.EngineUrl(), call.Method, call.Target, With(RightKey, call.Target, eventHeaders), body);
             Assert.True(call.Served == served.Status, $"{call.Method} {call.Target} with the key: {served.Status} {served.Body}");
         }
-        Assert.Equal(runs + 3, await RunCountAsync()); // the refused starts started nothing; the served start, schedule trigger and event one run each
+        Assert.Equal(runs + 4, await RunCountAsync()); // the refused calls started nothing; the served start, reset, schedule trigger and event one run each
     }
 
     /// <summary>The headers of a call, with the CloudEvent's for <c>POST /api/v1/events</c>.</summary>
