@@ -9,7 +9,7 @@
 #   --profile  also load pg_stat_statements into the bench PostgreSQL (ALTER SYSTEM + restart of the bench server
 #              only) and record SQL statements per workflow/activity in the details file; costs a few % of throughput
 #   --only     comma list of scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000,
-#              longChainGrowth, localActivities, idle, retention
+#              longChainGrowth, localActivities, idle, retention, visibility
 #   BENCH_PORT the engine's HTTP port (default 5090). On a RabbitMQ this script did not start, the run uses an
 #              engine queue and a task queue of its own (--isolate-queues), so it does not take others' messages
 set -euo pipefail

@@ -21,7 +21,7 @@ internal static partial class Harness
                                       [--only a,b,...] [--pg-stat-statements] [--isolate-queues]
         env:   Orchestrator__Postgres, Orchestrator__RabbitMq (required; the engine's broker user),
                ORCHESTRATOR_WORKER_RABBITMQ (the worker's broker user; default Orchestrator__RabbitMq)
-        scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000, longChainGrowth, localActivities, idle, retention
+        scenarios: ceiling, throughput1, throughput10, latency1, replay, fanOut2000, longChainGrowth, localActivities, idle, retention, visibility
         --isolate-queues: an engine queue and a task queue of this run's own (for a broker other agents share)
         """;
 
@@ -180,6 +180,10 @@ internal static partial class Harness
             if (Wants("retention"))
             {
                 await Scenario("retention", RetentionAsync);
+            }
+            if (Wants("visibility"))
+            {
+                await Scenario("visibility", VisibilityAsync); // last: a million generated runs, truncated at its end
             }
             await StopChildrenAsync();
 
@@ -960,6 +964,7 @@ internal static partial class Harness
             "pgCeilingTps", "throughput1WorkflowsPerSec", "throughput10WorkflowsPerSec", "activitiesPerSec",
             "latency1P50Ms", "latency1P95Ms", "latency1P99Ms", "replay10kMs", "idleWorkflows10kRssMb", "commitsPerWorkflow1",
             "fanOut2000ActivitiesPerSec", "longChainGrowth", "localActivitiesPerSec", "retentionDeletesPerSec", "retentionThroughput1Ratio",
+            "listQueryP95Ms", "countByStatusMs",
         ];
 
         private string Table(string commit, JsonObject machine)
@@ -981,6 +986,8 @@ internal static partial class Harness
                 ("localActivitiesPerSec", ">= 10x ordinary", _ => LocalRatio() >= 10, "localActivitiesPerSec"),
                 ("retentionDeletesPerSec", ">= 5000", v => v >= 5000, "retention"),
                 ("retentionThroughput1Ratio", ">= 0.9", v => v >= 0.9, "retention"),
+                ("listQueryP95Ms", "<= 50", v => v <= 50, "visibility"),
+                ("countByStatusMs", "<= 200 (p95)", v => v <= 200, "visibility"),
             ];
             var sb = new StringBuilder();
             sb.AppendLine(Inv, $"Commit {commit}, {machine["nproc"]} cores, {machine["memTotalMb"]} MB RAM, load {machine["loadAvgStart"]} -> {machine["loadAvgEnd"]}{(o.Quick ? " (QUICK run: smaller counts)" : "")}");
@@ -1007,6 +1014,8 @@ internal static partial class Harness
                 "latency1P50Ms" or "latency1P99Ms" => ("latency1", "cpuMsPerWorkflow"),
                 "fanOut2000ActivitiesPerSec" => (key, "cpuMsPerWorkflow"),
                 "longChainGrowth" or "localActivitiesPerSec" => (key, "cpuMsPerActivity"),
+                "listQueryP95Ms" => ("visibility", "cpuMsPerListQuery"),
+                "countByStatusMs" => ("visibility", "cpuMsPerCount"),
                 _ => ("", ""),
             };
             if (_details[scenario] is not JsonObject d || d[field] is not JsonObject cpu)
@@ -1014,7 +1023,7 @@ internal static partial class Harness
                 return "";
             }
             string F(string part) => cpu[part] is JsonValue x ? x.GetValue<double>().ToString("0.##", Inv) : "?";
-            var unit = field == "cpuMsPerWorkflow" ? "workflow" : "activity";
+            var unit = field switch { "cpuMsPerWorkflow" => "workflow", "cpuMsPerActivity" => "activity", _ => "query" };
             return $"{F("totalOurs")} per {unit} ({F("engine")}, {F("worker")}, {F("postgres")}, {F("rabbitmq")})";
         }
 
