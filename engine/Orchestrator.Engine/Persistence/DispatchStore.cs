@@ -416,8 +416,8 @@ internal sealed partial class DispatchStore(NpgsqlDataSource dataSource)
     public Task DeleteOutboxAsync(NpgsqlTransaction tx, long[] ids) => Exec(tx, SqlStatements.DeleteOutbox, new { Ids = ids });
 
     /// <summary>
-    /// After the broker confirmed a batch, in one round trip (one implicit transaction): its outbox rows deleted and its
-    /// workflow tasks (run, scheduled event id, attempt) marked sent.
+    /// After the broker confirmed a batch, in one transaction (one round trip and the commit's): its outbox rows deleted
+    /// and its workflow tasks (run, scheduled event id, attempt) marked sent, committed asynchronously (<see cref="SqlStatements.AfterBatchSent"/>).
     /// </summary>
     public async Task AfterBatchSentAsync(IReadOnlyList<long> outboxIds, IReadOnlyList<(Guid RunId, long ScheduledEventId, int Attempt)> workflowTasks,
         CancellationToken ct)
@@ -427,13 +427,15 @@ internal sealed partial class DispatchStore(NpgsqlDataSource dataSource)
             return;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(SqlStatements.AfterBatchSent, new
         {
             Ids = outboxIds.ToArray(),
             SentRunIds = workflowTasks.Select(t => t.RunId).ToArray(),
             SentScheduledEventIds = workflowTasks.Select(t => t.ScheduledEventId).ToArray(),
             SentAttempts = workflowTasks.Select(t => t.Attempt).ToArray(),
-        }, cancellationToken: ct));
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>
