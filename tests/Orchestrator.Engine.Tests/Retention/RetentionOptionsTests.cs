@@ -16,7 +16,7 @@ public sealed class RetentionOptionsTests
     {
         var retention = From().Retention;
 
-        Assert.Equal((TimeSpan.FromDays(30), 1000, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100), true),
+        Assert.Equal((TimeSpan.FromDays(30), 1000, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(50), true),
             (retention.ClosedRuns, retention.BatchSize, retention.Interval, retention.BatchPause, retention.Enabled));
     }
 
