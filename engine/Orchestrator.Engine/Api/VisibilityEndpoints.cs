@@ -114,27 +114,6 @@ internal static class VisibilityEndpoints
         return error is null ? (json, null) : (null, $"'searchAttributes': {error}");
     }
 
-    /// <summary>The parsed query of a list or count: <paramref name="query"/> and the older filters, which add to it (AND).</summary>
-    public static ParsedQuery Combine(string? query, string? status, string? workflowType, string? workflowIdPrefix)
-    {
-        var parsed = string.IsNullOrWhiteSpace(query) ? new ParsedQuery(null, null) : QueryParser.Parse(query);
-        var where = parsed.Where;
-        void And(QueryNode node) => where = where is null ? node : new AndNode(where, node);
-        if (status is not null)
-        {
-            And(new ComparisonNode(new FieldRef("ExecutionStatus", 0), "=", new Literal(LiteralKind.String, status, 0)));
-        }
-        if (workflowType is not null)
-        {
-            And(new ComparisonNode(new FieldRef("WorkflowType", 0), "=", new Literal(LiteralKind.String, workflowType, 0)));
-        }
-        if (workflowIdPrefix is not null)
-        {
-            And(new StartsWithNode(new FieldRef("WorkflowId", 0), new Literal(LiteralKind.String, workflowIdPrefix, 0)));
-        }
-        return parsed with { Where = where };
-    }
-
     /// <summary>400 for a query that does not parse or compile: the detail, and where (<c>position</c>, 0-based) and what was expected.</summary>
     public static IResult QueryProblem(QueryException e) => Results.Problem(e.Message, statusCode: 400, title: "Bad query",
         extensions: new Dictionary<string, object?> { ["position"] = e.Position, ["expected"] = e.Expected });

@@ -138,7 +138,7 @@ internal static class WorkflowEndpoints
         }
         return await VisibilityEndpoints.RunAsync(query, logger, async () =>
         {
-            var parsed = VisibilityEndpoints.Combine(query, status, workflowType, workflowIdPrefix);
+            var parsed = Visibility.Query.QueryParser.ParseWithFilters(query, status, workflowType, workflowIdPrefix);
             OrderKey? order = null;
             string? tokenError = null;
             var runs = await visibility.ListAsync(parsed, searchAttributes.Catalog.Current, o =>
@@ -169,7 +169,7 @@ internal static class WorkflowEndpoints
     private static Task<IResult> CountByQueryAsync(string? query, string? groupBy, VisibilityStore visibility, Visibility.SearchAttributeRefresher searchAttributes,
         ILogger<VisibilityStore> logger, CancellationToken ct) =>
         VisibilityEndpoints.RunAsync(query, logger, async () =>
-            Results.Ok(await visibility.CountAsync(VisibilityEndpoints.Combine(query, null, null, null), string.IsNullOrEmpty(groupBy) ? null : groupBy,
+            Results.Ok(await visibility.CountAsync(Visibility.Query.QueryParser.ParseWithFilters(query, null, null, null), string.IsNullOrEmpty(groupBy) ? null : groupBy,
                 searchAttributes.Catalog.Current, ct)));
 
     private static async Task<IResult> CountAsync(string? workflowType, string? workflowIdPrefix, WorkflowEngine engine) =>

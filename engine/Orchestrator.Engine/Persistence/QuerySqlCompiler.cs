@@ -22,7 +22,6 @@ internal sealed class QuerySqlCompiler
         ["ExecutionDuration"] = "(closed_at - started_at)", ["HistoryLength"] = "(next_event_id - 1)", ["ParentWorkflowId"] = "parent_workflow_id",
     };
 
-    private static readonly HashSet<string> Statuses = ["Running", "Completed", "Failed", "Canceled", "Terminated", "ContinuedAsNew", "TimedOut"];
 
     private readonly IReadOnlyDictionary<string, SearchAttributeType> _attributes;
     private readonly DynamicParameters _parameters = new();
@@ -130,7 +129,7 @@ internal sealed class QuerySqlCompiler
                 var contains = $"(search_attributes @> {Add(Containment(field, n.Value))}::jsonb)";
                 return op == "=" ? contains : $"((search_attributes -> {Add(field.Name)}) IS NOT NULL AND NOT {contains})";
             }
-            return $"({Value(field)} {(op == "=" ? "=" : "<>")} {Add(Read(field, n.Value))})";
+            return $"({Value(field)} {(op == "=" ? "=" : "<>")} {Add(QueryLiterals.Read(field, n.Value))})";
         }
         if (!Ordered(field))
         {
@@ -138,7 +137,7 @@ internal sealed class QuerySqlCompiler
                 $"'{field.Name}' ({field.Kind}) takes =, !=, IN, IS NULL{(field.Kind is FieldKind.Keyword or FieldKind.Text ? ", STARTS_WITH" : "")}, not '{op}'.",
                 "=, != or IN");
         }
-        return $"({Value(field)} {op} {Add(Read(field, n.Value))})";
+        return $"({Value(field)} {op} {Add(QueryLiterals.Read(field, n.Value))})";
     }
 
     private static bool Ordered(QueryField field) =>
@@ -152,7 +151,7 @@ internal sealed class QuerySqlCompiler
             var any = n.Values.Select(v => $"search_attributes @> {Add(Containment(field, v))}::jsonb");
             return $"({string.Join(" OR ", any)})";
         }
-        var values = n.Values.Select(v => Read(field, v)).ToList();
+        var values = n.Values.Select(v => QueryLiterals.Read(field, v)).ToList();
         object array = field.Kind switch
         {
             FieldKind.Uuid => values.Cast<Guid>().ToArray(),
@@ -171,7 +170,7 @@ internal sealed class QuerySqlCompiler
         {
             throw new QueryException(n.Field.Position, $"'{field.Name}' ({field.Kind}) cannot be compared with BETWEEN.", "=, != or IN");
         }
-        return $"({Value(field)} BETWEEN {Add(Read(field, n.Low))} AND {Add(Read(field, n.High))})";
+        return $"({Value(field)} BETWEEN {Add(QueryLiterals.Read(field, n.Low))} AND {Add(QueryLiterals.Read(field, n.High))})";
     }
 
     private string StartsWith(StartsWithNode n)
@@ -181,7 +180,7 @@ internal sealed class QuerySqlCompiler
         {
             throw new QueryException(n.Field.Position, $"'{field.Name}' ({field.Kind}) does not take STARTS_WITH; only Keyword and Text fields do.", "=, != or IN");
         }
-        return $"starts_with({Value(field)}, {Add(Text(n.Prefix, field))})";
+        return $"starts_with({Value(field)}, {Add(QueryLiterals.Text(n.Prefix, field))})";
     }
 
     /// <summary>The jsonb object <c>{"name": value}</c> that a run with that value contains (a KeywordList: the list containing it).</summary>
@@ -189,66 +188,16 @@ internal sealed class QuerySqlCompiler
     {
         JsonNode? stored = field.Kind switch
         {
-            FieldKind.KeywordList => new JsonArray(JsonValue.Create(Text(literal, field))),
-            FieldKind.Keyword => JsonValue.Create(Text(literal, field)),
-            FieldKind.Int => JsonValue.Create((long)Read(field, literal)),
-            FieldKind.Double => JsonValue.Create((decimal)Read(field, literal)),
-            FieldKind.Bool => JsonValue.Create((bool)Read(field, literal)),
-            FieldKind.Datetime => JsonValue.Create(SearchAttributeRules.FormatTime(new DateTimeOffset((DateTime)Read(field, literal)))),
+            FieldKind.KeywordList => new JsonArray(JsonValue.Create(QueryLiterals.Text(literal, field))),
+            FieldKind.Keyword => JsonValue.Create(QueryLiterals.Text(literal, field)),
+            FieldKind.Int => JsonValue.Create((long)QueryLiterals.Read(field, literal)),
+            FieldKind.Double => JsonValue.Create((decimal)QueryLiterals.Read(field, literal)),
+            FieldKind.Bool => JsonValue.Create((bool)QueryLiterals.Read(field, literal)),
+            FieldKind.Datetime => JsonValue.Create(SearchAttributeRules.FormatTime(new DateTimeOffset((DateTime)QueryLiterals.Read(field, literal)))),
             _ => throw new InvalidOperationException(),
         };
         return new JsonObject { [field.Name] = stored }.ToJsonString();
     }
-
-    /// <summary>A literal as a value of the field's type (the parameter's CLR type decides its SQL type).</summary>
-    private object Read(QueryField field, Literal literal)
-    {
-        switch (field.Kind)
-        {
-            case FieldKind.Keyword or FieldKind.Text or FieldKind.KeywordList:
-                return Text(literal, field);
-            case FieldKind.Status:
-                var status = Text(literal, field);
-                return Statuses.Contains(status) ? status
-                    : throw new QueryException(literal.Position, $"'{status}' is not a status.", string.Join(", ", Statuses));
-            case FieldKind.Uuid:
-                return Guid.TryParse(Text(literal, field), out var id) ? id
-                    : throw new QueryException(literal.Position, "A RunId is a UUID in quotes.", "a UUID such as '0193...'");
-            case FieldKind.Int when literal.Kind == LiteralKind.Number && long.TryParse(literal.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
-                return l;
-            case FieldKind.Double when literal.Kind == LiteralKind.Number
-                && decimal.TryParse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d):
-                return d;
-            case FieldKind.Bool when literal.Kind == LiteralKind.Bool:
-                return literal.Text == "true";
-            case FieldKind.Datetime:
-                return SearchAttributeRules.TryParseTime(Text(literal, field), out var time) ? time.UtcDateTime
-                    : throw new QueryException(literal.Position, $"'{field.Name}' takes a time such as '2026-11-01T00:00:00Z'.", "an ISO 8601 time with an offset, in quotes");
-            case FieldKind.Duration:
-                return TimeSpan.TryParse(Text(literal, field), CultureInfo.InvariantCulture, out var span) ? span
-                    : throw new QueryException(literal.Position, $"'{field.Name}' takes a duration such as '00:05:00' or '1.00:00:00'.", "a duration in quotes");
-            default:
-                throw new QueryException(literal.Position, $"'{field.Name}' is {field.Kind}; {Describe(literal)} is not a value of that type.",
-                    field.Kind switch
-                    {
-                        FieldKind.Int => "a whole number",
-                        FieldKind.Double => "a number",
-                        FieldKind.Bool => "true or false",
-                        _ => "a value",
-                    });
-        }
-    }
-
-    private static string Text(Literal literal, QueryField field) =>
-        literal.Kind == LiteralKind.String ? literal.Text
-        : throw new QueryException(literal.Position, $"'{field.Name}' is {field.Kind}; its values are strings in quotes, not {Describe(literal)}.", "a string in quotes");
-
-    private static string Describe(Literal literal) => literal.Kind switch
-    {
-        LiteralKind.String => $"the string '{literal.Text}'",
-        LiteralKind.Number => $"the number {literal.Text}",
-        _ => literal.Text,
-    };
 
     /// <summary>A search attribute value as read back from a stored run (the key of a page token), as text.</summary>
     public static string? AttributeText(string? stored, string name)

@@ -35,17 +35,8 @@ internal static class BatchConfirmation
             BatchOperation.Terminate => $"Terminate {them} (no workflow code runs)?",
             _ => $"Send signal {signalName} to {them}?",
         };
-        await context.Error.WriteAsync($"{matches} the query now. {question} [y/N] ");
-        var answer = await input.ReadLineAsync(cancellationToken);
-        if (answer?.Trim().ToLowerInvariant() is "y" or "yes")
-        {
-            return null;
-        }
-        if (answer is null)
-        {
-            await context.Error.WriteLineAsync(); // end of input (Ctrl-D): the prompt's line ends here
-        }
-        throw new CliException(ExitCodes.Usage, "not confirmed: no batch started.");
+        await Confirmation.AskAsync(context, input, $"{matches} the query now. {question}", "not confirmed: no batch started.", cancellationToken);
+        return null;
     }
 
     /// <summary>

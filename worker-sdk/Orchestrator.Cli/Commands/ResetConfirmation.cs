@@ -22,16 +22,8 @@ internal static class ResetConfirmation
             throw new CliException(ExitCodes.Usage,
                 $"{what}: not reset: workflow reset asks before it acts and stdin is not a terminal. Pass --yes to reset it to {point} ({closes}).");
         }
-        await context.Error.WriteAsync($"Reset {what} to {point}? A new run replays its history up to there and {closes}. [y/N] ");
-        var answer = await input.ReadLineAsync(cancellationToken);
-        if (answer?.Trim().ToLowerInvariant() is "y" or "yes")
-        {
-            return null;
-        }
-        if (answer is null)
-        {
-            await context.Error.WriteLineAsync(); // end of input (Ctrl-D): the prompt's line ends here
-        }
-        throw new CliException(ExitCodes.Usage, "not confirmed: nothing reset.");
+        await Confirmation.AskAsync(context, input, $"Reset {what} to {point}? A new run replays its history up to there and {closes}.",
+            "not confirmed: nothing reset.", cancellationToken);
+        return null;
     }
 }

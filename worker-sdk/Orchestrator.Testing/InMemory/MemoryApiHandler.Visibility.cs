@@ -84,7 +84,7 @@ internal sealed partial class MemoryApiHandler
         return Visibility(() =>
         {
             var compiler = new MemoryQuery(engine.Shell.Settings.SearchAttributes.Current);
-            var parsed = Combine(query["query"], query["status"], query["workflowType"], query["workflowIdPrefix"]);
+            var parsed = QueryParser.ParseWithFilters(query["query"], query["status"], query["workflowType"], query["workflowIdPrefix"]);
             var where = compiler.Where(parsed.Where);
             var (field, descending, signature) = compiler.Order(parsed.Order);
             var comparer = Comparer<WorkflowRunRecord>.Create((a, b) => CompareKeys(MemoryQuery.Value(field, a), a.RunId, MemoryQuery.Value(field, b), b.RunId, descending));
@@ -107,7 +107,7 @@ internal sealed partial class MemoryApiHandler
     private HttpResponseMessage Count(NameValueCollection query) => Visibility(() =>
     {
         var compiler = new MemoryQuery(engine.Shell.Settings.SearchAttributes.Current);
-        var where = compiler.Where(Combine(query["query"], null, null, null).Where);
+        var where = compiler.Where(QueryParser.ParseWithFilters(query["query"], null, null, null).Where);
         var matching = engine.Shell.Runs.Select(r => r.Run).Where(r => where(r) == true).ToList();
         if (query["groupBy"] is not { Length: > 0 } groupBy)
         {
@@ -132,27 +132,6 @@ internal sealed partial class MemoryApiHandler
         {
             return Problem(HttpStatusCode.BadRequest, "Bad query", e.Message, new Dictionary<string, object?> { ["position"] = e.Position, ["expected"] = e.Expected });
         }
-    }
-
-    /// <summary><paramref name="query"/> and the older filters, which add to it (AND), as the engine's <c>VisibilityEndpoints.Combine</c>.</summary>
-    private static ParsedQuery Combine(string? query, string? status, string? workflowType, string? workflowIdPrefix)
-    {
-        var parsed = string.IsNullOrWhiteSpace(query) ? new ParsedQuery(null, null) : QueryParser.Parse(query);
-        var where = parsed.Where;
-        void And(QueryNode node) => where = where is null ? node : new AndNode(where, node);
-        if (status is not null)
-        {
-            And(new ComparisonNode(new FieldRef("ExecutionStatus", 0), "=", new Literal(LiteralKind.String, status, 0)));
-        }
-        if (workflowType is not null)
-        {
-            And(new ComparisonNode(new FieldRef("WorkflowType", 0), "=", new Literal(LiteralKind.String, workflowType, 0)));
-        }
-        if (workflowIdPrefix is not null)
-        {
-            And(new StartsWithNode(new FieldRef("WorkflowId", 0), new Literal(LiteralKind.String, workflowIdPrefix, 0)));
-        }
-        return parsed with { Where = where };
     }
 
     /// <summary>The list's order: by key (runs without one last ascending, first descending, as PostgreSQL), then run id, both in the direction.</summary>

@@ -15,8 +15,6 @@ namespace Orchestrator.Testing.InMemory;
 /// </summary>
 internal sealed class MemoryQuery(IReadOnlyDictionary<string, SearchAttributeType> attributes)
 {
-    private static readonly HashSet<string> Statuses = ["Running", "Completed", "Failed", "Canceled", "Terminated", "ContinuedAsNew", "TimedOut"];
-
     /// <summary>The condition of <paramref name="node"/>: true, false or unknown (null) for a run.</summary>
     /// <exception cref="QueryException">an unknown field, an operator the field does not take, or a value of the wrong type.</exception>
     public Func<WorkflowRunRecord, bool?> Where(QueryNode? node)
@@ -210,7 +208,7 @@ internal sealed class MemoryQuery(IReadOnlyDictionary<string, SearchAttributeTyp
         {
             throw new QueryException(n.Field.Position, $"'{field.Name}' ({field.Kind}) does not take STARTS_WITH; only Keyword and Text fields do.", "=, != or IN");
         }
-        var prefix = Text(n.Prefix, field);
+        var prefix = QueryLiterals.Text(n.Prefix, field);
         return run => Value(field, run) is string v ? v.StartsWith(prefix, StringComparison.Ordinal) : null;
     }
 
@@ -219,7 +217,7 @@ internal sealed class MemoryQuery(IReadOnlyDictionary<string, SearchAttributeTyp
     {
         var wanted = field.Kind switch
         {
-            FieldKind.KeywordList or FieldKind.Keyword => Text(literal, field),
+            FieldKind.KeywordList or FieldKind.Keyword => QueryLiterals.Text(literal, field),
             FieldKind.Int => (decimal)(long)Read(field, literal),
             _ => Read(field, literal),
         };
@@ -238,53 +236,10 @@ internal sealed class MemoryQuery(IReadOnlyDictionary<string, SearchAttributeTyp
         };
     }
 
-    /// <summary>A literal as a value of the field's type (the checks and messages of the engine's compiler).</summary>
+    /// <summary>A literal as a value of the field's type (the engine's checks and messages); whole numbers of an attribute as decimal, as attributes are read.</summary>
     private static object Read(QueryField field, Literal literal)
     {
-        switch (field.Kind)
-        {
-            case FieldKind.Keyword or FieldKind.Text or FieldKind.KeywordList:
-                return Text(literal, field);
-            case FieldKind.Status:
-                var status = Text(literal, field);
-                return Statuses.Contains(status) ? status
-                    : throw new QueryException(literal.Position, $"'{status}' is not a status.", string.Join(", ", Statuses));
-            case FieldKind.Uuid:
-                return Guid.TryParse(Text(literal, field), out var id) ? id
-                    : throw new QueryException(literal.Position, "A RunId is a UUID in quotes.", "a UUID such as '0193...'");
-            case FieldKind.Int when literal.Kind == LiteralKind.Number && long.TryParse(literal.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
-                return field.IsAttribute ? (object)(decimal)l : l;
-            case FieldKind.Double when literal.Kind == LiteralKind.Number
-                && decimal.TryParse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d):
-                return d;
-            case FieldKind.Bool when literal.Kind == LiteralKind.Bool:
-                return literal.Text == "true";
-            case FieldKind.Datetime:
-                return SearchAttributeRules.TryParseTime(Text(literal, field), out var time) ? time.UtcDateTime
-                    : throw new QueryException(literal.Position, $"'{field.Name}' takes a time such as '2026-11-01T00:00:00Z'.", "an ISO 8601 time with an offset, in quotes");
-            case FieldKind.Duration:
-                return TimeSpan.TryParse(Text(literal, field), CultureInfo.InvariantCulture, out var span) ? span
-                    : throw new QueryException(literal.Position, $"'{field.Name}' takes a duration such as '00:05:00' or '1.00:00:00'.", "a duration in quotes");
-            default:
-                throw new QueryException(literal.Position, $"'{field.Name}' is {field.Kind}; {Describe(literal)} is not a value of that type.",
-                    field.Kind switch
-                    {
-                        FieldKind.Int => "a whole number",
-                        FieldKind.Double => "a number",
-                        FieldKind.Bool => "true or false",
-                        _ => "a value",
-                    });
-        }
+        var value = QueryLiterals.Read(field, literal);
+        return value is long whole && field.IsAttribute ? (decimal)whole : value;
     }
-
-    private static string Text(Literal literal, QueryField field) =>
-        literal.Kind == LiteralKind.String ? literal.Text
-        : throw new QueryException(literal.Position, $"'{field.Name}' is {field.Kind}; its values are strings in quotes, not {Describe(literal)}.", "a string in quotes");
-
-    private static string Describe(Literal literal) => literal.Kind switch
-    {
-        LiteralKind.String => $"the string '{literal.Text}'",
-        LiteralKind.Number => $"the number {literal.Text}",
-        _ => literal.Text,
-    };
 }

@@ -43,6 +43,27 @@ internal sealed class QueryParser
         return parser.ParseQuery();
     }
 
+    /// <summary>The parsed query of a list or count: <paramref name="query"/> and the older filters, which add to it (AND).</summary>
+    public static ParsedQuery ParseWithFilters(string? query, string? status, string? workflowType, string? workflowIdPrefix)
+    {
+        var parsed = string.IsNullOrWhiteSpace(query) ? new ParsedQuery(null, null) : Parse(query);
+        var where = parsed.Where;
+        void And(QueryNode node) => where = where is null ? node : new AndNode(where, node);
+        if (status is not null)
+        {
+            And(new ComparisonNode(new FieldRef("ExecutionStatus", 0), "=", new Literal(LiteralKind.String, status, 0)));
+        }
+        if (workflowType is not null)
+        {
+            And(new ComparisonNode(new FieldRef("WorkflowType", 0), "=", new Literal(LiteralKind.String, workflowType, 0)));
+        }
+        if (workflowIdPrefix is not null)
+        {
+            And(new StartsWithNode(new FieldRef("WorkflowId", 0), new Literal(LiteralKind.String, workflowIdPrefix, 0)));
+        }
+        return parsed with { Where = where };
+    }
+
     private QueryToken Peek => _tokens[_next];
 
     private QueryToken Take() => _tokens[_next++];
